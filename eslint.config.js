@@ -1,0 +1,78 @@
+// Lint, including the layering rules of ../shared/DESIGN.md: which folder may import what.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const preloadEntry = {
+  group: ['**/preload/index', '**/preload/index.js', '**/preload/index.ts', '**/preload/index.cjs'],
+  message: 'Only the preload itself loads preload/index.ts; import types from preload/contract.ts instead.',
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', '.tmp/**', 'test-results/**', 'playwright-report/**', 'cloud/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-restricted-imports': ['error', { patterns: [preloadEntry] }],
+    },
+  },
+  {
+    // The core is the daemon in plain Node: it must run without Electron.
+    files: ['main/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'main/core is plain Node: put Electron code in main/electron.' }],
+          patterns: [
+            preloadEntry,
+            { group: ['**/main/electron/**', '../electron/**', '../../electron/**'], message: 'main/core must not depend on the Electron shell.' },
+            { group: ['**/main/headless/**', '../headless/**', '../../headless/**'], message: 'main/core must not depend on the headless shell.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The renderer knows only the contract, as types: no Electron, no Node, no daemon code.
+    files: ['renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'The renderer talks to the app only through the bridge (preload/contract.ts).' },
+            ...nodeBuiltins.map((name) => ({ name, message: 'The renderer runs in a browser: no Node built-ins.' })),
+          ],
+          patterns: [
+            preloadEntry,
+            { group: ['**/main/**'], message: 'The renderer must not import daemon code; use the bridge.' },
+            { group: ['node-pty', 'electron/*', 'electron-store', 'ws'], message: 'Not available in the renderer.' },
+          ],
+        },
+      ],
+      // Runtime imports of the contract would pull zod and schemas into the UI: types only.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['**/preload/contract', '**/preload/contract.js'], allowTypeImports: true, message: 'The renderer imports the contract with `import type` only.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['preload/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

@@ -1,0 +1,3 @@
+// Placeholder: the Electron shell is being written.
+import { app } from 'electron';
+void app.whenReady();

@@ -1,0 +1,82 @@
+import { processAlive, readDaemonFile, TOKEN_ENV } from '../../core/daemon-file.js';
+import { PortInUseError } from '../../core/transport/server.js';
+import { APP_VERSION } from '../../core/version.js';
+import { startHeadless } from '../host.js';
+import { hasDisplay, openBrowser } from '../open-browser.js';
+import type { CliContext } from '../cli-context.js';
+
+export interface UpOptions {
+  port?: number;
+  host: string;
+  open: boolean;
+  json: boolean;
+  token?: string;
+}
+
+/** `up`: run the daemon headless and serve the dashboard until SIGINT/SIGTERM. */
+export async function up(ctx: CliContext, options: UpOptions): Promise<number> {
+  const running = readDaemonFile(ctx.dataDir);
+  if (running && running.pid !== process.pid && processAlive(running.pid)) {
+    const url = `${running.url}/#token=${running.token}`;
+    if (options.json) ctx.out(JSON.stringify({ event: 'already-running', url, port: running.port, pid: running.pid }));
+    else ctx.out(`Agent Relay is already running for ${ctx.dataDir} (pid ${running.pid}, ${running.host}).\nDashboard: ${url}`);
+    return 0;
+  }
+
+  const token = options.token ?? process.env[TOKEN_ENV] ?? undefined;
+  let host;
+  try {
+    host = await startHeadless({ dataDir: ctx.dataDir, host: options.host, port: options.port, token });
+  } catch (error) {
+    const message =
+      error instanceof PortInUseError
+        ? error.message
+        : `Could not start the dashboard on ${options.host}: ${(error as Error).message}`;
+    if (options.json) ctx.out(JSON.stringify({ event: 'error', code: (error as { code?: string }).code ?? 'start_failed', message }));
+    else ctx.err(message);
+    return 1;
+  }
+  const { server } = host;
+
+  if (options.json) {
+    ctx.out(JSON.stringify({ event: 'listening', url: server.dashboardUrl, port: server.port, token: host.token }));
+  } else {
+    ctx.out(`Agent Relay ${APP_VERSION} running headless; data in ${ctx.dataDir}`);
+    if (server.fellBack) ctx.out(`Port ${options.port ?? 'default'} was in use, so another free port was chosen.`);
+    ctx.out(`Dashboard: ${server.dashboardUrl}`);
+    ctx.out('Press Ctrl+C to stop.');
+  }
+  if (!['127.0.0.1', 'localhost', '::1'].includes(options.host)) {
+    ctx.err(`Warning: listening on ${options.host}, reachable from other machines; anyone with the token has full control.`);
+  }
+
+  if (options.open && hasDisplay()) {
+    void openBrowser(server.dashboardUrl).then((opened) => {
+      if (!opened) ctx.err('Could not open a browser; open the dashboard address above yourself.');
+    });
+  }
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        ctx.err(`Second ${signal}: exiting now.`);
+        process.exit(1);
+      }
+      stopping = true;
+      if (!options.json) ctx.out(`\nStopping (${signal})…`);
+      void host.close().then(
+        () => {
+          if (options.json) ctx.out(JSON.stringify({ event: 'stopped', signal }));
+          resolve(0);
+        },
+        (error: unknown) => {
+          ctx.err(`Shutdown failed: ${(error as Error).message}`);
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { removeDaemonFile, writeDaemonFile } from '../core/daemon-file.js';
+import { createLogger, type Logger } from '../core/logging/logger.js';
+import { createService, type RelayService } from '../core/service.js';
+import { JsonFileSettingsStore } from '../core/settings/settings-store.js';
+import { newToken } from '../core/transport/auth.js';
+import { startServer, type RunningServer } from '../core/transport/server.js';
+import { APP_VERSION } from '../core/version.js';
+
+export const DEFAULT_PORT = 7433;
+
+export interface HeadlessOptions {
+  dataDir: string;
+  host: string;
+  /** undefined = the default port with fallback; 0 = any free port; N = exactly N. */
+  port?: number;
+  token?: string;
+  /** The built renderer; defaults to dist/renderer beside this bundle. */
+  staticDir?: string;
+  logger?: Logger;
+}
+
+export interface HeadlessHost {
+  readonly service: RelayService;
+  readonly server: RunningServer;
+  readonly token: string;
+  readonly logger: Logger;
+  close(): Promise<void>;
+}
+
+export function defaultStaticDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
+}
+
+/** Starts the daemon with the UI served on loopback: the headless host. */
+export async function startHeadless(options: HeadlessOptions): Promise<HeadlessHost> {
+  fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const logger = options.logger ?? createLogger({ dir: path.join(options.dataDir, 'logs') });
+  const token = options.token ?? newToken();
+  const service = createService({
+    host: 'headless',
+    version: APP_VERSION,
+    dataDir: options.dataDir,
+    settingsStore: new JsonFileSettingsStore(options.dataDir),
+    logger,
+  });
+  const staticDir = options.staticDir ?? defaultStaticDir();
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      service,
+      token,
+      host: options.host,
+      port: options.port ?? DEFAULT_PORT,
+      fallbackToFreePort: options.port === undefined,
+      staticDir: fs.existsSync(path.join(staticDir, 'index.html')) ? staticDir : undefined,
+      logger,
+    });
+  } catch (error) {
+    await service.close();
+    throw error;
+  }
+  writeDaemonFile(options.dataDir, {
+    pid: process.pid,
+    host: 'headless',
+    url: `http://${server.host === '0.0.0.0' ? '127.0.0.1' : server.host}:${server.port}`,
+    port: server.port,
+    token,
+    startedAt: new Date().toISOString(),
+    version: APP_VERSION,
+  });
+  logger.info('headless daemon started', { port: server.port, dataDir: options.dataDir });
+
+  let closing: Promise<void> | undefined;
+  return {
+    service,
+    server,
+    token,
+    logger,
+    close() {
+      closing ??= (async () => {
+        await server.close();
+        await service.close();
+        removeDaemonFile(options.dataDir);
+        logger.info('headless daemon stopped');
+      })();
+      return closing;
+    },
+  };
+}
