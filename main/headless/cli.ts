@@ -48,7 +48,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--no-open', 'do not open a browser')
     .option('--json', 'print machine-readable JSON lines on stdout')
-    .addOption(new Option('--token <token>', 'use this dashboard token instead of a random one').env('AGENT_RELAY_TOKEN').hideHelp())
+    .addOption(new Option('--token <token>', 'use this dashboard token instead of a random one (also AGENT_RELAY_TOKEN)').hideHelp())
     .action(async (options: { port?: number; host: string; open: boolean; json?: boolean; token?: string }, command: Command) => {
       setExit(await up(context(command), { ...options, json: Boolean(options.json) }));
     });

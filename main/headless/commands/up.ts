@@ -1,7 +1,7 @@
 import { processAlive, readDaemonFile, TOKEN_ENV } from '../../core/daemon-file.js';
 import { PortInUseError } from '../../core/transport/server.js';
 import { APP_VERSION } from '../../core/version.js';
-import { startHeadless } from '../host.js';
+import { DEFAULT_PORT, startHeadless } from '../host.js';
 import { hasDisplay, openBrowser } from '../open-browser.js';
 import type { CliContext } from '../cli-context.js';
 
@@ -23,11 +23,26 @@ export async function up(ctx: CliContext, options: UpOptions): Promise<number> {
     return 0;
   }
 
-  const token = options.token ?? process.env[TOKEN_ENV] ?? undefined;
+  // Signals are caught from the start, so a stop that arrives during start-up still shuts down cleanly.
+  let stopSignal: NodeJS.Signals | undefined;
+  let requestStop: ((signal: NodeJS.Signals) => void) | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (requestStop) requestStop(signal);
+    else stopSignal ??= signal;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const release = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+
+  const token = options.token || process.env[TOKEN_ENV] || undefined;
   let host;
   try {
     host = await startHeadless({ dataDir: ctx.dataDir, host: options.host, port: options.port, token });
   } catch (error) {
+    release();
     const message =
       error instanceof PortInUseError
         ? error.message
@@ -42,7 +57,7 @@ export async function up(ctx: CliContext, options: UpOptions): Promise<number> {
     ctx.out(JSON.stringify({ event: 'listening', url: server.dashboardUrl, port: server.port, token: host.token }));
   } else {
     ctx.out(`Agent Relay ${APP_VERSION} running headless; data in ${ctx.dataDir}`);
-    if (server.fellBack) ctx.out(`Port ${options.port ?? 'default'} was in use, so another free port was chosen.`);
+    if (server.fellBack) ctx.out(`Port ${options.port ?? DEFAULT_PORT} was in use, so a free port was chosen instead.`);
     ctx.out(`Dashboard: ${server.dashboardUrl}`);
     ctx.out('Press Ctrl+C to stop.');
   }
@@ -58,25 +73,26 @@ export async function up(ctx: CliContext, options: UpOptions): Promise<number> {
 
   return new Promise<number>((resolve) => {
     let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
+    requestStop = (signal) => {
       if (stopping) {
         ctx.err(`Second ${signal}: exiting now.`);
         process.exit(1);
       }
       stopping = true;
-      if (!options.json) ctx.out(`\nStopping (${signal})…`);
+      if (!options.json) ctx.out(`Stopping (${signal})…`);
       void host.close().then(
         () => {
+          release();
           if (options.json) ctx.out(JSON.stringify({ event: 'stopped', signal }));
           resolve(0);
         },
         (error: unknown) => {
+          release();
           ctx.err(`Shutdown failed: ${(error as Error).message}`);
           resolve(1);
         },
       );
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    if (stopSignal) requestStop(stopSignal);
   });
 }
