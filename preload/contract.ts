@@ -69,6 +69,8 @@ export type MethodName = keyof Methods;
 export type EventName = keyof Events;
 /** What a caller passes (before defaults). */
 export type MethodArgs<M extends MethodName> = z.input<Methods[M]['args']>;
+/** What a handler receives (after validation and defaults). */
+export type MethodParams<M extends MethodName> = z.output<Methods[M]['args']>;
 /** What a caller gets back. */
 export type MethodResult<M extends MethodName> = z.output<Methods[M]['result']>;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;

@@ -1,22 +1,29 @@
 import { type z } from 'zod';
 import {
   methods,
-  type MethodArgs,
   type MethodName,
+  type MethodParams,
   type MethodResult,
   type Reply,
 } from '../../../preload/contract.js';
 import { BridgeError } from './errors.js';
 import type { Logger } from '../logging/logger.js';
 
+import { INTERNAL_CONNECTION, type Connection } from './connection.js';
+
+/** What a handler knows about who called: the connection, for streams aimed at one UI. */
+export interface CallContext {
+  readonly connection: Connection;
+}
+
 /** One handler per contract method; the compiler refuses a missing or mistyped one. */
 export type Handlers = {
-  [M in MethodName]: (...args: MethodArgs<M>) => Promise<MethodResult<M>> | MethodResult<M>;
+  [M in MethodName]: (...args: [...MethodParams<M>, CallContext]) => Promise<MethodResult<M>> | MethodResult<M>;
 };
 
 export interface Dispatcher {
   /** Validates and runs one call. Never throws: every failure is a typed reply. */
-  dispatch(method: unknown, args: unknown): Promise<Reply>;
+  dispatch(method: unknown, args: unknown, connection?: Connection): Promise<Reply>;
 }
 
 const isMethodName = (name: unknown): name is MethodName =>
@@ -33,7 +40,7 @@ function describeIssues(error: z.ZodError): string {
 
 export function createDispatcher(handlers: Handlers, logger: Logger): Dispatcher {
   return {
-    async dispatch(method, args): Promise<Reply> {
+    async dispatch(method, args, connection = INTERNAL_CONNECTION): Promise<Reply> {
       if (!isMethodName(method)) {
         return {
           ok: false,
@@ -50,7 +57,8 @@ export function createDispatcher(handlers: Handlers, logger: Logger): Dispatcher
       }
       try {
         const handler = handlers[method] as (...a: unknown[]) => unknown;
-        const value = await handler(...(parsed.data as unknown[]));
+        const context: CallContext = { connection };
+        const value = await handler(...(parsed.data as unknown[]), context);
         return { ok: true, value };
       } catch (error) {
         if (error instanceof BridgeError) return { ok: false, error: error.toShape() };

@@ -9,6 +9,7 @@ import type { RelayService } from '../service.js';
 import { AUTH_SCRIPT, CONTENT_SECURITY_POLICY, unauthorizedPage } from './auth-pages.js';
 import { cookieName, originProblem, requestToken, tokensEqual } from './auth.js';
 import { readStaticFile } from './static-files.js';
+import { createConnection } from '../bridge/connection.js';
 
 export interface ServerOptions {
   service: RelayService;
@@ -185,7 +186,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const attach = (ws: WebSocket) => {
     sockets.add(ws);
-    ws.on('close', () => sockets.delete(ws));
+    const connection = createConnection('websocket', (event, payload) => send(ws, { type: 'event', event, payload }));
+    ws.on('close', () => {
+      sockets.delete(ws);
+      connection.close();
+    });
     ws.on('error', (error) => log.debug('socket error', { error: error.message }));
     ws.on('message', (data, isBinary) => {
       let parsed: unknown;
@@ -205,7 +210,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         });
         return;
       }
-      void service.dispatcher.dispatch(frame.data.method, frame.data.args).then((reply) => {
+      void service.dispatcher.dispatch(frame.data.method, frame.data.args, connection).then((reply) => {
         send(ws, { type: 'reply', id: frame.data.id, ...reply });
       });
     });
