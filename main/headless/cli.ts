@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { DATA_DIR_ENV, resolveDataDir } from '../core/data-dir.js';
 import { APP_VERSION } from '../core/version.js';
 import type { CliContext } from './cli-context.js';
+import { status } from './commands/status.js';
 import { up } from './commands/up.js';
 import { DEFAULT_PORT } from './host.js';
 
@@ -51,6 +52,14 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option('--token <token>', 'use this dashboard token instead of a random one (also AGENT_RELAY_TOKEN)').hideHelp())
     .action(async (options: { port?: number; host: string; open: boolean; json?: boolean; token?: string }, command: Command) => {
       setExit(await up(context(command), { ...options, json: Boolean(options.json) }));
+    });
+
+  program
+    .command('status')
+    .description('tell whether Agent Relay is running for this data dir, and where')
+    .option('--json', 'print one JSON object')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      setExit(await status(context(command), { json: Boolean(options.json) }));
     });
 
   return program;

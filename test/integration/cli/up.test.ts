@@ -162,3 +162,30 @@ describe('agent-relay-desktop usage', () => {
     expect(err).toContain(message);
   });
 });
+
+describe('agent-relay-desktop status', () => {
+  it('says plainly that no daemon runs, then reports the running one', async () => {
+    const tmp = makeTempDir();
+    try {
+      const before = runCliProcess(['status', '--data-dir', tmp.dir]);
+      expect((await before.exited).code).toBe(1);
+      expect(before.stderr.join('\n')).toContain('No daemon is running');
+      expect(before.stderr.join('\n')).toContain('agent-relay-desktop up');
+
+      const up = runCliProcess(['up', '--port', '0', '--json', '--no-open'], { AGENT_RELAY_DATA_DIR: tmp.dir });
+      const { port } = JSON.parse(await up.firstLine) as { port: number };
+      const after = runCliProcess(['status', '--json'], { AGENT_RELAY_DATA_DIR: tmp.dir });
+      expect((await after.exited).code).toBe(0);
+      expect(JSON.parse(after.stdout[0]!)).toMatchObject({ running: true, host: 'headless', dataDir: tmp.dir });
+      expect(after.stdout[0]).toContain(`:${port}/#token=`);
+      up.child.kill('SIGTERM');
+      await up.exited;
+
+      const stale = runCliProcess(['status', '--json', '--data-dir', tmp.dir]);
+      expect((await stale.exited).code).toBe(1);
+      expect(JSON.parse(stale.stdout[0]!)).toEqual({ running: false, dataDir: tmp.dir });
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
