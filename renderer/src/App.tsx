@@ -1,11 +1,11 @@
-import { useEffect, useState } from 'react';
-import type { AppInfo } from '../../preload/contract';
 import type { Bridge } from './bridge';
+import { BridgeContext } from './hooks/useBridge';
+import { AppShell } from './shell/AppShell';
 
 export function App({ bridge }: { bridge: Bridge }) {
-  const [info, setInfo] = useState<AppInfo>();
-  useEffect(() => {
-    void bridge.call('app.info').then(setInfo);
-  }, [bridge]);
-  return <main>{info ? `${info.name} ${info.version} (${info.host})` : 'Connecting…'}</main>;
+  return (
+    <BridgeContext value={bridge}>
+      <AppShell />
+    </BridgeContext>
+  );
 }

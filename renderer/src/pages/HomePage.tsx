@@ -1,0 +1,74 @@
+import { AgentsIcon, ArrowRightIcon, MessagesIcon, ProvidersIcon } from '../components/Icons';
+import { hrefFor } from '../routes';
+import { LogoMark } from '../shell/LogoMark';
+
+const STEPS = [
+  {
+    icon: <ProvidersIcon size={18} />,
+    title: 'Connect a provider',
+    text: 'Sign in to Claude, Codex, Gemini, GitHub Copilot or a local model through your browser. No API keys to paste.',
+    href: hrefFor({ page: 'providers' }),
+    link: 'Providers',
+  },
+  {
+    icon: <AgentsIcon size={18} />,
+    title: 'Start your agents',
+    text: 'Run several coding agents side by side, each in its own terminal you can watch and type into.',
+    href: hrefFor({ page: 'agents' }),
+    link: 'Agents',
+  },
+  {
+    icon: <MessagesIcon size={18} />,
+    title: 'Let them talk',
+    text: (
+      <>
+        An agent that prints <code>-&gt;relay:Name message</code> reaches the agent called Name. Every message is logged.
+      </>
+    ),
+    href: hrefFor({ page: 'messages' }),
+    link: 'Messages',
+  },
+] as const;
+
+/** Onboarding: what Agent Relay does, and the first thing to do. */
+export function HomePage() {
+  return (
+    <div className="page page-home">
+      <section className="hero" aria-labelledby="home-title">
+        <LogoMark size={56} />
+        <h1 id="home-title" className="hero-title" tabIndex={-1} data-page-title>
+          Welcome to Agent Relay
+        </h1>
+        <p className="hero-text">
+          Keep your AI coding agents signed in, run them side by side, and let them hand work to each other.
+        </p>
+        <a className="button button-primary button-large" href={hrefFor({ page: 'providers' })}>
+          Connect your first provider
+          <ArrowRightIcon />
+        </a>
+      </section>
+
+      <section className="steps" aria-labelledby="steps-title">
+        <h2 id="steps-title" className="section-label">
+          Getting started
+        </h2>
+        <ol className="step-list">
+          {STEPS.map((step, index) => (
+            <li key={step.title} className="step-card">
+              <div className="step-head">
+                <span className="step-icon">{step.icon}</span>
+                <span className="step-number">Step {index + 1}</span>
+              </div>
+              <h3 className="step-title">{step.title}</h3>
+              <p className="step-text">{step.text}</p>
+              <a className="step-link" href={step.href}>
+                Open {step.link}
+                <ArrowRightIcon size={14} />
+              </a>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,241 @@
+import { useState, type ReactNode } from 'react';
+import type { Settings, SettingsPatch, Theme } from '../../../preload/contract';
+import { CheckIcon, MonitorIcon, MoonIcon, SunIcon } from '../components/Icons';
+import { PageHeader } from '../components/PageHeader';
+import { SegmentedControl, type Segment } from '../components/SegmentedControl';
+import { Switch } from '../components/Switch';
+import type { SaveResult } from '../hooks/useSettings';
+import { DraftInput } from '../settings/DraftInput';
+import { refusalText } from '../settings/refusal-text';
+
+const THEMES: ReadonlyArray<Segment<Theme>> = [
+  { value: 'system', label: 'System', icon: <MonitorIcon size={15} /> },
+  { value: 'light', label: 'Light', icon: <SunIcon size={15} /> },
+  { value: 'dark', label: 'Dark', icon: <MoonIcon size={15} /> },
+];
+
+type Save = (patch: SettingsPatch) => Promise<SaveResult>;
+type NumberField = 'terminalFontSize' | 'scrollbackLines';
+
+function SettingRow({
+  label,
+  labelFor,
+  labelId,
+  description,
+  descriptionId,
+  children,
+}: {
+  label: string;
+  labelFor?: string;
+  labelId?: string;
+  description: ReactNode;
+  descriptionId: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="setting-row">
+      <div className="setting-text">
+        {labelFor ? (
+          <label className="setting-label" htmlFor={labelFor}>
+            {label}
+          </label>
+        ) : (
+          <span className="setting-label" id={labelId}>
+            {label}
+          </span>
+        )}
+        <p className="setting-description" id={descriptionId}>
+          {description}
+        </p>
+      </div>
+      <div className="setting-control">{children}</div>
+    </div>
+  );
+}
+
+function SettingsSection({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section className="settings-section" aria-labelledby={id}>
+      <h2 id={id} className="section-label">
+        {title}
+      </h2>
+      <div className="card settings-card">{children}</div>
+    </section>
+  );
+}
+
+/** A control that saves at once (theme, switch): shows the daemon's refusal under it. */
+function useImmediateSave(save: Save, field: keyof Settings, onSaved: () => void) {
+  const [error, setError] = useState<string>();
+  const run = async (patch: SettingsPatch) => {
+    const result = await save(patch);
+    if (result.ok) {
+      setError(undefined);
+      onSaved();
+    } else {
+      setError(refusalText(result.error, field));
+    }
+  };
+  return { error, run };
+}
+
+function TerminalPreview({ settings }: { settings: Settings }) {
+  return (
+    <div
+      className="terminal-preview"
+      aria-label="Preview of the console font"
+      role="img"
+      style={{ fontFamily: settings.terminalFontFamily, fontSize: `${settings.terminalFontSize}px` }}
+    >
+      <div>
+        <span className="tp-prompt">$</span> claude
+      </div>
+      <div className="tp-dim">Reviewing the diff in src/router.ts…</div>
+      <div>
+        <span className="tp-accent">-&gt;relay:Codex</span> tests for the router, please
+      </div>
+    </div>
+  );
+}
+
+/** Appearance, terminal and notification settings; each change is saved at once and shared live. */
+export function SettingsPage({ settings, save }: { settings: Settings | undefined; save: Save }) {
+  const [savedAt, setSavedAt] = useState<number>();
+  const markSaved = () => setSavedAt(Date.now());
+  const theme = useImmediateSave(save, 'theme', markSaved);
+  const notifications = useImmediateSave(save, 'notifications', markSaved);
+
+  const commitText = (field: 'terminalFontFamily') => async (draft: string) => {
+    const result = await save({ [field]: draft });
+    if (!result.ok) return refusalText(result.error, field);
+    markSaved();
+    return undefined;
+  };
+  const commitNumber = (field: NumberField) => async (draft: string) => {
+    const text = draft.trim();
+    const value = Number(text);
+    if (text === '' || !Number.isFinite(value)) return 'Enter a number.';
+    const result = await save({ [field]: value });
+    if (!result.ok) return refusalText(result.error, field);
+    markSaved();
+    return undefined;
+  };
+
+  return (
+    <div className="page page-settings">
+      <PageHeader
+        title="Settings"
+        description="Changes are saved as you make them and apply to every open window."
+        aside={
+          <p className="save-status" role="status" aria-live="polite">
+            {savedAt ? (
+              <span key={savedAt} className="save-status-saved">
+                <CheckIcon size={14} /> Saved
+              </span>
+            ) : null}
+          </p>
+        }
+      />
+      {settings === undefined ? (
+        <p className="loading-line" role="status">
+          Loading settings…
+        </p>
+      ) : null}
+
+      <SettingsSection id="settings-appearance" title="Appearance">
+        <SettingRow
+          label="Theme"
+          labelId="setting-theme-label"
+          description="System follows your operating system's light or dark mode."
+          descriptionId="setting-theme-desc"
+        >
+          <SegmentedControl
+            label="Theme"
+            value={settings?.theme}
+            segments={THEMES}
+            describedBy="setting-theme-desc"
+            onChange={(value) => void theme.run({ theme: value })}
+          />
+          {theme.error ? (
+            <p className="field-error" role="alert">
+              {theme.error}
+            </p>
+          ) : null}
+        </SettingRow>
+      </SettingsSection>
+
+      <SettingsSection id="settings-terminal" title="Terminal">
+        <SettingRow
+          label="Font family"
+          labelFor="setting-font-family"
+          description="A CSS font list for agent consoles; the first installed font is used."
+          descriptionId="setting-font-family-desc"
+        >
+          <DraftInput
+            id="setting-font-family"
+            type="text"
+            className="input-wide input-mono"
+            saved={settings?.terminalFontFamily}
+            describedBy="setting-font-family-desc"
+            commit={commitText('terminalFontFamily')}
+          />
+        </SettingRow>
+        <SettingRow
+          label="Font size"
+          labelFor="setting-font-size"
+          description="From 8 to 32 pixels."
+          descriptionId="setting-font-size-desc"
+        >
+          <DraftInput
+            id="setting-font-size"
+            type="number"
+            className="input-narrow"
+            suffix="px"
+            saved={settings === undefined ? undefined : String(settings.terminalFontSize)}
+            describedBy="setting-font-size-desc"
+            commit={commitNumber('terminalFontSize')}
+          />
+        </SettingRow>
+        <SettingRow
+          label="Scrollback"
+          labelFor="setting-scrollback"
+          description="Lines each console keeps, from 100 to 100,000."
+          descriptionId="setting-scrollback-desc"
+        >
+          <DraftInput
+            id="setting-scrollback"
+            type="number"
+            className="input-medium"
+            suffix="lines"
+            saved={settings === undefined ? undefined : String(settings.scrollbackLines)}
+            describedBy="setting-scrollback-desc"
+            commit={commitNumber('scrollbackLines')}
+          />
+        </SettingRow>
+        {settings ? <TerminalPreview settings={settings} /> : null}
+      </SettingsSection>
+
+      <SettingsSection id="settings-notifications" title="Notifications">
+        <SettingRow
+          label="Desktop notifications"
+          labelId="setting-notifications-label"
+          description="Tell me when an agent needs my input or a message cannot be delivered."
+          descriptionId="setting-notifications-desc"
+        >
+          <Switch
+            checked={settings?.notifications ?? false}
+            disabled={settings === undefined}
+            labelledBy="setting-notifications-label"
+            describedBy="setting-notifications-desc"
+            onChange={(checked) => void notifications.run({ notifications: checked })}
+          />
+          {notifications.error ? (
+            <p className="field-error" role="alert">
+              {notifications.error}
+            </p>
+          ) : null}
+        </SettingRow>
+      </SettingsSection>
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+/** The pages of the app and their `#/…` addresses. New pages add a variant here and a case below. */
+export type PageId = 'home' | 'providers' | 'agents' | 'messages' | 'settings';
+
+export type Route = { readonly page: PageId } | { readonly page: 'not-found'; readonly path: string };
+
+const PAGE_IDS: ReadonlyArray<PageId> = ['home', 'providers', 'agents', 'messages', 'settings'];
+
+const isPageId = (value: string): value is PageId => (PAGE_IDS as ReadonlyArray<string>).includes(value);
+
+/** `#/agents` → { page: 'agents' }; anything that is not a `#/…` path (such as `#token=…`) is Home. */
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '');
+  if (!path.startsWith('/')) return { page: 'home' };
+  let segments: string[];
+  try {
+    segments = path.slice(1).split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return { page: 'not-found', path };
+  }
+  const [first, ...rest] = segments;
+  if (first === undefined) return { page: 'home' };
+  if (isPageId(first) && rest.length === 0) return { page: first };
+  return { page: 'not-found', path };
+}
+
+export function hrefFor(route: Route): string {
+  switch (route.page) {
+    case 'home':
+      return '#/';
+    case 'providers':
+    case 'agents':
+    case 'messages':
+    case 'settings':
+      return `#/${route.page}`;
+    case 'not-found':
+      return `#${route.path}`;
+    default:
+      return assertNever(route);
+  }
+}
+
+export function assertNever(value: never): never {
+  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,51 @@
+import { shortcutLabel } from '../hooks/useShortcuts';
+import { hrefFor, type Route } from '../routes';
+import { LogoMark } from './LogoMark';
+import { NAV_ITEMS, type NavItem } from './navigation';
+
+function NavLink({ item, current }: { item: NavItem; current: boolean }) {
+  const shortcut = shortcutLabel(item.digit);
+  return (
+    <li>
+      <a
+        className="nav-link"
+        href={hrefFor({ page: item.page })}
+        aria-current={current ? 'page' : undefined}
+        aria-keyshortcuts={`Control+${item.digit} Meta+${item.digit}`}
+        title={`${item.label} (${shortcut})`}
+      >
+        <span className="nav-icon">{item.icon}</span>
+        <span className="nav-label">{item.label}</span>
+        <kbd className="nav-shortcut" aria-hidden="true">
+          {shortcut}
+        </kbd>
+      </a>
+    </li>
+  );
+}
+
+/** The app's name and the pages. Settings sits apart at the bottom, as in most desktop tools. */
+export function Sidebar({ route }: { route: Route }) {
+  const main = NAV_ITEMS.filter((item) => item.page !== 'settings');
+  const settings = NAV_ITEMS.filter((item) => item.page === 'settings');
+  return (
+    <aside className="sidebar">
+      <div className="brand">
+        <LogoMark />
+        <span className="brand-name">Agent Relay</span>
+      </div>
+      <nav className="sidebar-nav" aria-label="Main">
+        <ul className="nav-list">
+          {main.map((item) => (
+            <NavLink key={item.page} item={item} current={route.page === item.page} />
+          ))}
+        </ul>
+        <ul className="nav-list nav-list-bottom">
+          {settings.map((item) => (
+            <NavLink key={item.page} item={item} current={route.page === item.page} />
+          ))}
+        </ul>
+      </nav>
+    </aside>
+  );
+}
