@@ -1,0 +1,170 @@
+import * as oauth from 'oauth4webapi';
+import { AuthFailure } from './auth-errors.js';
+import type { Provider } from './provider-registry.js';
+
+/**
+ * The bridge from a registry entry to oauth4webapi: server metadata (given or discovered), the
+ * client, its authentication, and request options (JSON bodies for providers that want them).
+ */
+
+export type FetchFunction = typeof fetch;
+
+export interface OAuthContext {
+  readonly provider: Provider;
+  readonly as: oauth.AuthorizationServer;
+  readonly client: oauth.Client;
+  readonly clientAuth: oauth.ClientAuth;
+  /** Options for requests whose body is encoded as `encoding`. */
+  requestOptions(encoding: 'form' | 'json', signal?: AbortSignal): oauth.TokenEndpointRequestOptions;
+}
+
+export interface OAuthContextOptions {
+  /** Replaces global fetch (tests count requests with it); the default is global fetch. */
+  readonly fetch?: FetchFunction;
+  readonly signal?: AbortSignal;
+}
+
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Plain http is allowed only to this machine (a local test server or a self-hosted provider). */
+export function isLoopbackUrl(url: string | URL): boolean {
+  const parsed = typeof url === 'string' ? new URL(url) : url;
+  return LOOPBACK_HOSTS.has(parsed.hostname);
+}
+
+function insecureAllowed(provider: Provider): boolean {
+  const urls = [provider.issuer, provider.authorizationEndpoint, provider.tokenEndpoint, provider.deviceAuthorizationEndpoint];
+  const given = urls.filter((u): u is string => typeof u === 'string');
+  return given.length > 0 && given.every((u) => u.startsWith('https:') || isLoopbackUrl(u));
+}
+
+/**
+ * oauth4webapi always sends form bodies; a provider that wants JSON (Anthropic, OpenAI refresh)
+ * gets the same parameters re-encoded as a JSON object, everything else untouched.
+ */
+export function jsonBodyFetch(base: FetchFunction): FetchFunction {
+  return (input, init) => {
+    if (init?.body instanceof URLSearchParams) {
+      const headers = new Headers(init.headers);
+      headers.set('content-type', 'application/json');
+      const body = JSON.stringify(Object.fromEntries(init.body.entries()));
+      return base(input, { ...init, headers, body });
+    }
+    return base(input, init);
+  };
+}
+
+function baseOptions(provider: Provider, fetchFn: FetchFunction | undefined, signal?: AbortSignal): oauth.HttpRequestOptions<'POST', URLSearchParams> {
+  const options: oauth.HttpRequestOptions<'POST', URLSearchParams> = {};
+  if (signal) options.signal = signal;
+  if (fetchFn) options[oauth.customFetch] = fetchFn as never;
+  // GitHub answers form-encoded unless asked for JSON.
+  options.headers = { accept: 'application/json' };
+  if (insecureAllowed(provider)) options[oauth.allowInsecureRequests] = true;
+  return options;
+}
+
+/** Finds the endpoints the registry entry does not give, by OpenID then OAuth discovery. */
+async function discover(provider: Provider, fetchFn: FetchFunction | undefined, signal?: AbortSignal): Promise<oauth.AuthorizationServer> {
+  if (!provider.issuer) throw new AuthFailure('provider_misconfigured', `${provider.name} has no issuer and no endpoints.`);
+  const issuer = new URL(provider.issuer);
+  const opts = baseOptions(provider, fetchFn, signal) as oauth.DiscoveryRequestOptions;
+  let lastError: unknown;
+  for (const algorithm of ['oidc', 'oauth2'] as const) {
+    try {
+      const response = await oauth.discoveryRequest(issuer, { ...opts, algorithm });
+      return await oauth.processDiscoveryResponse(issuer, response);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      lastError = error;
+    }
+  }
+  throw new AuthFailure(
+    'discovery_failed',
+    `Could not find ${provider.name}'s sign-in endpoints at ${provider.issuer} (${(lastError as Error | undefined)?.message ?? 'no answer'}).`,
+  );
+}
+
+function needsDiscovery(provider: Provider): boolean {
+  if (!provider.issuer) return false;
+  if (!provider.tokenEndpoint) return true;
+  if ((provider.methods.includes('browser') || provider.methods.includes('paste')) && !provider.authorizationEndpoint) return true;
+  if (provider.methods.includes('device') && provider.deviceLogin === 'rfc8628' && !provider.deviceAuthorizationEndpoint) return true;
+  return false;
+}
+
+/** Server metadata: the registry's endpoints, with discovery filling what is missing. */
+export async function resolveAuthorizationServer(provider: Provider, options: OAuthContextOptions = {}): Promise<oauth.AuthorizationServer> {
+  const discovered = needsDiscovery(provider) ? await discover(provider, options.fetch, options.signal) : undefined;
+  const issuer = provider.issuer ?? discovered?.issuer ?? provider.tokenEndpoint;
+  if (!issuer) throw new AuthFailure('provider_misconfigured', `${provider.name} has no issuer or token endpoint.`);
+  // Explicit registry values win over discovered ones: the user's overrides are deliberate.
+  const explicit = Object.fromEntries(
+    Object.entries({
+      authorization_endpoint: provider.authorizationEndpoint,
+      token_endpoint: provider.tokenEndpoint,
+      device_authorization_endpoint: provider.deviceAuthorizationEndpoint,
+      revocation_endpoint: provider.revocationEndpoint,
+      userinfo_endpoint: provider.userinfoEndpoint,
+    }).filter(([, value]) => value !== undefined),
+  );
+  const as: oauth.AuthorizationServer = { ...discovered, ...explicit, issuer: discovered?.issuer ?? issuer };
+  return as;
+}
+
+export async function createOAuthContext(provider: Provider, options: OAuthContextOptions = {}): Promise<OAuthContext> {
+  if (!provider.clientId) throw new AuthFailure('provider_misconfigured', `${provider.name} has no client id configured.`);
+  const as = await resolveAuthorizationServer(provider, options);
+  const client: oauth.Client = { client_id: provider.clientId };
+  const clientAuth = provider.clientSecret ? oauth.ClientSecretPost(provider.clientSecret) : oauth.None();
+  const fetchFn = options.fetch;
+  return {
+    provider,
+    as,
+    client,
+    clientAuth,
+    requestOptions(encoding, signal) {
+      const base = fetchFn ?? fetch;
+      return baseOptions(provider, encoding === 'json' ? jsonBodyFetch(base) : fetchFn, signal) as oauth.TokenEndpointRequestOptions;
+    },
+  };
+}
+
+/** Turns whatever oauth4webapi or fetch threw into an AuthFailure with a readable sentence. */
+export function toAuthFailure(error: unknown, provider: Provider, signal?: AbortSignal): AuthFailure {
+  if (error instanceof AuthFailure) return error;
+  if (signal?.aborted) return new AuthFailure('cancelled', 'Sign-in was cancelled.');
+  if (error instanceof oauth.ResponseBodyError) {
+    const description = error.error_description ? ` (${error.error_description})` : '';
+    switch (error.error) {
+      case 'invalid_grant':
+      case 'refresh_token_reused':
+      case 'refresh_token_expired':
+      case 'refresh_token_invalidated':
+        return new AuthFailure(error.error, `${provider.name} no longer accepts this sign-in${description}. Sign in again.`);
+      case 'access_denied':
+        return new AuthFailure('access_denied', 'Sign-in was denied — try again');
+      case 'expired_token':
+        return new AuthFailure('expired_token', 'The code expired — get a new code');
+      default:
+        return new AuthFailure('provider_error', `${provider.name} refused the request: ${error.error}${description}.`);
+    }
+  }
+  if (error instanceof oauth.AuthorizationResponseError) {
+    if (error.error === 'access_denied') return new AuthFailure('access_denied', 'Sign-in was denied — try again');
+    return new AuthFailure('provider_error', `${provider.name} returned an error: ${error.error}.`);
+  }
+  if (error instanceof oauth.WWWAuthenticateChallengeError) {
+    return new AuthFailure('unauthorized', `${provider.name} refused the credentials (HTTP ${error.status}).`);
+  }
+  if (error instanceof TypeError && /fetch failed/i.test(error.message)) {
+    return new AuthFailure('network_error', `Could not reach ${provider.name}: ${describeCause(error)}.`);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new AuthFailure('provider_error', `${provider.name} sent an answer we could not use: ${message}.`);
+}
+
+function describeCause(error: Error): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? error.message;
+}

@@ -1,0 +1,396 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The registry of providers, as data: every endpoint, client id, port and scope can be overridden. */
+
+export const SignInMethod = z.enum(['browser', 'device', 'paste', 'import', 'api-key']);
+export type SignInMethod = z.infer<typeof SignInMethod>;
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
+const port = z.number({ error: 'expected a port number' }).int().min(0, 'expected a port from 0 to 65535').max(65535, 'expected a port from 0 to 65535');
+
+export const CliSpec = z.object({
+  /** Executable the agents issue spawns. */
+  command: z.string().min(1),
+  /** The flag that lets the agent act without asking; a per-agent choice, never a default. */
+  skipPermissionsFlag: z.string().optional(),
+  /** Environment variable that points the CLI at its isolated config home. */
+  configHomeEnv: z.string().optional(),
+  /** Where that CLI keeps its login, relative to its config home (used by import and hand-off). */
+  credentialsFile: z.string().optional(),
+});
+export type CliSpec = z.infer<typeof CliSpec>;
+
+export const ProviderSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lowercase id (letters, digits, dashes)'),
+  name: z.string().min(1, 'expected a non-empty name'),
+  description: z.string(),
+  brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected a colour like #D97757'),
+  /** File name under assets/providers/. */
+  logo: z.string().regex(/^[a-z0-9-]+\.svg$/, 'expected an svg file name like anthropic.svg'),
+  /** Shown on the card instead of pretending a login will work (e.g. a free tier that ended). */
+  notice: z.string().optional(),
+  kind: z.enum(['oauth', 'self-hosted']),
+  methods: z.array(SignInMethod).min(1, 'expected at least one sign-in method'),
+  issuer: httpUrl.optional(),
+  authorizationEndpoint: httpUrl.optional(),
+  tokenEndpoint: httpUrl.optional(),
+  deviceAuthorizationEndpoint: httpUrl.optional(),
+  revocationEndpoint: httpUrl.optional(),
+  userinfoEndpoint: httpUrl.optional(),
+  clientId: z.string().min(1).optional(),
+  clientSecret: z.string().optional(),
+  scopes: z.array(z.string().min(1)),
+  extraAuthParams: z.record(z.string(), z.string()),
+  redirectHost: z.enum(['127.0.0.1', 'localhost'], { error: 'expected "127.0.0.1" or "localhost"' }),
+  /** 0 = any free port. */
+  redirectPort: port,
+  fallbackPorts: z.array(port),
+  redirectPath: z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'expected a path starting with /'),
+  /** Paste flow: the provider page that shows `code#state` for the user to copy. */
+  pasteRedirectUri: httpUrl.optional(),
+  /** Encoding of the authorization code exchange. */
+  tokenRequestEncoding: z.enum(['form', 'json'], { error: 'expected "form" or "json"' }),
+  /** Encoding of refresh requests (OpenAI exchanges form-encoded but refreshes with JSON). */
+  refreshRequestEncoding: z.enum(['form', 'json'], { error: 'expected "form" or "json"' }),
+  /** Anthropic's well-known clients send the PKCE verifier as `state`. */
+  stateIsVerifier: z.boolean(),
+  deviceLogin: z.enum(['rfc8628', 'openai-codex'], { error: 'expected "rfc8628" or "openai-codex"' }),
+  /** Qwen adds PKCE to its RFC 8628 device flow. */
+  devicePkce: z.boolean(),
+  /** Copilot's second token, fetched with the GitHub token. */
+  copilotTokenEndpoint: httpUrl.optional(),
+  /** Self-hosted: where the server listens by default, and the path that lists its models. */
+  defaultBaseUrl: httpUrl.optional(),
+  modelsPath: z.string().optional(),
+  cli: CliSpec.optional(),
+});
+export type Provider = z.infer<typeof ProviderSchema>;
+
+/** Any field of a provider, as providers.json may give it. */
+export const ProviderOverride = ProviderSchema.omit({ id: true }).partial().strict();
+export type ProviderOverride = z.infer<typeof ProviderOverride>;
+
+export const ProvidersFile = z
+  .object({
+    providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lowercase id (letters, digits, dashes)'), ProviderOverride),
+  })
+  .strict();
+
+const OAUTH_DEFAULTS = {
+  kind: 'oauth',
+  scopes: [],
+  extraAuthParams: {},
+  redirectHost: '127.0.0.1',
+  redirectPort: 0,
+  fallbackPorts: [],
+  redirectPath: '/callback',
+  tokenRequestEncoding: 'form',
+  refreshRequestEncoding: 'form',
+  stateIsVerifier: false,
+  deviceLogin: 'rfc8628',
+  devicePkce: false,
+} as const satisfies Partial<Provider>;
+
+export const BUILT_IN_PROVIDERS: ReadonlyArray<Provider> = [
+  {
+    ...OAUTH_DEFAULTS,
+    id: 'anthropic',
+    name: 'Claude Code',
+    description: 'Anthropic Claude with a Pro, Max or Team subscription.',
+    brandColor: '#D97757',
+    logo: 'anthropic.svg',
+    methods: ['browser', 'paste', 'import', 'api-key'],
+    issuer: 'https://claude.ai',
+    authorizationEndpoint: 'https://claude.ai/oauth/authorize',
+    tokenEndpoint: 'https://console.anthropic.com/v1/oauth/token',
+    clientId: '9d1c250a-e61b-44d9-88ed-5944d1962f5e',
+    scopes: ['org:create_api_key', 'user:profile', 'user:inference'],
+    extraAuthParams: { code: 'true' },
+    redirectHost: 'localhost',
+    redirectPath: '/callback',
+    pasteRedirectUri: 'https://console.anthropic.com/oauth/code/callback',
+    tokenRequestEncoding: 'json',
+    refreshRequestEncoding: 'json',
+    stateIsVerifier: true,
+    cli: {
+      command: 'claude',
+      skipPermissionsFlag: '--dangerously-skip-permissions',
+      configHomeEnv: 'CLAUDE_CONFIG_DIR',
+      credentialsFile: '.credentials.json',
+    },
+  },
+  {
+    ...OAUTH_DEFAULTS,
+    id: 'openai',
+    name: 'Codex',
+    description: 'OpenAI Codex with a ChatGPT plan.',
+    brandColor: '#10A37F',
+    logo: 'openai.svg',
+    methods: ['browser', 'device', 'import', 'api-key'],
+    issuer: 'https://auth.openai.com',
+    authorizationEndpoint: 'https://auth.openai.com/oauth/authorize',
+    tokenEndpoint: 'https://auth.openai.com/oauth/token',
+    clientId: 'app_EMoamEEZ73f0CkXaXp7hrann',
+    scopes: ['openid', 'profile', 'email', 'offline_access'],
+    extraAuthParams: { id_token_add_organizations: 'true', codex_cli_simplified_flow: 'true' },
+    // Codex registers exactly localhost:1455; 1457 is its own fallback when 1455 is taken.
+    redirectHost: 'localhost',
+    redirectPort: 1455,
+    fallbackPorts: [1457],
+    redirectPath: '/auth/callback',
+    tokenRequestEncoding: 'form',
+    refreshRequestEncoding: 'json',
+    deviceLogin: 'openai-codex',
+    cli: {
+      command: 'codex',
+      skipPermissionsFlag: '--dangerously-bypass-approvals-and-sandbox',
+      configHomeEnv: 'CODEX_HOME',
+      credentialsFile: 'auth.json',
+    },
+  },
+  {
+    ...OAUTH_DEFAULTS,
+    id: 'google',
+    name: 'Gemini',
+    description: 'Google Gemini CLI with a Google account.',
+    brandColor: '#4285F4',
+    logo: 'google.svg',
+    methods: ['browser', 'device', 'import', 'api-key'],
+    issuer: 'https://accounts.google.com',
+    authorizationEndpoint: 'https://accounts.google.com/o/oauth2/v2/auth',
+    tokenEndpoint: 'https://oauth2.googleapis.com/token',
+    deviceAuthorizationEndpoint: 'https://oauth2.googleapis.com/device/code',
+    revocationEndpoint: 'https://oauth2.googleapis.com/revoke',
+    userinfoEndpoint: 'https://openidconnect.googleapis.com/v1/userinfo',
+    clientId: '681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com',
+    // Google's published installed-app secret: not a secret for native apps (RFC 8252 section 8.5).
+    clientSecret: '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',
+    scopes: [
+      'https://www.googleapis.com/auth/cloud-platform',
+      'https://www.googleapis.com/auth/userinfo.email',
+      'https://www.googleapis.com/auth/userinfo.profile',
+    ],
+    extraAuthParams: { access_type: 'offline', prompt: 'consent' },
+    redirectPath: '/oauth2callback',
+    pasteRedirectUri: 'https://codeassist.google.com/authcode',
+    cli: {
+      command: 'gemini',
+      skipPermissionsFlag: '--yolo',
+      configHomeEnv: 'GEMINI_CLI_HOME',
+      credentialsFile: '.gemini/oauth_creds.json',
+    },
+  },
+  {
+    ...OAUTH_DEFAULTS,
+    id: 'github-copilot',
+    name: 'GitHub Copilot',
+    description: 'GitHub Copilot CLI with a Copilot subscription.',
+    brandColor: '#24292F',
+    logo: 'github-copilot.svg',
+    methods: ['device', 'import'],
+    issuer: 'https://github.com',
+    authorizationEndpoint: 'https://github.com/login/oauth/authorize',
+    tokenEndpoint: 'https://github.com/login/oauth/access_token',
+    deviceAuthorizationEndpoint: 'https://github.com/login/device/code',
+    clientId: 'Iv1.b507a08c87ecfe98',
+    scopes: ['read:user'],
+    copilotTokenEndpoint: 'https://api.github.com/copilot_internal/v2/token',
+    cli: {
+      command: 'copilot',
+      skipPermissionsFlag: '--allow-all-tools',
+      configHomeEnv: 'XDG_CONFIG_HOME',
+      credentialsFile: 'github-copilot/apps.json',
+    },
+  },
+  {
+    ...OAUTH_DEFAULTS,
+    id: 'qwen',
+    name: 'Qwen Code',
+    description: 'Alibaba Qwen Code with a qwen.ai account.',
+    brandColor: '#615CED',
+    logo: 'qwen.svg',
+    notice: 'Qwen’s free tier ended on 2026-04-15: signing in works only with a paid plan.',
+    methods: ['device', 'api-key'],
+    issuer: 'https://chat.qwen.ai',
+    tokenEndpoint: 'https://chat.qwen.ai/api/v1/oauth2/token',
+    deviceAuthorizationEndpoint: 'https://chat.qwen.ai/api/v1/oauth2/device/code',
+    clientId: 'f0304373b74a44d2b584a3fb70ca9e56',
+    scopes: ['openid', 'profile', 'email', 'model.completion'],
+    devicePkce: true,
+    cli: { command: 'qwen', skipPermissionsFlag: '--yolo', configHomeEnv: 'QWEN_HOME', credentialsFile: 'oauth_creds.json' },
+  },
+  {
+    ...OAUTH_DEFAULTS,
+    id: 'ollama',
+    kind: 'self-hosted',
+    name: 'Ollama',
+    description: 'Local models served by Ollama.',
+    brandColor: '#1F1F1F',
+    logo: 'ollama.svg',
+    methods: ['api-key'],
+    defaultBaseUrl: 'http://127.0.0.1:11434',
+    modelsPath: '/v1/models',
+  },
+  {
+    ...OAUTH_DEFAULTS,
+    id: 'lm-studio',
+    kind: 'self-hosted',
+    name: 'LM Studio',
+    description: 'Local models served by LM Studio.',
+    brandColor: '#4338CA',
+    logo: 'lm-studio.svg',
+    methods: ['api-key'],
+    defaultBaseUrl: 'http://127.0.0.1:1234',
+    modelsPath: '/v1/models',
+  },
+  {
+    ...OAUTH_DEFAULTS,
+    id: 'openai-compatible',
+    kind: 'self-hosted',
+    name: 'OpenAI-compatible endpoint',
+    description: 'Any server that speaks the OpenAI API, with an optional key.',
+    brandColor: '#6B7280',
+    logo: 'openai-compatible.svg',
+    methods: ['api-key'],
+    defaultBaseUrl: 'http://127.0.0.1:8000',
+    modelsPath: '/v1/models',
+  },
+];
+
+/** What a custom provider starts from before its providers.json entry is applied. */
+const CUSTOM_DEFAULTS: Omit<Provider, 'id' | 'name'> = {
+  ...OAUTH_DEFAULTS,
+  description: 'A custom OAuth provider from providers.json.',
+  brandColor: '#6B7280',
+  logo: 'custom.svg',
+  methods: ['browser'],
+  scopes: ['openid', 'profile', 'email', 'offline_access'],
+};
+
+export const PROVIDERS_FILE = 'providers.json';
+
+export interface ProvidersConfigError {
+  readonly code: 'providers_config_invalid';
+  readonly file: string;
+  /** Dotted key path inside the file, e.g. `providers.anthropic.redirectPort`; empty for the whole file. */
+  readonly keyPath: string;
+  readonly message: string;
+}
+
+export interface ProviderRegistry {
+  readonly providers: ReadonlyArray<Provider>;
+  /** Problems with providers.json; the built-ins load regardless. */
+  readonly errors: ReadonlyArray<ProvidersConfigError>;
+  get(id: string): Provider | undefined;
+}
+
+function registryOf(providers: ReadonlyArray<Provider>, errors: ReadonlyArray<ProvidersConfigError>): ProviderRegistry {
+  const byId = new Map(providers.map((p) => [p.id, p]));
+  return { providers, errors, get: (id) => byId.get(id) };
+}
+
+function describeKey(keyPath: ReadonlyArray<PropertyKey>): string {
+  return keyPath.map((k) => String(k)).join('.');
+}
+
+/** Applies parsed overrides to the built-ins; custom ids become new providers. */
+export function applyOverrides(
+  builtIns: ReadonlyArray<Provider>,
+  overrides: Readonly<Record<string, ProviderOverride>>,
+  file: string,
+): ProviderRegistry {
+  const errors: ProvidersConfigError[] = [];
+  const result = new Map(builtIns.map((p) => [p.id, p]));
+  for (const [id, override] of Object.entries(overrides)) {
+    const base = result.get(id);
+    const merged = base
+      ? { ...base, ...override, cli: override.cli ?? base.cli }
+      : { ...CUSTOM_DEFAULTS, id, name: override.name ?? '', ...override };
+    const parsed = ProviderSchema.safeParse(merged);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const keyPath = describeKey(['providers', id, ...issue.path]);
+        errors.push({ code: 'providers_config_invalid', file, keyPath, message: `${file}: ${keyPath}: ${issue.message}` });
+      }
+      continue;
+    }
+    const provider = parsed.data;
+    if (!base) {
+      const problem = customProviderProblem(provider);
+      if (problem) {
+        const keyPath = describeKey(['providers', id, problem.key]);
+        errors.push({ code: 'providers_config_invalid', file, keyPath, message: `${file}: ${keyPath}: ${problem.expected}` });
+        continue;
+      }
+    }
+    result.set(id, provider);
+  }
+  return registryOf([...result.values()], errors);
+}
+
+function customProviderProblem(p: Provider): { key: string; expected: string } | undefined {
+  if (!p.clientId) return { key: 'clientId', expected: 'expected a client id for a custom OAuth provider' };
+  const needsAuthorize = p.methods.includes('browser') || p.methods.includes('paste');
+  if (!p.issuer && needsAuthorize && !p.authorizationEndpoint) {
+    return { key: 'authorizationEndpoint', expected: 'expected an issuer (for discovery) or an authorizationEndpoint' };
+  }
+  if (!p.issuer && !p.tokenEndpoint) return { key: 'tokenEndpoint', expected: 'expected an issuer (for discovery) or a tokenEndpoint' };
+  if (!p.issuer && p.methods.includes('device') && !p.deviceAuthorizationEndpoint) {
+    return { key: 'deviceAuthorizationEndpoint', expected: 'expected an issuer (for discovery) or a deviceAuthorizationEndpoint' };
+  }
+  return undefined;
+}
+
+/**
+ * Loads the built-ins plus `providers.json` (when the file exists). Never throws for a bad file:
+ * the errors name the file, the key path and what was expected, and the built-ins still load.
+ */
+export function loadProviderRegistry(file: string | undefined, builtIns: ReadonlyArray<Provider> = BUILT_IN_PROVIDERS): ProviderRegistry {
+  if (!file) return registryOf(builtIns, []);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return registryOf(builtIns, []);
+    return registryOf(builtIns, [{ code: 'providers_config_invalid', file, keyPath: '', message: `${file}: cannot be read (${(error as Error).message})` }]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return registryOf(builtIns, [
+      { code: 'providers_config_invalid', file, keyPath: '', message: `${file}: expected valid JSON (${(error as Error).message})` },
+    ]);
+  }
+  const parsed = ProvidersFile.safeParse(json);
+  if (!parsed.success) {
+    // Keep every provider whose own entry is fine; report the others.
+    const errors: ProvidersConfigError[] = parsed.error.issues.map((issue) => {
+      const keyPath = describeKey(issue.path);
+      return { code: 'providers_config_invalid', file, keyPath, message: `${file}: ${keyPath || '(top level)'}: ${issue.message}` };
+    });
+    const entries = isRecord(json) && isRecord(json.providers) ? json.providers : {};
+    const good: Record<string, ProviderOverride> = {};
+    const badIds = new Set(parsed.error.issues.filter((i) => i.path[0] === 'providers' && i.path.length > 1).map((i) => String(i.path[1])));
+    const wholeFileBad = parsed.error.issues.some((i) => i.path[0] !== 'providers' || i.path.length < 2);
+    if (!wholeFileBad) {
+      for (const [id, entry] of Object.entries(entries)) {
+        if (!badIds.has(id)) good[id] = ProviderOverride.parse(entry);
+      }
+    }
+    const rest = applyOverrides(builtIns, good, file);
+    return registryOf(rest.providers, [...errors, ...rest.errors]);
+  }
+  return applyOverrides(builtIns, parsed.data.providers, file);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** providers.json in the data dir unless `--providers-config` names another file. */
+export function providersConfigPath(dataDir: string, flag?: string): string {
+  return flag ? path.resolve(flag) : path.join(dataDir, PROVIDERS_FILE);
+}
