@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { freshDataDir, startHost, type RunningHost } from '../support/headless-host.js';
-import { expect, openDashboard, test } from './fixtures.js';
+import { expect, openDashboard, saveScreenshot, test } from './fixtures.js';
 
 const hosts: RunningHost[] = [];
 const start = async (...args: Parameters<typeof startHost>) => {
@@ -29,6 +29,7 @@ test('the app shows "Reconnecting" while the daemon is down and reloads its data
   const banner = page.getByTestId('connection-banner');
   await expect(banner).toHaveText('Reconnecting to Agent Relay…');
   await expect(page.getByRole('contentinfo')).toContainText('Reconnecting…');
+  await saveScreenshot(page, 'reconnecting-banner-light');
 
   // Change the stored settings while it is down: seeing them proves the data was loaded again.
   fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ terminalFontSize: 18 }));
@@ -51,4 +52,5 @@ test('a daemon restarted with another token tells the page its link expired', as
     { timeout: 15_000 },
   );
   await expect(page.getByRole('contentinfo')).toContainText('Link expired');
+  await saveScreenshot(page, 'link-expired-banner-light');
 });
