@@ -1,0 +1,108 @@
+export interface FlowTarget {
+  pause(): void;
+  resume(): void;
+}
+
+export interface FlowControlOptions {
+  /** Unacknowledged characters at which the pty is paused (VS Code: 100,000). */
+  readonly highWatermark?: number;
+  /** Unacknowledged characters below which it is resumed (VS Code: 5,000). */
+  readonly lowWatermark?: number;
+}
+
+export const DEFAULT_HIGH_WATERMARK = 100_000;
+export const DEFAULT_LOW_WATERMARK = 5_000;
+
+/**
+ * Per-consumer acknowledgement accounting. The slowest consumer governs: the target is paused when
+ * any consumer has more than the high watermark unacknowledged and resumed when all are below the
+ * low one. With no consumers nothing holds the target paused.
+ */
+export class FlowController {
+  private readonly unacked = new Map<string, number>();
+  private isPaused = false;
+  private pauses = 0;
+  private readonly high: number;
+  private readonly low: number;
+
+  constructor(
+    private target: FlowTarget,
+    options: FlowControlOptions = {},
+  ) {
+    this.high = options.highWatermark ?? DEFAULT_HIGH_WATERMARK;
+    this.low = options.lowWatermark ?? DEFAULT_LOW_WATERMARK;
+    if (!(this.low < this.high)) throw new RangeError('lowWatermark must be below highWatermark');
+  }
+
+  /** Points at a new pty (after a restart), carrying the paused state over. */
+  retarget(target: FlowTarget): void {
+    this.target = target;
+    if (this.isPaused) target.pause();
+  }
+
+  addConsumer(id: string, initialUnacked = 0): void {
+    this.unacked.set(id, initialUnacked);
+    this.update();
+  }
+
+  removeConsumer(id: string): void {
+    this.unacked.delete(id);
+    this.update();
+  }
+
+  hasConsumer(id: string): boolean {
+    return this.unacked.has(id);
+  }
+
+  /** Output of `chars` characters was handed to every consumer. */
+  sent(chars: number): void {
+    for (const [id, count] of this.unacked) this.unacked.set(id, count + chars);
+    this.update();
+  }
+
+  /** Output handed to one consumer only. */
+  sentTo(id: string, chars: number): void {
+    const count = this.unacked.get(id);
+    if (count === undefined) return;
+    this.unacked.set(id, count + chars);
+    this.update();
+  }
+
+  ack(id: string, chars: number): void {
+    const count = this.unacked.get(id);
+    if (count === undefined || !(chars > 0)) return;
+    this.unacked.set(id, Math.max(0, count - chars));
+    this.update();
+  }
+
+  unackedOf(id: string): number | undefined {
+    return this.unacked.get(id);
+  }
+
+  get maxUnacked(): number {
+    let max = 0;
+    for (const count of this.unacked.values()) if (count > max) max = count;
+    return max;
+  }
+
+  get paused(): boolean {
+    return this.isPaused;
+  }
+
+  /** How many times the target has been paused, for tests and benchmarks. */
+  get pauseCount(): number {
+    return this.pauses;
+  }
+
+  private update(): void {
+    const max = this.maxUnacked;
+    if (!this.isPaused && max > this.high) {
+      this.isPaused = true;
+      this.pauses += 1;
+      this.target.pause();
+    } else if (this.isPaused && max < this.low) {
+      this.isPaused = false;
+      this.target.resume();
+    }
+  }
+}

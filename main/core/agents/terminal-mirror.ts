@@ -1,0 +1,177 @@
+import xtermHeadless from '@xterm/headless';
+import type { Terminal as HeadlessTerminal } from '@xterm/headless';
+import serializeAddon from '@xterm/addon-serialize';
+import { ListenerSet } from './listener-set.js';
+
+const { Terminal } = xtermHeadless;
+const { SerializeAddon } = serializeAddon;
+
+/** A piece of terminal output with its position in the agent's output stream (1, 2, 3, …). */
+export interface OutputChunk {
+  readonly seq: number;
+  readonly data: string;
+}
+
+/** What a console writes into a fresh xterm of size cols×rows to show exactly what the mirror shows. */
+export interface TerminalSnapshot {
+  /** The last output chunk included; the live stream continues with seq + 1. */
+  readonly seq: number;
+  readonly cols: number;
+  readonly rows: number;
+  /** Serialized screen and scrollback (escape sequences), modes included. */
+  readonly data: string;
+  readonly cursorX: number;
+  readonly cursorY: number;
+  readonly altScreen: boolean;
+}
+
+export interface TerminalMirrorOptions {
+  readonly cols: number;
+  readonly rows: number;
+  /** Lines kept above the screen (default 10,000). */
+  readonly scrollback?: number;
+}
+
+export const DEFAULT_SCROLLBACK = 10_000;
+
+/**
+ * A headless xterm fed with an agent's output, so a console opened late gets the exact screen and
+ * scrollback. xterm parses writes in time slices of its own (about 12 ms, then a timer), and chunks
+ * are at most a batch long, so a flood never blocks the event loop for long.
+ */
+export class TerminalMirror {
+  private readonly terminal: HeadlessTerminal;
+  private readonly serializer: InstanceType<typeof SerializeAddon>;
+  private readonly parsedListeners = new ListenerSet<OutputChunk>();
+  private writtenSeq = 0;
+  private parsed = 0;
+  private pendingChars = 0;
+  /** Writes (chunks and markers) handed to xterm whose callback has not run yet. */
+  private pendingWrites = 0;
+  private disposed = false;
+
+  constructor(options: TerminalMirrorOptions) {
+    this.terminal = new Terminal({
+      cols: options.cols,
+      rows: options.rows,
+      scrollback: options.scrollback ?? DEFAULT_SCROLLBACK,
+      allowProposedApi: true,
+    });
+    this.serializer = new SerializeAddon();
+    // The addon is typed against @xterm/xterm; the headless Terminal has the same surface it uses.
+    this.terminal.loadAddon(this.serializer as unknown as Parameters<HeadlessTerminal['loadAddon']>[0]);
+  }
+
+  /** Queues a chunk for parsing; chunks must come in seq order. */
+  write(chunk: OutputChunk): void {
+    if (this.disposed) return;
+    if (chunk.seq !== this.writtenSeq + 1) throw new RangeError(`mirror expected chunk ${this.writtenSeq + 1}, got ${chunk.seq}`);
+    this.writtenSeq = chunk.seq;
+    this.pendingChars += chunk.data.length;
+    this.pendingWrites += 1;
+    this.terminal.write(chunk.data, () => {
+      this.pendingWrites -= 1;
+      this.parsed = chunk.seq;
+      this.pendingChars -= chunk.data.length;
+      this.parsedListeners.emit(chunk);
+    });
+  }
+
+  /** Called after each chunk is parsed (the mirror's acknowledgement for flow control). */
+  onParsed(listener: (chunk: OutputChunk) => void): () => void {
+    return this.parsedListeners.on(listener);
+  }
+
+  /** Resizes after everything written so far is parsed, so earlier output reflows as it did live. */
+  resize(cols: number, rows: number): void {
+    this.afterPending(() => {
+      if (!this.disposed) this.terminal.resize(cols, rows);
+    });
+  }
+
+  /** The serialized state after every chunk written so far, tagged with that chunk's seq. */
+  snapshot(): Promise<TerminalSnapshot> {
+    const seq = this.writtenSeq;
+    return new Promise((resolve) => this.afterPending(() => resolve(this.snapshotNow(seq))));
+  }
+
+  /** Resolves when everything written so far is parsed. */
+  flush(): Promise<void> {
+    return new Promise((resolve) => this.afterPending(resolve));
+  }
+
+  /** The visible screen as plain text lines, as parsed so far (see flush()). */
+  screenText(): string[] {
+    const buffer = this.terminal.buffer.active;
+    const lines: string[] = [];
+    for (let y = buffer.baseY; y < buffer.baseY + this.terminal.rows; y++) {
+      lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
+    }
+    return lines;
+  }
+
+  /** The visible screen with lines the terminal wrapped joined back, for pattern matching. */
+  logicalScreenText(): string[] {
+    const buffer = this.terminal.buffer.active;
+    const lines: string[] = [];
+    for (let y = buffer.baseY; y < buffer.baseY + this.terminal.rows; y++) {
+      const line = buffer.getLine(y);
+      const text = line?.translateToString(true) ?? '';
+      if (line?.isWrapped && lines.length > 0) lines[lines.length - 1] += text;
+      else lines.push(text);
+    }
+    return lines;
+  }
+
+  get cols(): number {
+    return this.terminal.cols;
+  }
+  get rows(): number {
+    return this.terminal.rows;
+  }
+  /** Seq of the last chunk written. */
+  get lastSeq(): number {
+    return this.writtenSeq;
+  }
+  /** Seq of the last chunk parsed. */
+  get parsedSeq(): number {
+    return this.parsed;
+  }
+  /** Characters written but not parsed yet. */
+  get backlogChars(): number {
+    return this.pendingChars;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.parsedListeners.clear();
+    this.terminal.dispose();
+  }
+
+  private snapshotNow(seq: number): TerminalSnapshot {
+    const buffer = this.terminal.buffer.active;
+    return {
+      seq,
+      cols: this.terminal.cols,
+      rows: this.terminal.rows,
+      data: this.serializer.serialize(),
+      cursorX: buffer.cursorX,
+      cursorY: buffer.cursorY,
+      altScreen: buffer.type === 'alternate',
+    };
+  }
+
+  /** Runs `action` right after the last queued chunk is parsed: xterm calls write callbacks in order. */
+  private afterPending(action: () => void): void {
+    if (this.disposed) return;
+    if (this.pendingWrites === 0) {
+      action();
+      return;
+    }
+    this.pendingWrites += 1;
+    this.terminal.write('', () => {
+      this.pendingWrites -= 1;
+      action();
+    });
+  }
+}

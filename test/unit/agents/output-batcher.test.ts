@@ -1,0 +1,51 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { OutputBatcher, splitChunks } from '../../../main/core/agents/output-batcher.js';
+
+describe('OutputBatcher', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('joins output that arrives within the interval into one chunk', () => {
+    const chunks: string[] = [];
+    const batcher = new OutputBatcher((c) => chunks.push(c), { intervalMs: 5 });
+    batcher.push('a');
+    batcher.push('b');
+    vi.advanceTimersByTime(4);
+    expect(chunks).toEqual([]);
+    batcher.push('c');
+    vi.advanceTimersByTime(1);
+    expect(chunks).toEqual(['abc']);
+    batcher.push('d');
+    vi.advanceTimersByTime(5);
+    expect(chunks).toEqual(['abc', 'd']);
+  });
+
+  it('flushes at once when a batch reaches the chunk size, in pieces no larger than it', () => {
+    const chunks: string[] = [];
+    const batcher = new OutputBatcher((c) => chunks.push(c), { maxChunkChars: 4 });
+    batcher.push('12');
+    batcher.push('3456789');
+    expect(chunks).toEqual(['1234', '5678', '9']);
+    expect(batcher.bufferedChars).toBe(0);
+  });
+
+  it('flush() passes on what is gathered', () => {
+    const chunks: string[] = [];
+    const batcher = new OutputBatcher((c) => chunks.push(c));
+    batcher.push('tail');
+    batcher.flush();
+    expect(chunks).toEqual(['tail']);
+  });
+});
+
+describe('splitChunks', () => {
+  it('never splits a surrogate pair', () => {
+    const text = 'ab😀cd😀';
+    const pieces = splitChunks(text, 3);
+    expect(pieces.join('')).toBe(text);
+    for (const piece of pieces) {
+      expect(piece.length).toBeLessThanOrEqual(3);
+      expect(/[\ud800-\udbff]$/.test(piece)).toBe(false);
+    }
+  });
+});
