@@ -1,0 +1,106 @@
+import { _electron, expect, test, type ElectronApplication } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startPlan } from '../../scripts/electron-runtime.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const plan = startPlan({ root });
+const skipReason = plan.mode === 'headless' ? `Electron tests skipped: ${plan.reason}.` : undefined;
+if (skipReason) console.log(skipReason);
+test.skip(skipReason !== undefined, skipReason);
+
+/** The main-process test hooks the shell keeps when AGENT_RELAY_TEST=1 (see main/electron/main.ts). */
+interface TrayHooks {
+  __agentRelayTray?: { isDestroyed(): boolean };
+  __agentRelayTrayMenu?: { items: Array<{ id: string; label: string; type: string; enabled: boolean; checked: boolean; click: () => void }> };
+}
+
+let dataDir: string;
+let app: ElectronApplication | undefined;
+
+test.beforeEach(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-relay-electron-'));
+});
+test.afterEach(async () => {
+  await app?.close();
+  app = undefined;
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function launch(): Promise<ElectronApplication> {
+  if (plan.mode !== 'electron') throw new Error('unreachable: skipped above');
+  const env = appEnv();
+  app = await _electron.launch({ executablePath: plan.executable, args: [root, '--data-dir', dataDir, '--hidden'], env });
+  // The tray exists once the daemon has started.
+  await expect
+    .poll(() => app!.evaluate(() => (globalThis as TrayHooks).__agentRelayTray?.isDestroyed() === false))
+    .toBe(true);
+  return app;
+}
+
+/** The test's environment, minus what would turn Electron into plain Node, plus the test hooks. */
+function appEnv(): Record<string, string> {
+  const env: Record<string, string> = { AGENT_RELAY_TEST: '1' };
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && key !== 'ELECTRON_RUN_AS_NODE' && key !== 'AGENT_RELAY_DATA_DIR') env[key] ??= value;
+  }
+  return env;
+}
+
+const clickTrayItem = (electronApp: ElectronApplication, id: string) =>
+  electronApp.evaluate((_electron, itemId) => {
+    const item = (globalThis as TrayHooks).__agentRelayTrayMenu?.items.find((entry) => entry.id === itemId);
+    if (!item) throw new Error(`no tray item ${itemId}`);
+    item.click();
+  }, id);
+
+test('the tray app: tray menu, window opened from it, bridge answering with host electron', async () => {
+  const electronApp = await launch();
+
+  const menu = await electronApp.evaluate(() =>
+    (globalThis as TrayHooks).__agentRelayTrayMenu?.items.map(({ label, type, enabled, checked }) => ({ label, type, enabled, checked })),
+  );
+  expect(menu?.map((item) => item.label)).toEqual(['Open Agent Relay', 'Providers', 'Agents', 'Cloud sync (coming soon)', '', 'Quit']);
+  expect(menu?.[3]).toMatchObject({ type: 'checkbox', enabled: false, checked: false });
+  // Started with --hidden: only the tray until the user asks.
+  expect(electronApp.windows()).toHaveLength(0);
+
+  await clickTrayItem(electronApp, 'open');
+  const page = await electronApp.firstWindow();
+  await page.waitForLoadState('domcontentloaded');
+  expect(new URL(page.url()).protocol).toBe('file:');
+
+  const info = await page.evaluate(() => (globalThis as unknown as { relay: Record<string, () => Promise<unknown>> }).relay['app.info']!());
+  expect(info).toMatchObject({ ok: true, value: { name: 'Agent Relay', host: 'electron', dataDir } });
+  // The page is sandboxed: no Node, and the bridge offers nothing beyond the contract.
+  expect(await page.evaluate(() => [typeof (globalThis as { require?: unknown }).require, typeof (globalThis as { process?: unknown }).process])).toEqual([
+    'undefined',
+    'undefined',
+  ]);
+
+  await clickTrayItem(electronApp, 'providers');
+  await expect.poll(() => new URL(page.url()).hash).toBe('#/providers');
+  expect(electronApp.windows()).toHaveLength(1);
+
+  // CLI commands and the browser dashboard find the running app.
+  const daemon = JSON.parse(fs.readFileSync(path.join(dataDir, 'daemon.json'), 'utf8')) as { host: string; pid: number };
+  expect(daemon.host).toBe('electron');
+
+  await electronApp.close();
+  app = undefined;
+  expect(fs.existsSync(path.join(dataDir, 'daemon.json'))).toBe(false);
+});
+
+test('a second launch with the same data dir shows the running app instead of starting another', async () => {
+  const electronApp = await launch();
+  if (plan.mode !== 'electron') return;
+  const second = spawn(plan.executable, [root, '--data-dir', dataDir], { stdio: 'ignore', env: appEnv() });
+  const code = await new Promise<number | null>((resolve) => second.once('exit', resolve));
+  expect(code).toBe(0);
+  const page = await electronApp.firstWindow();
+  await page.waitForLoadState('domcontentloaded');
+  expect(electronApp.windows()).toHaveLength(1);
+});
