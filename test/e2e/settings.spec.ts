@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, openDashboard, test } from './fixtures.js';
+import { expect, openDashboard, saveScreenshot, test } from './fixtures.js';
 
 test('a setting change persists across a reload and reaches a second window live', async ({ page, context, host }) => {
   await openDashboard(page, host);
@@ -48,6 +48,7 @@ test('an invalid value is refused with the reason and the typed text is kept', a
   await expect(fontSize).toHaveAccessibleDescription(/32/);
   // Nothing lost: the box still holds what was typed.
   await expect(fontSize).toHaveValue('99');
+  await saveScreenshot(page, 'settings-invalid-light');
 
   // The daemon kept the old value: a fresh window shows it.
   const other = await context.newPage();

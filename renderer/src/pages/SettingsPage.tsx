@@ -81,20 +81,23 @@ function useImmediateSave(save: Save, field: keyof Settings, onSaved: () => void
 
 function TerminalPreview({ settings }: { settings: Settings }) {
   return (
-    <div
-      className="terminal-preview"
-      aria-label="Preview of the console font"
-      role="img"
-      style={{ fontFamily: settings.terminalFontFamily, fontSize: `${settings.terminalFontSize}px` }}
-    >
-      <div>
-        <span className="tp-prompt">$</span> claude
+    <figure className="terminal-preview-figure">
+      <figcaption className="terminal-preview-caption">Preview</figcaption>
+      <div
+        className="terminal-preview"
+        aria-label="Preview of the console font"
+        role="img"
+        style={{ fontFamily: settings.terminalFontFamily, fontSize: `${settings.terminalFontSize}px` }}
+      >
+        <div>
+          <span className="tp-prompt">$</span> claude
+        </div>
+        <div className="tp-dim">Reviewing the diff in src/router.ts…</div>
+        <div>
+          <span className="tp-accent">-&gt;relay:Codex</span> tests for the router, please
+        </div>
       </div>
-      <div className="tp-dim">Reviewing the diff in src/router.ts…</div>
-      <div>
-        <span className="tp-accent">-&gt;relay:Codex</span> tests for the router, please
-      </div>
-    </div>
+    </figure>
   );
 }
 
