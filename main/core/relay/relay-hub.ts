@@ -1,0 +1,125 @@
+import type { Logger } from '../logging/logger.js';
+import { MessageLog, type HistoryFilter, type HistoryPage, type RelayMessage } from './message-log.js';
+import { RelayParser, type RelayParserOptions } from './relay-parser.js';
+import { systemClock, type Clock, type TargetDirectory } from './relay-target.js';
+import { RelayRouter, type RelayEvent, type RouterOptions, type SendResult } from './router.js';
+
+/**
+ * The relay as the daemon uses it: one parser per agent fed with that agent's pty output, the router,
+ * and the message log, wired together. The integrator calls `ingest` from each agent's data stream.
+ */
+
+export interface RelayHubOptions extends Pick<RouterOptions, 'humanQuietMs' | 'injectionSettleMs' | 'maxBytes'> {
+  dataDir: string;
+  directory: TargetDirectory;
+  logger?: Logger;
+  clock?: Clock;
+  /** Parser settings applied to every agent (cols/rows are per agent, see `resize`). */
+  parser?: Omit<RelayParserOptions, 'cols' | 'rows' | 'now' | 'onWarning'>;
+  /** How long a terminal-wide line waits for a wrap continuation before it is read alone. */
+  wrapHoldMs?: number;
+  /** Off only for benchmarks that measure without the disk. */
+  fsync?: boolean;
+}
+
+export class RelayHub {
+  readonly log: MessageLog;
+  readonly router: RelayRouter;
+  private readonly parsers = new Map<string, { parser: RelayParser; name: string; cancelFlush?: () => void }>();
+  private readonly sizes = new Map<string, { cols: number; rows: number }>();
+  private readonly clock: Clock;
+  private readonly logger: Logger | undefined;
+  private readonly options: RelayHubOptions;
+
+  private constructor(options: RelayHubOptions) {
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger;
+    this.log = MessageLog.open({ dataDir: options.dataDir, now: () => this.clock.now(), ...(options.logger ? { logger: options.logger } : {}), ...(options.fsync === false ? { fsync: false } : {}) });
+    this.router = new RelayRouter({
+      log: this.log,
+      directory: options.directory,
+      clock: this.clock,
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.humanQuietMs !== undefined ? { humanQuietMs: options.humanQuietMs } : {}),
+      ...(options.injectionSettleMs !== undefined ? { injectionSettleMs: options.injectionSettleMs } : {}),
+      ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+      onInjected: (recipient, text) => this.entry(recipient).parser.noteInjected(text),
+    });
+  }
+
+  /** Opens the log (replaying it), recovers interrupted deliveries, and starts delivering. */
+  static open(options: RelayHubOptions): RelayHub {
+    const hub = new RelayHub(options);
+    hub.router.start();
+    return hub;
+  }
+
+  close(): void {
+    for (const entry of this.parsers.values()) entry.cancelFlush?.();
+    this.router.close();
+    this.log.close();
+  }
+
+  /** Feeds a chunk of `agent`'s pty output; relay lines in it are routed at once. */
+  ingest(agent: string, chunk: string | Uint8Array): void {
+    const entry = this.entry(agent);
+    for (const parsed of entry.parser.push(chunk)) this.router.routeFromAgent(entry.name, parsed);
+    entry.cancelFlush?.();
+    entry.cancelFlush = undefined;
+    if (entry.parser.holding) {
+      entry.cancelFlush = this.clock.setTimer(() => {
+        entry.cancelFlush = undefined;
+        for (const parsed of entry.parser.flush()) this.router.routeFromAgent(entry.name, parsed);
+      }, this.options.wrapHoldMs ?? 300);
+    }
+  }
+
+  /** Tells the parser the agent's terminal size (needed to join wrapped lines). */
+  resize(agent: string, cols: number, rows: number): void {
+    this.sizes.set(agent.toLowerCase(), { cols, rows });
+    this.parsers.get(agent.toLowerCase())?.parser.resize(cols, rows);
+  }
+
+  /** Drops an agent's parser state, e.g. when its process restarts with a fresh screen. */
+  resetAgent(agent: string): void {
+    this.parsers.get(agent.toLowerCase())?.cancelFlush?.();
+    this.parsers.delete(agent.toLowerCase());
+  }
+
+  sendFromHuman(to: string, body: string): SendResult {
+    return this.router.sendFromHuman(to, body);
+  }
+
+  get(id: string): RelayMessage | undefined {
+    return this.log.get(id);
+  }
+
+  history(filter: HistoryFilter = {}): HistoryPage {
+    return this.log.list(filter);
+  }
+
+  on(listener: (event: RelayEvent) => void): () => void {
+    return this.router.on(listener);
+  }
+
+  private entry(agent: string): { parser: RelayParser; name: string; cancelFlush?: () => void } {
+    const key = agent.toLowerCase();
+    let entry = this.parsers.get(key);
+    if (!entry) {
+      const size = this.sizes.get(key);
+      const name = this.options.directory.get(agent)?.name ?? agent;
+      entry = {
+        name,
+        parser: new RelayParser({
+          ...this.options.parser,
+          ...(size ? { cols: size.cols, rows: size.rows } : {}),
+          now: () => this.clock.now(),
+          onWarning: (message) => this.logger?.warn(`relay parser (${name}): ${message}`),
+        }),
+      };
+      this.parsers.set(key, entry);
+    }
+    return entry;
+  }
+}
