@@ -94,3 +94,19 @@ export function expectNoSecretsLeaked(options: {
     }
   }
 }
+
+/** Signs in through the browser flow with the test user at the OAuth server; returns the tokens. */
+export async function signInThroughBrowser(
+  user: { authorize(url: string, options?: { login?: string }): Promise<unknown> },
+  provider: Provider,
+  login = 'alice',
+): Promise<TokenSet> {
+  const { signInWithBrowser } = await import('../../main/core/auth/browser-flow.js');
+  let opened!: (url: string) => void;
+  const url = new Promise<string>((resolve) => (opened = resolve));
+  const result = signInWithBrowser({ provider, onEvent: (e) => e.event === 'open-url' && opened(e.url) });
+  await user.authorize(await url, { login });
+  const outcome = await result;
+  if (!outcome.ok) throw new Error(`sign-in failed: ${outcome.error.code} ${outcome.error.message}`);
+  return outcome.value;
+}

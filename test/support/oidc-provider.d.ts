@@ -26,6 +26,7 @@ declare module 'oidc-provider' {
   export default class Provider {
     constructor(issuer: string, configuration?: Configuration);
     readonly issuer: string;
+    readonly AccessToken: { find(value: string): Promise<{ destroy(): Promise<void> } | undefined> };
     use(middleware: (ctx: KoaContextWithOIDC, next: () => Promise<void>) => Promise<void> | void): void;
     on(event: string, listener: (...args: unknown[]) => void): this;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;

@@ -44,6 +44,8 @@ export interface OidcServer {
   /** Token endpoint calls with their grant type and outcome, in order. */
   readonly tokenRequests: ReadonlyArray<RecordedRequest>;
   countGrants(grantType: string): number;
+  /** Deletes one access token at the server and nothing else (RFC 7009 revocation ends the whole grant here). */
+  killAccessToken(accessToken: string): Promise<void>;
   readonly user: TestUser;
   close(): Promise<void>;
 }
@@ -145,6 +147,10 @@ export async function startOidcServer(options: OidcServerOptions = {}): Promise<
     tokenRequests,
     countGrants: (grantType) => tokenRequests.filter((r) => r.grantType === grantType).length,
     user,
+    killAccessToken: async (accessToken) => {
+      const token = await provider.AccessToken.find(accessToken);
+      await token?.destroy();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

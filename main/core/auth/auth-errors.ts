@@ -26,7 +26,8 @@ export type AuthErrorCode =
   | 'provider_error'
   | 'invalid_code'
   | 'lock_timeout'
-  | 'providers_config_invalid';
+  | 'providers_config_invalid'
+  | 'no_subscription';
 
 export interface AuthError {
   readonly code: AuthErrorCode;
