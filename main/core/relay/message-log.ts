@@ -111,6 +111,7 @@ export class MessageLog {
   private readonly entries = new Map<string, Entry>();
   private readonly order: string[] = [];
   private fd: number;
+  private dirty = false;
   private readonly now: () => number;
   private readonly fsync: boolean;
 
@@ -128,7 +129,10 @@ export class MessageLog {
   }
 
   close(): void {
-    if (this.fd >= 0) fs.closeSync(this.fd);
+    if (this.fd < 0) return;
+    if (this.dirty && this.fsync) fs.fsyncSync(this.fd);
+    this.dirty = false;
+    fs.closeSync(this.fd);
     this.fd = -1;
   }
 
@@ -152,13 +156,16 @@ export class MessageLog {
     return this.view(id) as RelayMessage;
   }
 
-  /** Appends several status transitions in one flushed write (one fsync for a batch of deliveries). */
-  appendStatuses(changes: ReadonlyArray<{ id: string; change: StatusChange }>): void {
+  /**
+   * Appends several status transitions in one write. `durable: false` defers the fsync to the next
+   * tick; only for records whose loss is safe (a lost `delivered` leaves `delivering`, read as failed).
+   */
+  appendStatuses(changes: ReadonlyArray<{ id: string; change: StatusChange }>, options: { durable?: boolean } = {}): void {
     if (changes.length === 0) return;
     for (const { id } of changes) if (!this.entries.has(id)) throw new Error(`message ${id} is not in the log`);
     const ts = this.now();
     const records = changes.map(({ id, change }) => this.statusRecord(id, change, ts));
-    this.write(records);
+    this.write(records, options.durable ?? true);
     for (const record of records) this.apply(record);
   }
 
@@ -216,10 +223,21 @@ export class MessageLog {
     return record;
   }
 
-  private write(records: ReadonlyArray<MessageRecord | StatusRecord>): void {
+  private write(records: ReadonlyArray<MessageRecord | StatusRecord>, durable = true): void {
     const data = records.map((r) => `${JSON.stringify(r)}\n`).join('');
     fs.writeSync(this.fd, data);
-    if (this.fsync) fs.fsyncSync(this.fd);
+    if (!this.fsync) return;
+    if (durable) {
+      fs.fsyncSync(this.fd);
+      this.dirty = false;
+    } else if (!this.dirty) {
+      this.dirty = true;
+      setImmediate(() => {
+        if (!this.dirty || this.fd < 0) return;
+        this.dirty = false;
+        fs.fsyncSync(this.fd);
+      });
+    }
   }
 
   private apply(record: MessageRecord | StatusRecord): boolean {

@@ -142,11 +142,24 @@ export class RelayRouter {
     }
 
     const thread = replyThread ?? (recipients.length === 1 ? this.threadFor(from, recipients[0] as string, id) : id);
-    const statuses: StatusChange[] = recipients.map((recipient) => ({ recipient, status: 'queued' }));
+    // A recipient that is ready with nothing ahead of it goes straight to `delivering`: one flushed
+    // append before the write instead of two.
+    const now = this.clock.now();
+    const immediate = new Set(
+      recipients.filter((recipient) => {
+        const target = this.directory.get(recipient);
+        return this.queues.size(recipient) === 0 && target !== undefined && readiness(target, now, this.lastInjection.get(recipient.toLowerCase()), this.rule).ready;
+      }),
+    );
+    const statuses: StatusChange[] = recipients.map((recipient) => ({ recipient, status: immediate.has(recipient) ? 'delivering' : 'queued' }));
     const record = this.log.appendMessage({ ...base, recipients, thread }, statuses);
     for (const recipient of recipients) {
-      this.queues.enqueue(recipient, id);
+      if (!immediate.has(recipient)) this.queues.enqueue(recipient, id);
       this.emit({ type: 'queued', message: record, recipient });
+    }
+    if (immediate.size > 0) {
+      const batch = [...immediate].map((recipient) => ({ target: this.directory.get(recipient) as RelayTarget, id, message: record }));
+      this.write(batch, now);
     }
     this.pump();
     return { ok: true, message: this.log.get(id) ?? record };
@@ -238,6 +251,10 @@ export class RelayRouter {
   private deliver(batch: ReadonlyArray<{ target: RelayTarget; id: string; message: RelayMessage }>, now: number): void {
     // Flushed before any byte is written: after a crash these are known to be uncertain.
     this.log.appendStatuses(batch.map(({ target, id }) => ({ id, change: { recipient: target.name, status: 'delivering' } })));
+    this.write(batch, now);
+  }
+
+  private write(batch: ReadonlyArray<{ target: RelayTarget; id: string; message: RelayMessage }>, now: number): void {
     const outcomes: Array<{ id: string; change: StatusChange }> = [];
     for (const { target, id, message } of batch) {
       const options = { maxBytes: this.maxBytes, bracketedPaste: target.acceptsBracketedPaste?.() ?? true };
@@ -251,7 +268,9 @@ export class RelayRouter {
         outcomes.push({ id, change: { recipient: target.name, status: 'failed', code: 'write_failed', reason } });
       }
     }
-    this.log.appendStatuses(outcomes);
+    // Not flushed at once: if `delivered` is lost in a crash the copy reads `delivering` and is
+    // reported failed, never re-sent.
+    this.log.appendStatuses(outcomes, { durable: false });
     for (const { id, change } of outcomes) {
       const message = this.log.get(id) as RelayMessage;
       if (change.status === 'delivered') this.emit({ type: 'delivered', message, recipient: change.recipient });
