@@ -78,7 +78,9 @@ export class RelayHub {
   /** Tells the parser the agent's terminal size (needed to join wrapped lines). */
   resize(agent: string, cols: number, rows: number): void {
     this.sizes.set(agent.toLowerCase(), { cols, rows });
-    this.parsers.get(agent.toLowerCase())?.parser.resize(cols, rows);
+    const entry = this.parsers.get(agent.toLowerCase());
+    if (!entry) return;
+    for (const parsed of entry.parser.resize(cols, rows)) this.router.routeFromAgent(entry.name, parsed);
   }
 
   /** Drops an agent's parser state, e.g. when its process restarts with a fresh screen. */

@@ -171,10 +171,12 @@ export class RelayParser {
     return this.held !== null;
   }
 
-  resize(cols: number, rows?: number): void {
+  /** New terminal size; a held line is read first (with the old width it was wrapped at). */
+  resize(cols: number, rows?: number): ParsedRelayMessage[] {
     this.flushHeld();
     this.cols = Math.max(1, cols);
     if (rows !== undefined) this.rows = Math.max(1, rows);
+    return this.take();
   }
 
   /** Records text the daemon injected into this agent, so the agent's echo of it does not fire. */
