@@ -33,6 +33,8 @@ export interface StatusVerdict {
 
 export const DEFAULT_IDLE_AFTER_MS = 1_500;
 export const DEFAULT_PROMPT_AFTER_MS = 400;
+/** Prompts sit at the bottom of the screen; older text higher up must not keep an agent "waiting". */
+export const PROMPT_WINDOW_LINES = 15;
 
 /** The prompt on screen that means the agent waits for the human, if any. */
 export function findPrompt(
@@ -40,7 +42,8 @@ export function findPrompt(
   provider?: PromptProvider,
   patterns: ReadonlyArray<PromptPattern> = PROMPT_PATTERNS,
 ): PromptPattern | undefined {
-  const text = screen.join('\n').replace(/\s+$/, '');
+  const nonBlank = screen.filter((line) => line.trim() !== '');
+  const text = nonBlank.slice(-PROMPT_WINDOW_LINES).join('\n');
   return patterns.find((p) => (provider === undefined || p.provider === provider || p.provider === 'generic') && p.pattern.test(text));
 }
 

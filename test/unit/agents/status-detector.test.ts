@@ -56,3 +56,11 @@ describe('findPrompt', () => {
     expect(findPrompt(['Continue? (y/n)'], 'claude')?.provider).toBe('generic');
   });
 });
+
+describe('findPrompt window', () => {
+  it('looks only at the last lines of the screen', () => {
+    const screen = ['Do you want to proceed?', ...Array.from({ length: 15 }, (_, i) => `output ${i}`)];
+    expect(findPrompt(screen)).toBeUndefined();
+    expect(findPrompt(screen.slice(1).concat('Do you want to proceed?'))?.provider).toBe('claude');
+  });
+});

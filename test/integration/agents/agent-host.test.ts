@@ -1,0 +1,230 @@
+import os from 'node:os';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AgentHost, type Attachment } from '../../../main/core/agents/agent-host.js';
+import { AgentManager, type AgentEvent } from '../../../main/core/agents/agent-manager.js';
+import { normalizeAgentSpec, type AgentSpecInput } from '../../../main/core/agents/agent-spec.js';
+import { DEFAULT_HIGH_WATERMARK } from '../../../main/core/agents/flow-control.js';
+import type { OutputChunk } from '../../../main/core/agents/terminal-mirror.js';
+import { allText, fixture, freshTerminal, visibleText, waitFor, writeAsync } from './agent-test-support.js';
+
+const hosts: AgentHost[] = [];
+const managers: AgentManager[] = [];
+afterEach(async () => {
+  await Promise.all([...hosts.splice(0).map((h) => h.dispose()), ...managers.splice(0).map((m) => m.dispose())]);
+});
+
+function baseEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+function startHost(input: Omit<AgentSpecInput, 'name'> & { name?: string }, options: Parameters<typeof AgentHost.start>[1] = {}): AgentHost {
+  const spec = normalizeAgentSpec({ name: 'agent', cwd: os.tmpdir(), cols: 80, rows: 24, ...input });
+  if (!spec.ok) throw spec.error;
+  const started = AgentHost.start(spec.value, { baseEnv: baseEnv(), killGraceMs: 500, ...options });
+  if (!started.ok) throw started.error;
+  hosts.push(started.value);
+  return started.value;
+}
+
+describe('AgentHost (real pty)', () => {
+  it('a late attach of a TUI reproduces the exact screen', async () => {
+    // Keys typed before the snapshot change the screen, so the snapshot must be of the current state.
+    const host = startHost(fixture('tui.mjs'));
+    await waitFor(async () => (await host.screenText()).some((l) => l.includes('cursor parks here')), 'TUI drawn');
+    host.input('k');
+    host.input('k');
+    await waitFor(async () => (await host.screenText()).some((l) => l.includes('count 2')), 'redraw');
+
+    const attachment = await host.attach({ data: () => undefined });
+    const term = freshTerminal(attachment.snapshot.cols, attachment.snapshot.rows);
+    await writeAsync(term, attachment.snapshot.data);
+    const mirrorScreen = await host.screenText();
+    expect(visibleText(term)).toEqual(mirrorScreen);
+    expect(mirrorScreen[mirrorScreen.length - 1]).toContain('size 80x24');
+    expect(term.buffer.active.type).toBe('alternate');
+    expect([term.buffer.active.cursorX, term.buffer.active.cursorY]).toEqual([4, 8]);
+    attachment.detach();
+  });
+
+  it('attach during a flood: snapshot + live stream hold every line exactly once, in order', async () => {
+    const lines = 20_000;
+    const host = startHost({ ...fixture('flood.mjs', String(lines), '40', 'stay'), scrollback: 30_000 });
+    await waitFor(() => host.flowStats.lastSeq >= 5, 'flood under way');
+
+    const received: OutputChunk[] = [];
+    let attachment: Attachment | undefined;
+    attachment = await host.attach({
+      data: (chunk) => {
+        received.push(chunk);
+        attachment?.ack(chunk.data.length);
+      },
+    });
+    attachment.start();
+    const { snapshot } = attachment;
+    expect(snapshot.seq).toBeGreaterThanOrEqual(5);
+    await waitFor(async () => (await host.screenText()).some((l) => l.includes('FLOOD DONE')), 'flood finished', 30_000);
+
+    // The live stream starts right after the snapshot and has no holes.
+    expect(received[0]?.seq).toBe(snapshot.seq + 1);
+    received.forEach((chunk, i) => expect(chunk.seq).toBe(snapshot.seq + 1 + i));
+
+    const term = freshTerminal(snapshot.cols, snapshot.rows, 30_000);
+    await writeAsync(term, snapshot.data);
+    await writeAsync(term, received.map((c) => c.data).join(''));
+    const numbers = allText(term)
+      .map((line) => /^L(\d{6}) /.exec(line)?.[1])
+      .filter((n): n is string => n !== undefined)
+      .map(Number);
+    expect(numbers.length).toBe(lines);
+    expect(numbers.every((n, i) => n === i + 1)).toBe(true);
+    expect(allText(term).filter((l) => l === 'FLOOD DONE')).toHaveLength(1);
+    attachment.detach();
+  }, 60_000);
+
+  it('flow control pauses a flood for a console that never acknowledges, and resumes after acks', async () => {
+    const host = startHost(fixture('flood.mjs', '400000', '60', 'stay'));
+    const received: OutputChunk[] = [];
+    const attachment = await host.attach({ data: (chunk) => received.push(chunk) });
+    attachment.start();
+
+    await waitFor(() => host.flowStats.paused, 'pty paused');
+    await waitFor(() => host.flowStats.mirrorBacklog === 0, 'mirror caught up');
+    const heldChars = () => received.reduce((sum, c) => sum + c.data.length, 0);
+    // Whatever arrived before the pause took hold is at most one pty read plus one batch over the mark.
+    const pausedAt = host.flowStats.lastSeq;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(host.flowStats.lastSeq).toBe(pausedAt);
+    expect(host.flowStats.paused).toBe(true);
+    expect(host.flowStats.maxUnacked).toBe(heldChars());
+    expect(heldChars()).toBeGreaterThan(DEFAULT_HIGH_WATERMARK);
+    expect(heldChars()).toBeLessThan(DEFAULT_HIGH_WATERMARK + 128 * 1024);
+    expect((await host.screenText()).join('\n')).not.toContain('FLOOD DONE');
+
+    // Acknowledge what was parsed; from now on acknowledge as it comes.
+    let acked = 0;
+    const ackAll = () => {
+      const total = heldChars();
+      attachment.ack(total - acked);
+      acked = total;
+    };
+    ackAll();
+    const timer = setInterval(ackAll, 5);
+    try {
+      await waitFor(async () => (await host.screenText()).some((l) => l.includes('FLOOD DONE')), 'flood finished after acks', 60_000);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(host.flowStats.pauses).toBeGreaterThan(1);
+    attachment.detach();
+  }, 90_000);
+
+  it('a console that detaches no longer holds the pty paused; with none attached output still flows to the mirror', async () => {
+    const host = startHost(fixture('flood.mjs', '100000', '60', 'stay'));
+    const attachment = await host.attach({ data: () => undefined });
+    attachment.start();
+    await waitFor(() => host.flowStats.paused, 'pty paused');
+    attachment.detach();
+    await waitFor(async () => (await host.screenText()).some((l) => l.includes('FLOOD DONE')), 'flood finished', 60_000);
+    expect(host.flowStats.paused).toBe(false);
+  }, 90_000);
+
+  it('a console that is attached but not started counts its held output', async () => {
+    const host = startHost(fixture('flood.mjs', '100000', '60', 'stay'));
+    const attachment = await host.attach({ data: () => undefined });
+    await waitFor(() => host.flowStats.paused, 'pty paused while the console has not started');
+    attachment.detach();
+    await waitFor(() => !host.flowStats.paused, 'resumed after detach');
+  }, 30_000);
+
+  it('status: prompt fixture goes working → idle, permission prompt reaches waiting_for_input, kill → exited', async () => {
+    const options = { status: { idleAfterMs: 300, promptAfterMs: 100 } };
+    const idleHost = startHost({ ...fixture('prompt-echo.mjs'), name: 'quiet' }, options);
+    const seen: string[] = [];
+    idleHost.onStatus(({ verdict }) => seen.push(verdict.status));
+    await waitFor(() => idleHost.currentStatus === 'idle', 'idle');
+    idleHost.input('ping\r');
+    await waitFor(() => seen.includes('working') && idleHost.currentStatus === 'idle', 'working then idle again');
+    expect(idleHost.lastHumanInputAt).not.toBeNull();
+
+    for (const kind of ['claude', 'codex', 'gemini', 'yesno'] as const) {
+      const host = startHost({ ...fixture('permission-prompt.mjs', kind), name: `ask-${kind}` }, options);
+      await waitFor(() => host.currentStatus === 'waiting_for_input', `${kind} waiting_for_input`);
+      if (kind === 'claude') {
+        expect(host.info.statusReason).toBe('claude permission prompt');
+        host.input('1\r');
+        await waitFor(() => host.currentStatus === 'idle', 'idle after answering');
+        expect((await host.screenText()).join('\n')).toContain('approved');
+      }
+      await host.kill();
+      await waitFor(() => host.currentStatus === 'exited', 'exited');
+      expect(host.info).toMatchObject({ status: 'exited', pid: null, exit: { signalName: 'SIGTERM' } });
+    }
+  }, 30_000);
+
+  it('recognises a prompt the terminal wrapped over several rows', async () => {
+    const host = startHost({ ...fixture('wrap.mjs'), cols: 40 }, { status: { idleAfterMs: 300, promptAfterMs: 100 } });
+    await waitFor(() => host.currentStatus === 'waiting_for_input', 'waiting_for_input');
+    const screen = await host.screenText();
+    expect(screen[0]).toBe('A'.repeat(40));
+    expect(screen.join('')).toContain('END1');
+  });
+
+  it('inject writes bytes without marking human input; resize reaches process, mirror and consoles', async () => {
+    const host = startHost(fixture('prompt-echo.mjs'));
+    await waitFor(async () => (await host.screenText()).some((l) => l.startsWith('> ')), 'prompt');
+    expect(host.inject('\x1b[200~from relay\x1b[201~\r')).toBe(true);
+    await waitFor(async () => (await host.screenText()).some((l) => l.includes('echo: ') && l.includes('from relay')), 'injected echo');
+    expect(host.lastHumanInputAt).toBeNull();
+
+    const sizes: string[] = [];
+    const attachment = await host.attach({ data: () => undefined, resize: (c, r) => sizes.push(`${c}x${r}`) });
+    attachment.start();
+    expect(host.resize(100, 30).ok).toBe(true);
+    expect(sizes).toEqual(['100x30']);
+    expect(host.resize(0, 30)).toMatchObject({ ok: false, error: { code: 'invalid_size' } });
+    await host.screenText();
+    expect(host.info).toMatchObject({ cols: 100, rows: 30 });
+    attachment.detach();
+  });
+});
+
+describe('AgentManager (real pty)', () => {
+  it('spawns, lists, kills, restarts and removes agents by name, with events', async () => {
+    const manager = new AgentManager({ defaultCwd: os.tmpdir(), killGraceMs: 500, status: { idleAfterMs: 300, promptAfterMs: 100 } });
+    managers.push(manager);
+    const events: AgentEvent[] = [];
+    manager.onEvent((e) => events.push(e));
+    const outputs: string[] = [];
+    manager.onOutput(({ name, chunk }) => outputs.push(`${name}:${chunk.data}`));
+
+    const alice = manager.spawn({ name: 'Alice', ...fixture('prompt-echo.mjs') });
+    expect(alice).toMatchObject({ ok: true, value: { name: 'Alice', status: 'starting', command: process.execPath, cwd: os.tmpdir(), exit: null } });
+    expect(manager.spawn({ name: 'Alice', ...fixture('prompt-echo.mjs') })).toMatchObject({ ok: false, error: { code: 'agent_exists' } });
+    const missing = manager.spawn({ name: 'Bob', command: 'gemini', env: { PATH: '/nowhere' } });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'command_not_found' } });
+    expect(!missing.ok && missing.error.message).toContain('npm install -g @google/gemini-cli');
+    expect(manager.names()).toEqual(['Alice']);
+
+    await waitFor(() => outputs.some((o) => o.includes('agent Alice ready')), 'AGENT_RELAY_NAME in output');
+    await waitFor(() => manager.list()[0]?.status === 'idle', 'Alice idle');
+    const firstPid = manager.list()[0]?.pid;
+    expect(firstPid).toBeGreaterThan(0);
+
+    const killed = await manager.kill('Alice');
+    expect(killed).toMatchObject({ ok: true, value: { signalName: 'SIGTERM' } });
+    await waitFor(() => events.some((e) => e.type === 'exited' && e.name === 'Alice'), 'exited event');
+    expect(manager.list()[0]).toMatchObject({ status: 'exited', pid: null, exit: { signalName: 'SIGTERM' } });
+
+    const restarted = await manager.restart('Alice');
+    expect(restarted).toMatchObject({ ok: true, value: { restarts: 1, exit: null } });
+    expect(manager.list()[0]?.pid).not.toBe(firstPid);
+    await waitFor(() => manager.list()[0]?.status === 'idle', 'idle after restart');
+
+    expect(await manager.kill('Nobody')).toMatchObject({ ok: false, error: { code: 'agent_not_found', message: 'There is no agent named Nobody. Agents: Alice.' } });
+    expect(await manager.remove('Alice')).toEqual({ ok: true, value: undefined });
+    expect(manager.list()).toEqual([]);
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['spawned', 'status', 'exited', 'restarted', 'removed']));
+  });
+});
