@@ -54,11 +54,11 @@ describe('AgentHost (real pty)', () => {
     await waitFor(() => host.flowStats.lastSeq >= 5, 'flood under way');
 
     const received: OutputChunk[] = [];
-    let attachment: Attachment | undefined;
-    attachment = await host.attach({
+    // data() is only called after start(), so `attachment` is set by then.
+    const attachment: Attachment = await host.attach({
       data: (chunk) => {
         received.push(chunk);
-        attachment?.ack(chunk.data.length);
+        attachment.ack(chunk.data.length);
       },
     });
     attachment.start();
