@@ -6,12 +6,15 @@
 // Recipients are always idle and the post-injection settle wait is 0, so every message is delivered
 // at once: the figures exclude waiting for an idle recipient, as the target in issue 4 does.
 // "fsync on" is the shipped configuration (data dir in os.tmpdir(), same disk as the repository).
+// The last figure is end to end through a real pty: a child process prints stamped relay lines
+// (test/fixtures/relay/relay-sender.mjs) and the time is taken when the injection is written.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import pty from 'node-pty';
 
 const AGENTS = Number(process.argv[2] ?? 20);
 const MESSAGES = Number(process.argv[3] ?? 2000);
@@ -91,7 +94,39 @@ async function run(label, fsync, broadcast = false) {
   );
 }
 
+async function endToEnd(count = 300) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-bench-'));
+  const latencies = [];
+  const directory = new TargetDirectory();
+  directory.add({ name: 'Alice', state: () => 'working', lastHumanInputAt: () => null, write: () => undefined, onChange: () => () => undefined });
+  directory.add({
+    name: 'Bob',
+    state: () => 'idle',
+    lastHumanInputAt: () => null,
+    write: (data) => {
+      const stamp = /t=(\d+\.\d+)/.exec(data)?.[1];
+      if (stamp) latencies.push(performance.timeOrigin + performance.now() - Number(stamp));
+    },
+    onChange: () => () => undefined,
+  });
+  const hub = RelayHub.open({ dataDir, directory, injectionSettleMs: 0 });
+  const child = pty.spawn(process.execPath, [path.join(root, 'test/fixtures/relay/relay-sender.mjs')], {
+    cols: 120,
+    rows: 30,
+    env: { ...process.env, COUNT: String(count), GAP_MS: '10' },
+  });
+  child.onData((data) => hub.ingest('Alice', data));
+  while (latencies.length < count) await new Promise((resolve) => setTimeout(resolve, 50));
+  child.kill();
+  hub.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  latencies.sort((a, b) => a - b);
+  const fmt = (v) => `${v.toFixed(3)} ms`;
+  console.log(`end to end printed in a pty → injection written (fsync on), ${count} messages: p50 ${fmt(percentile(latencies, 50))}  p99 ${fmt(percentile(latencies, 99))}  max ${fmt(latencies.at(-1))}`);
+}
+
 console.log(`relay latency, line in parser → injection written; ${AGENTS} agents, ${MESSAGES} messages, node ${process.version}`);
 await run('fsync on', true);
 await run('fsync off', false);
 await run('broadcast', true, true);
+await endToEnd();
