@@ -232,4 +232,18 @@ describe('RelayHub', () => {
     expect(carol.texts()).toEqual([expect.stringMatching(/^Relay message from Bob \[\w+\]: lunch\?$/)]);
     expect(hub.get(id as string)?.status).toBe('delivered');
   });
+
+  it('reads a terminal-wide relay line on its own once the agent has been quiet for the wrap hold time', () => {
+    const bob = new FakeAgent('Bob');
+    const directory = new TargetDirectory();
+    [new FakeAgent('Alice'), bob].forEach((a) => directory.add(a));
+    const hub = RelayHub.open({ dataDir, directory, clock, wrapHoldMs: 300 });
+    open.push(hub);
+    hub.resize('Alice', 20, 24);
+    hub.ingest('Alice', '->relay:Bob abcdefgh\r\n');
+    clock.advance(299);
+    expect(bob.written).toEqual([]);
+    clock.advance(1);
+    expect(bob.texts()).toEqual([expect.stringMatching(/: abcdefgh$/)]);
+  });
 });
