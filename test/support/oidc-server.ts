@@ -28,6 +28,8 @@ export interface OidcServerOptions {
   readonly deviceMinimumPollGap?: number;
   /** Sent as `interval` with slow_down, the way GitHub does. */
   readonly slowDownInterval?: number;
+  /** Accept JSON token request bodies as Anthropic does (oidc-provider itself takes only forms). */
+  readonly jsonTokenRequests?: boolean;
 }
 
 export interface RecordedRequest {
@@ -43,6 +45,8 @@ export interface OidcServer {
   readonly provider: Provider;
   /** Token endpoint calls with their grant type and outcome, in order. */
   readonly tokenRequests: ReadonlyArray<RecordedRequest>;
+  /** Content type of every token request, with the parameter names (not values) of JSON bodies. */
+  readonly tokenBodies: ReadonlyArray<{ readonly contentType: string; readonly keys: ReadonlyArray<string> }>;
   countGrants(grantType: string): number;
   /** Deletes one access token at the server and nothing else (RFC 7009 revocation ends the whole grant here). */
   killAccessToken(accessToken: string): Promise<void>;
@@ -138,13 +142,41 @@ export async function startOidcServer(options: OidcServerOptions = {}): Promise<
     }
   });
 
-  server.on('request', provider.callback());
+  const handler = provider.callback();
+  const tokenBodies: { contentType: string; keys: string[] }[] = [];
+  server.on('request', (req, res) => {
+    const contentType = String(req.headers['content-type'] ?? '');
+    if (req.method !== 'POST' || req.url !== '/token' || !contentType.startsWith('application/json')) {
+      if (req.method === 'POST' && req.url === '/token' && !req.headers['x-replayed-json']) tokenBodies.push({ contentType, keys: [] });
+      return handler(req, res);
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, string>;
+      tokenBodies.push({ contentType, keys: Object.keys(parsed).sort() });
+      if (!options.jsonTokenRequests) {
+        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid_request', error_description: 'form body expected' }));
+        return;
+      }
+      // Hand the same parameters to oidc-provider as the form body it understands.
+      void fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'x-replayed-json': '1' },
+        body: new URLSearchParams(parsed).toString(),
+      }).then(async (response) => {
+        res.writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'application/json', 'cache-control': 'no-store' });
+        res.end(Buffer.from(await response.arrayBuffer()));
+      });
+    });
+  });
   const user = new TestUser(issuer);
 
   return {
     issuer,
     provider,
     tokenRequests,
+    tokenBodies,
     countGrants: (grantType) => tokenRequests.filter((r) => r.grantType === grantType).length,
     user,
     killAccessToken: async (accessToken) => {
