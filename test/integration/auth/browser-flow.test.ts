@@ -59,4 +59,48 @@ describe('browser sign-in against a real OAuth server', () => {
     expect(oidc.countGrants('authorization_code')).toBe(1);
     expectNoSecretsLeaked({ dataDir, secrets: secretsOf(outcome.value) });
   });
+
+  it('exchanges the code with a JSON body carrying the state when the provider wants JSON (Anthropic)', async () => {
+    await oidc.close();
+    oidc = await startOidcServer({ jsonTokenRequests: true });
+    writeProvidersJson(dataDir, { 'test-oidc': customOidcEntry(oidc.issuer, { tokenRequestEncoding: 'json', redirectHost: 'localhost' }) });
+    const { opened, result } = startFlow();
+    const authorizeUrl = await opened;
+    expect(new URL(authorizeUrl).searchParams.get('redirect_uri')).toMatch(/^http:\/\/localhost:\d+\/callback$/);
+    // The test's browser resolves localhost to the loopback address the server bound.
+    const lastPage = await oidc.user.authorize(authorizeUrl);
+    expect(lastPage.html).toContain('Signed in to Test OIDC');
+    const outcome = await result;
+    expect(outcome.ok).toBe(true);
+    expect(oidc.tokenBodies[0]).toEqual({
+      contentType: 'application/json',
+      keys: ['client_id', 'code', 'code_verifier', 'grant_type', 'redirect_uri', 'state'],
+    });
+  });
+
+  it('uses endpoints given in providers.json without discovery', async () => {
+    writeProvidersJson(dataDir, {
+      'test-oidc': customOidcEntry(oidc.issuer, {
+        authorizationEndpoint: `${oidc.issuer}/auth`,
+        tokenEndpoint: `${oidc.issuer}/token`,
+        userinfoEndpoint: `${oidc.issuer}/me`,
+        methods: ['browser'],
+      }),
+    });
+    const discoveries: string[] = [];
+    let resolveUrl!: (url: string) => void;
+    const opened = new Promise<string>((resolve) => (resolveUrl = resolve));
+    const result = signInWithBrowser({
+      provider: providerFromConfig(dataDir, 'test-oidc'),
+      fetch: (input, init) => {
+        if (String(input).includes('/.well-known/')) discoveries.push(String(input));
+        return fetch(input, init);
+      },
+      onEvent: (e) => e.event === 'open-url' && resolveUrl(e.url),
+    });
+    await oidc.user.authorize(await opened);
+    const outcome = await result;
+    expect(outcome.ok && outcome.value.account?.email).toBe('alice@example.test');
+    expect(discoveries).toEqual([]);
+  });
 });
