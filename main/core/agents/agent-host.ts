@@ -50,6 +50,11 @@ export interface AgentHostOptions {
   readonly installHints?: Readonly<Record<string, string>>;
   readonly killGraceMs?: number;
   readonly flow?: FlowControlOptions;
+  /**
+   * Watermarks for the in-process mirror, which parses faster than a console but in the same event
+   * loop; default 400,000 / 100,000 characters.
+   */
+  readonly mirrorFlow?: { readonly highWatermark: number; readonly lowWatermark: number };
   readonly batch?: OutputBatcherOptions;
   readonly status?: StatusOptions;
   readonly logger?: Logger;
@@ -62,6 +67,7 @@ interface ConsumerEntry {
 }
 
 const MIRROR = 'mirror';
+export const DEFAULT_MIRROR_FLOW = { highWatermark: 400_000, lowWatermark: 100_000 } as const;
 
 /**
  * One agent: its pty, output batching, flow control, the headless mirror and status. Output goes
@@ -93,7 +99,7 @@ export class AgentHost {
     this.mirror = new TerminalMirror({ cols: spec.cols, rows: spec.rows, scrollback: spec.scrollback });
     this.flow = new FlowController(session, options.flow);
     // The mirror is a consumer too, so a mirror that cannot keep up also pauses the pty.
-    this.flow.addConsumer(MIRROR);
+    this.flow.addConsumer(MIRROR, 0, options.mirrorFlow ?? DEFAULT_MIRROR_FLOW);
     this.mirror.onParsed((chunk) => this.flow.ack(MIRROR, chunk.data.length));
     this.batcher = new OutputBatcher((data) => this.emitChunk(data), options.batch);
     this.status = this.createStatusDriver();

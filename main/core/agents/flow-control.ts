@@ -20,6 +20,8 @@ export const DEFAULT_LOW_WATERMARK = 5_000;
  */
 export class FlowController {
   private readonly unacked = new Map<string, number>();
+  /** Consumers with watermarks of their own (the in-process mirror can be given more room). */
+  private readonly limits = new Map<string, { high: number; low: number }>();
   private isPaused = false;
   private pauses = 0;
   private readonly high: number;
@@ -40,13 +42,18 @@ export class FlowController {
     if (this.isPaused) target.pause();
   }
 
-  addConsumer(id: string, initialUnacked = 0): void {
+  addConsumer(id: string, initialUnacked = 0, limits?: { highWatermark: number; lowWatermark: number }): void {
     this.unacked.set(id, initialUnacked);
+    if (limits) {
+      if (!(limits.lowWatermark < limits.highWatermark)) throw new RangeError('lowWatermark must be below highWatermark');
+      this.limits.set(id, { high: limits.highWatermark, low: limits.lowWatermark });
+    }
     this.update();
   }
 
   removeConsumer(id: string): void {
     this.unacked.delete(id);
+    this.limits.delete(id);
     this.update();
   }
 
@@ -95,12 +102,18 @@ export class FlowController {
   }
 
   private update(): void {
-    const max = this.maxUnacked;
-    if (!this.isPaused && max > this.high) {
+    let over = false;
+    let allBelowLow = true;
+    for (const [id, count] of this.unacked) {
+      const limit = this.limits.get(id);
+      if (count > (limit?.high ?? this.high)) over = true;
+      if (count >= (limit?.low ?? this.low)) allBelowLow = false;
+    }
+    if (!this.isPaused && over) {
       this.isPaused = true;
       this.pauses += 1;
       this.target.pause();
-    } else if (this.isPaused && max < this.low) {
+    } else if (this.isPaused && allBelowLow) {
       this.isPaused = false;
       this.target.resume();
     }

@@ -49,6 +49,9 @@ export class TerminalMirror {
   /** Writes (chunks and markers) handed to xterm whose callback has not run yet. */
   private pendingWrites = 0;
   private disposed = false;
+  /** Bumped on every state change that is not a chunk (resize), so a cached snapshot can be reused safely. */
+  private generation = 0;
+  private cached: { seq: number; generation: number; snapshot: TerminalSnapshot } | undefined;
 
   constructor(options: TerminalMirrorOptions) {
     this.terminal = new Terminal({
@@ -67,6 +70,7 @@ export class TerminalMirror {
     if (this.disposed) return;
     if (chunk.seq !== this.writtenSeq + 1) throw new RangeError(`mirror expected chunk ${this.writtenSeq + 1}, got ${chunk.seq}`);
     this.writtenSeq = chunk.seq;
+    this.cached = undefined;
     this.pendingChars += chunk.data.length;
     this.pendingWrites += 1;
     this.terminal.write(chunk.data, () => {
@@ -85,7 +89,9 @@ export class TerminalMirror {
   /** Resizes after everything written so far is parsed, so earlier output reflows as it did live. */
   resize(cols: number, rows: number): void {
     this.afterPending(() => {
-      if (!this.disposed) this.terminal.resize(cols, rows);
+      if (this.disposed) return;
+      this.generation += 1;
+      this.terminal.resize(cols, rows);
     });
   }
 
@@ -149,8 +155,10 @@ export class TerminalMirror {
   }
 
   private snapshotNow(seq: number): TerminalSnapshot {
+    // Serializing 10,000 lines takes tens of milliseconds: reuse it while nothing has changed.
+    if (this.cached && this.cached.seq === seq && this.cached.generation === this.generation) return this.cached.snapshot;
     const buffer = this.terminal.buffer.active;
-    return {
+    const snapshot: TerminalSnapshot = {
       seq,
       cols: this.terminal.cols,
       rows: this.terminal.rows,
@@ -159,6 +167,8 @@ export class TerminalMirror {
       cursorY: buffer.cursorY,
       altScreen: buffer.type === 'alternate',
     };
+    this.cached = { seq, generation: this.generation, snapshot };
+    return snapshot;
   }
 
   /** Runs `action` right after the last queued chunk is parsed: xterm calls write callbacks in order. */

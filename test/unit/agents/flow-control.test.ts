@@ -78,3 +78,21 @@ describe('FlowController', () => {
     expect(second.calls).toEqual(['pause', 'resume']);
   });
 });
+
+describe('FlowController per-consumer watermarks', () => {
+  it('gives a consumer with its own limits more room without loosening the others', () => {
+    const t = target();
+    const flow = new FlowController(t, { highWatermark: 100, lowWatermark: 10 });
+    flow.addConsumer('mirror', 0, { highWatermark: 1_000, lowWatermark: 200 });
+    flow.sent(500);
+    expect(flow.paused).toBe(false);
+    flow.addConsumer('console');
+    flow.sent(101);
+    expect(flow.paused).toBe(true);
+    flow.ack('console', 101);
+    // The console is below its low mark, the mirror (601) still above its own.
+    expect(flow.paused).toBe(true);
+    flow.ack('mirror', 402);
+    expect(t.calls).toEqual(['pause', 'resume']);
+  });
+});

@@ -65,4 +65,22 @@ describe('TerminalMirror', () => {
     expect(mirror.logicalScreenText()[0]).toBe('Do you want to proceed?');
     mirror.dispose();
   });
+
+  it('reuses a snapshot only while neither output nor size has changed', async () => {
+    const mirror = new TerminalMirror({ cols: 20, rows: 5 });
+    mirror.write({ seq: 1, data: 'hello' });
+    const first = await mirror.snapshot();
+    expect(await mirror.snapshot()).toBe(first);
+    mirror.resize(30, 5);
+    const resized = await mirror.snapshot();
+    expect(resized).not.toBe(first);
+    expect(resized.cols).toBe(30);
+    mirror.write({ seq: 2, data: ' world' });
+    const later = await mirror.snapshot();
+    expect(later.seq).toBe(2);
+    const term = freshTerminal(later.cols, later.rows);
+    await writeAsync(term, later.data);
+    expect(visibleText(term)[0]).toBe('hello world');
+    mirror.dispose();
+  });
 });

@@ -1,0 +1,52 @@
+// Shared by the terminal-*.mjs benchmarks: bundles main/core/agents (TypeScript) with esbuild into
+// .tmp/bench/agents.mjs and imports it; node-pty and xterm stay external and load from node_modules.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const fixturesDir = path.join(root, 'test/fixtures/agents');
+
+export async function loadAgents() {
+  const outfile = path.join(root, '.tmp/bench/agents.mjs');
+  await build({
+    stdin: {
+      contents: [
+        "export * from './main/core/agents/agent-host.js';",
+        "export * from './main/core/agents/agent-spec.js';",
+        "export * from './main/core/agents/terminal-mirror.js';",
+        "export * from './main/core/agents/flow-control.js';",
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'ts',
+      sourcefile: 'bench-entry.ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile,
+    logLevel: 'warning',
+  });
+  return import(pathToFileURL(outfile).href);
+}
+
+export function env() {
+  return Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined));
+}
+
+export const mb = (chars) => chars / (1024 * 1024);
+export const fmt = (n, digits = 1) => n.toFixed(digits);
+
+/** Samples RSS every 10 ms; returns a stop function giving the peak in MB. */
+export function rssSampler() {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 10);
+  return () => {
+    clearInterval(timer);
+    return mb(Math.max(peak, process.memoryUsage.rss()));
+  };
+}
