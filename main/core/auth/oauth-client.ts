@@ -54,6 +54,25 @@ export function jsonBodyFetch(base: FetchFunction): FetchFunction {
   };
 }
 
+/**
+ * GitHub answers token-endpoint errors (authorization_pending, slow_down, …) with HTTP 200; OAuth
+ * says 400. Such answers are given their proper status so the standard processing sees the error.
+ */
+export function oauthErrorStatusFetch(base: FetchFunction): FetchFunction {
+  return async (input, init) => {
+    const response = await base(input, init);
+    if (response.status !== 200 || !(response.headers.get('content-type') ?? '').includes('json')) return response;
+    const body: unknown = await response
+      .clone()
+      .json()
+      .catch(() => undefined);
+    if (typeof body === 'object' && body !== null && 'error' in body && !('access_token' in body)) {
+      return new Response(JSON.stringify(body), { status: 400, headers: response.headers });
+    }
+    return response;
+  };
+}
+
 function baseOptions(provider: Provider, fetchFn: FetchFunction | undefined, signal?: AbortSignal): oauth.HttpRequestOptions<'POST', URLSearchParams> {
   const options: oauth.HttpRequestOptions<'POST', URLSearchParams> = {};
   if (signal) options.signal = signal;
@@ -124,8 +143,8 @@ export async function createOAuthContext(provider: Provider, options: OAuthConte
     client,
     clientAuth,
     requestOptions(encoding, signal) {
-      const base = fetchFn ?? fetch;
-      return baseOptions(provider, encoding === 'json' ? jsonBodyFetch(base) : fetchFn, signal) as oauth.TokenEndpointRequestOptions;
+      const base = oauthErrorStatusFetch(fetchFn ?? fetch);
+      return baseOptions(provider, encoding === 'json' ? jsonBodyFetch(base) : base, signal) as oauth.TokenEndpointRequestOptions;
     },
   };
 }
