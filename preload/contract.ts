@@ -48,6 +48,111 @@ export const DEFAULT_SETTINGS: Settings = {
   notifications: true,
 };
 
+// ── Agents and terminals ─────────────────────────────────────────────────────────────────────────
+
+export const AgentName = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'use 1–32 letters, digits, "-" or "_"');
+
+export const AgentStatus = z.enum(['starting', 'working', 'idle', 'waiting_for_input', 'exited']);
+export type AgentStatus = z.infer<typeof AgentStatus>;
+
+export const AgentExit = z.object({
+  exitCode: z.number().int(),
+  signal: z.number().int().nullable(),
+  signalName: z.string().nullable(),
+  at: z.number(),
+});
+export type AgentExit = z.infer<typeof AgentExit>;
+
+export const AgentInfo = z.object({
+  name: z.string(),
+  status: AgentStatus,
+  /** For waiting_for_input: the prompt that was recognised. */
+  statusReason: z.string().nullable(),
+  pid: z.number().int().nullable(),
+  command: z.string(),
+  args: z.array(z.string()),
+  cwd: z.string(),
+  provider: z.string().nullable(),
+  cols: z.number().int(),
+  rows: z.number().int(),
+  startedAt: z.number(),
+  exit: AgentExit.nullable(),
+  restarts: z.number().int(),
+  lastOutputAt: z.number().nullable(),
+});
+export type AgentInfo = z.infer<typeof AgentInfo>;
+
+const TerminalCols = z.number().int().min(1).max(2000);
+const TerminalRows = z.number().int().min(1).max(1000);
+
+export const SpawnRequest = z
+  .object({
+    name: AgentName,
+    /** The program to run, looked up on PATH. */
+    command: z.string().min(1).max(4096),
+    args: z.array(z.string().max(32_768)).max(256).default([]),
+    cwd: z.string().max(4096).optional(),
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment names are letters, digits and _'), z.string().max(32_768)).default({}),
+    /** Handed to the agent as its first message once it is ready for input. */
+    task: z.string().max(64 * 1024).optional(),
+    cols: TerminalCols.optional(),
+    rows: TerminalRows.optional(),
+  })
+  .strict();
+export type SpawnRequest = z.input<typeof SpawnRequest>;
+
+export const TerminalSnapshot = z.object({
+  /** The last output chunk included; the live stream continues with seq + 1. */
+  seq: z.number().int(),
+  cols: z.number().int(),
+  rows: z.number().int(),
+  /** Serialized screen and scrollback: write it into a fresh xterm of cols×rows. */
+  data: z.string(),
+});
+export type TerminalSnapshot = z.infer<typeof TerminalSnapshot>;
+
+export const TerminalOutput = z.object({ name: z.string(), seq: z.number().int(), data: z.string() });
+export type TerminalOutput = z.infer<typeof TerminalOutput>;
+
+// ── Relay ────────────────────────────────────────────────────────────────────────────────────────
+
+export const DeliveryStatus = z.enum(['queued', 'delivering', 'delivered', 'failed']);
+export const RelayMessage = z.object({
+  id: z.string(),
+  ts: z.number(),
+  from: z.string(),
+  /** As addressed: a name or `*`. */
+  to: z.string(),
+  recipients: z.array(z.string()),
+  body: z.string(),
+  thread: z.string().nullable(),
+  origin: z.enum(['agent', 'human', 'system']),
+  kind: z.enum(['line', 'block', 'text']),
+  deliveries: z.array(
+    z.object({
+      recipient: z.string(),
+      status: DeliveryStatus,
+      at: z.number(),
+      code: z.string().optional(),
+      reason: z.string().optional(),
+    }),
+  ),
+  status: z.enum(['queued', 'delivered', 'failed']),
+});
+export type RelayMessage = z.infer<typeof RelayMessage>;
+
+export const HistoryQuery = z
+  .object({
+    agent: z.string().max(64).optional(),
+    thread: z.string().max(64).optional(),
+    before: z.string().max(64).optional(),
+    limit: z.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+
+export const HistoryPage = z.object({ items: z.array(RelayMessage), nextCursor: z.string().optional() });
+export type HistoryPage = z.infer<typeof HistoryPage>;
+
 const method = <A extends z.ZodTuple, R extends z.ZodType>(args: A, result: R) => ({ args, result });
 const none = z.tuple([]);
 
@@ -56,11 +161,43 @@ export const methods = {
   'app.info': method(none, AppInfo),
   'app.getSettings': method(none, Settings),
   'app.setSettings': method(z.tuple([SettingsPatch]), Settings),
+  /** Opens a route in a window of its own where the host has windows (Electron); false headless. */
+  'app.openWindow': method(z.tuple([z.string().regex(/^#\/[A-Za-z0-9_\-/]*$/, 'a route such as #/agents/Alice/console')]), z.object({ opened: z.boolean() })),
+
+  'agents.list': method(none, z.array(AgentInfo)),
+  'agents.spawn': method(z.tuple([SpawnRequest]), AgentInfo),
+  /** SIGTERM, then SIGKILL after a grace period; the agent stays listed with its exit. */
+  'agents.kill': method(z.tuple([AgentName]), AgentInfo),
+  'agents.restart': method(z.tuple([AgentName]), AgentInfo),
+  /** Stops the agent if it runs and forgets it. */
+  'agents.remove': method(z.tuple([AgentName]), z.null()),
+
+  /** Screen and scrollback now; then `terminal.output` events to this connection from seq + 1. */
+  'terminal.attach': method(z.tuple([AgentName]), TerminalSnapshot),
+  'terminal.detach': method(z.tuple([AgentName]), z.null()),
+  /** The console parsed this many characters of output (flow control). */
+  'terminal.ack': method(z.tuple([AgentName, z.number().int().min(0).max(100_000_000)]), z.null()),
+  /** Keystrokes typed by the human. */
+  'terminal.input': method(z.tuple([AgentName, z.string().max(1024 * 1024)]), z.null()),
+  'terminal.resize': method(z.tuple([AgentName, TerminalCols, TerminalRows]), z.null()),
+  /** The visible screen as plain text lines. */
+  'terminal.screen': method(z.tuple([AgentName]), z.array(z.string())),
+
+  /** A message from the human to one agent (by name) or to all (`*`). */
+  'relay.send': method(z.tuple([z.object({ to: z.string().min(1).max(64), body: z.string().min(1).max(64 * 1024) }).strict()]), RelayMessage),
+  'relay.read': method(z.tuple([z.string().min(1).max(64)]), RelayMessage),
+  'relay.history': method(z.tuple([HistoryQuery.default({})]), HistoryPage),
 } as const;
 
 /** Events the daemon pushes to every connected UI: name → payload. */
 export const events = {
   'settings.changed': Settings,
+  /** Every agent, whenever one is spawned, changes status, exits or is removed. */
+  'agents.changed': z.array(AgentInfo),
+  /** Output of a terminal this connection attached to (sent to that connection only). */
+  'terminal.output': TerminalOutput,
+  /** A message was queued, delivered or failed. */
+  'relay.message': RelayMessage,
 } as const;
 
 export type Methods = typeof methods;
