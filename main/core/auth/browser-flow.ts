@@ -1,4 +1,5 @@
 import * as oauth from 'oauth4webapi';
+import type { Logger } from '../logging/logger.js';
 import { type AuthResult, AuthFailure, fail, ok } from './auth-errors.js';
 import type { AuthFlowListener } from './flow-events.js';
 import { startLoopbackServer } from './loopback-server.js';
@@ -17,6 +18,8 @@ export interface BrowserFlowOptions {
   readonly timeoutMs?: number;
   readonly fetch?: FetchFunction;
   readonly now?: () => number;
+  /** Progress without secrets: no codes, states, verifiers or tokens. */
+  readonly logger?: Logger;
 }
 
 export interface PkcePair {
@@ -128,7 +131,10 @@ export async function signInWithBrowser(options: BrowserFlowOptions): Promise<Au
     await server.close();
     return { ok: false, error: toAuthFailure(error, provider, signal).toError() };
   }
+  options.logger?.info('browser sign-in waiting for the callback', { provider: provider.id, port: server.port });
   const outcome = await server.result;
   await server.close();
+  if (outcome.ok) options.logger?.info('browser sign-in finished', { provider: provider.id, account: accountLabel(outcome.value) });
+  else options.logger?.warn('browser sign-in failed', { provider: provider.id, code: outcome.error.code });
   return outcome;
 }

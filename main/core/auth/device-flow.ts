@@ -1,4 +1,5 @@
 import * as oauth from 'oauth4webapi';
+import type { Logger } from '../logging/logger.js';
 import { type AuthResult, AuthFailure, CANCELLED_MESSAGE, fail, ok } from './auth-errors.js';
 import { createPkcePair } from './browser-flow.js';
 import type { AuthFlowListener } from './flow-events.js';
@@ -45,6 +46,8 @@ export interface DeviceFlowOptions {
   readonly signal?: AbortSignal;
   readonly fetch?: FetchFunction;
   readonly clock?: Clock;
+  /** Progress without secrets: no device codes or tokens. */
+  readonly logger?: Logger;
 }
 
 /** What one poll said, reduced to what the loop does next. */
@@ -178,6 +181,7 @@ export async function signInWithDeviceCode(options: DeviceFlowOptions): Promise<
     });
   const interval = typeof device.interval === 'number' ? device.interval : DEFAULT_INTERVAL_SECONDS;
   emit(interval);
+  options.logger?.info('device sign-in started', { provider: provider.id, verificationUri: device.verification_uri, expiresIn: device.expires_in });
 
   const polled = await pollDeviceGrant<oauth.TokenEndpointResponse>({
     intervalSeconds: interval,
@@ -192,10 +196,17 @@ export async function signInWithDeviceCode(options: DeviceFlowOptions): Promise<
         const response = await oauth.deviceCodeGrantRequest(ctx.as, ctx.client, ctx.clientAuth, device.device_code, requestOptions);
         return { kind: 'done', value: await oauth.processDeviceCodeResponse(ctx.as, ctx.client, response) };
       } catch (error) {
-        return classifyDevicePoll(error, provider);
+        const outcome = classifyDevicePoll(error, provider);
+        options.logger?.debug('device sign-in poll', { provider: provider.id, outcome: outcome.kind });
+        return outcome;
       }
     },
   });
-  if (!polled.ok) return polled;
-  return ok(await withUserinfo(ctx, tokenSetFromResponse(polled.value, clock.now()), signal));
+  if (!polled.ok) {
+    options.logger?.warn('device sign-in ended', { provider: provider.id, code: polled.error.code });
+    return polled;
+  }
+  const tokens = await withUserinfo(ctx, tokenSetFromResponse(polled.value, clock.now()), signal);
+  options.logger?.info('device sign-in finished', { provider: provider.id, account: tokens.account?.email ?? tokens.account?.name });
+  return ok(tokens);
 }

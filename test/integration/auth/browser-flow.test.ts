@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signInWithBrowser } from '../../../main/core/auth/browser-flow.js';
 import type { AuthFlowEvent } from '../../../main/core/auth/flow-events.js';
 import { type OidcServer, startOidcServer } from '../../support/oidc-server.js';
-import { customOidcEntry, expectNoSecretsLeaked, makeDataDir, providerFromConfig, secretsOf, writeProvidersJson } from '../../support/auth-fixtures.js';
+import { captureLogger, customOidcEntry, expectNoSecretsLeaked, makeDataDir, providerFromConfig, secretsOf, writeProvidersJson } from '../../support/auth-fixtures.js';
 
 let oidc: OidcServer;
 let dataDir: string;
@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 /** Starts the flow and hands back the authorize URL once the app asks for the browser to open. */
-function startFlow(provider = providerFromConfig(dataDir, 'test-oidc'), extra: { timeoutMs?: number; signal?: AbortSignal } = {}) {
+function startFlow(provider = providerFromConfig(dataDir, 'test-oidc'), extra: { logger?: ReturnType<typeof captureLogger>['logger'] } = {}) {
   let resolveUrl!: (url: string) => void;
   const opened = new Promise<string>((resolve) => (resolveUrl = resolve));
   const events: AuthFlowEvent[] = [];
@@ -37,7 +37,8 @@ function startFlow(provider = providerFromConfig(dataDir, 'test-oidc'), extra: {
 describe('browser sign-in against a real OAuth server', () => {
   it('signs in end to end: the user follows the authorize URL, logs in, consents, and the loopback gets the code', async () => {
     writeProvidersJson(dataDir, { 'test-oidc': customOidcEntry(oidc.issuer) });
-    const { opened, result } = startFlow();
+    const { logger, lines } = captureLogger(dataDir);
+    const { opened, result } = startFlow(undefined, { logger });
     const authorizeUrl = await opened;
     const url = new URL(authorizeUrl);
     expect(url.origin).toBe(oidc.issuer);
@@ -57,7 +58,8 @@ describe('browser sign-in against a real OAuth server', () => {
     expect(outcome.value.refreshToken).toBeTruthy();
     expect(outcome.value.expiresAt).toBeGreaterThan(Date.now());
     expect(oidc.countGrants('authorization_code')).toBe(1);
-    expectNoSecretsLeaked({ dataDir, secrets: secretsOf(outcome.value) });
+    expect(lines.some((l) => l.includes('browser sign-in finished'))).toBe(true);
+    expectNoSecretsLeaked({ dataDir, secrets: secretsOf(outcome.value), logLines: lines });
   });
 
   it('exchanges the code with a JSON body carrying the state when the provider wants JSON (Anthropic)', async () => {

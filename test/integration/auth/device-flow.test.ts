@@ -26,8 +26,10 @@ async function setup(serverOptions: OidcServerOptions = {}) {
   let announce!: (event: DeviceCodeEvent) => void;
   const announced = new Promise<DeviceCodeEvent>((resolve) => (announce = resolve));
   const controller = new AbortController();
+  const { logger, lines } = captureLogger(dataDir);
   const result = signInWithDeviceCode({
     provider,
+    logger,
     signal: controller.signal,
     onEvent: (event) => {
       if (event.event !== 'device-code') return;
@@ -35,7 +37,7 @@ async function setup(serverOptions: OidcServerOptions = {}) {
       announce(event);
     },
   });
-  return { server: oidc, dir: dataDir, provider, events, announced, result, controller };
+  return { server: oidc, dir: dataDir, provider, events, announced, result, controller, lines };
 }
 
 /** Waits until the server has seen `count` polls of the device code. */
@@ -45,7 +47,7 @@ async function polls(server: OidcServer, count: number): Promise<void> {
 
 describe('device code sign-in against a real OAuth server (RFC 8628)', () => {
   it('shows the code, keeps polling while pending, and signs in once the user approves at /device', async () => {
-    const { server, dir, announced, result } = await setup();
+    const { server, dir, announced, result, lines } = await setup();
     const code = await announced;
     expect(code.userCode).toMatch(/^[A-Z]{4}-?[A-Z]{4}$/);
     expect(code.verificationUri).toBe(`${server.issuer}/device`);
@@ -65,8 +67,7 @@ describe('device code sign-in against a real OAuth server (RFC 8628)', () => {
     expect(errors.slice(0, 2)).toEqual(['authorization_pending', 'authorization_pending']);
     expect(errors.at(-1)).toBeUndefined();
 
-    const { logger, lines } = captureLogger(dir);
-    logger.info('device sign-in finished', { account: outcome.value.account?.email });
+    expect(lines.some((l) => l.includes('device sign-in finished') && l.includes('bob@example.test'))).toBe(true);
     expectNoSecretsLeaked({ dataDir: dir, secrets: secretsOf(outcome.value), logLines: lines });
   });
 
