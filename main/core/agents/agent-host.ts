@@ -123,7 +123,8 @@ export class AgentHost {
       command: spec.command,
       args: spec.args,
       cwd: spec.cwd,
-      env: { TERM: 'xterm-256color', COLORTERM: 'truecolor', ...options.baseEnv, ...spec.env, AGENT_RELAY_NAME: spec.name },
+      // The mirror and consoles are xterm: a daemon started with TERM=dumb must not pass that on.
+      env: { ...options.baseEnv, TERM: 'xterm-256color', COLORTERM: 'truecolor', ...spec.env, AGENT_RELAY_NAME: spec.name },
       cols: spec.cols,
       rows: spec.rows,
     };

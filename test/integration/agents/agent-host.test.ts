@@ -130,6 +130,17 @@ describe('AgentHost (real pty)', () => {
     expect(host.flowStats.paused).toBe(false);
   }, 90_000);
 
+  it('kill() ends an agent whose pty is paused by a console that never acknowledges', async () => {
+    const host = startHost(fixture('flood.mjs', '400000', '60', 'stay'));
+    const attachment = await host.attach({ data: () => undefined });
+    attachment.start();
+    await waitFor(() => host.flowStats.paused, 'pty paused');
+    const exit = await host.kill(2_000);
+    expect(exit.signalName).toBe('SIGTERM');
+    expect(host.info).toMatchObject({ status: 'exited', exit: { signalName: 'SIGTERM' } });
+    attachment.detach();
+  }, 30_000);
+
   it('a console that is attached but not started counts its held output', async () => {
     const host = startHost(fixture('flood.mjs', '100000', '60', 'stay'));
     const attachment = await host.attach({ data: () => undefined });
