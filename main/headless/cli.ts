@@ -2,12 +2,18 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { DATA_DIR_ENV, resolveDataDir } from '../core/data-dir.js';
 import { APP_VERSION } from '../core/version.js';
 import type { CliContext } from './cli-context.js';
+import { killAgent, listAgents, printScreen, readMessage, sendMessage, showHistory, spawnAgent } from './commands/agents.js';
 import { status } from './commands/status.js';
 import { up } from './commands/up.js';
 import { DEFAULT_PORT } from './host.js';
 
 /** Exit statuses: 0 done, 1 the command failed, 2 the command line was wrong. */
 export const EXIT_USAGE = 2;
+
+function parseLimit(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 500) throw new InvalidArgumentError('expected a number from 1 to 500.');
+  return Number(value);
+}
 
 function parsePort(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 65535) {
@@ -62,6 +68,71 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       setExit(await status(context(command), { json: Boolean(options.json) }));
     });
 
+  program
+    .command('spawn')
+    .description('start an agent in the running app: spawn --name NAME [--cwd DIR] [--task TEXT] -- COMMAND [ARGS…]')
+    .requiredOption('--name <name>', 'the agent\'s name: 1–32 letters, digits, - or _')
+    .option('--cwd <dir>', 'working folder (default: the current folder)')
+    .option('--task <text>', 'first message, delivered when the agent is ready')
+    .option('--json', 'print the agent as JSON')
+    .argument('[command...]', 'the command line to run, after --')
+    .action(async (commandLine: string[], options: { name: string; cwd?: string; task?: string; json?: boolean }, command: Command) => {
+      setExit(await spawnAgent(context(command), commandLine, { ...options, json: Boolean(options.json) }));
+    });
+
+  program
+    .command('agents')
+    .description('list agents: name, status, pid, provider, folder')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      setExit(await listAgents(context(command), { json: Boolean(options.json) }));
+    });
+
+  program
+    .command('kill')
+    .description('stop an agent (SIGTERM, then SIGKILL after a grace period)')
+    .argument('<name>')
+    .action(async (name: string, _options: unknown, command: Command) => {
+      setExit(await killAgent(context(command), name));
+    });
+
+  program
+    .command('screen')
+    .description("print an agent's current screen as plain text")
+    .argument('<name>')
+    .action(async (name: string, _options: unknown, command: Command) => {
+      setExit(await printScreen(context(command), name));
+    });
+
+  program
+    .command('send')
+    .description('send a message as the human to an agent, or to all with *')
+    .argument('<to>', 'agent name, or * for all')
+    .argument('<message...>')
+    .option('--json', 'print the message as JSON')
+    .action(async (to: string, words: string[], options: { json?: boolean }, command: Command) => {
+      setExit(await sendMessage(context(command), to, words, { json: Boolean(options.json) }));
+    });
+
+  program
+    .command('read')
+    .description('print one message in full')
+    .argument('<id>')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: { json?: boolean }, command: Command) => {
+      setExit(await readMessage(context(command), id, { json: Boolean(options.json) }));
+    });
+
+  program
+    .command('history')
+    .description('list relay messages, oldest first')
+    .option('--agent <name>', 'only messages from or to this agent')
+    .addOption(new Option('--limit <n>', 'how many of the newest (default 50)').argParser(parseLimit))
+    .option('--json', 'print JSON (newest first)')
+    .action(async (options: { json?: boolean; agent?: string; limit?: number }, command: Command) => {
+      setExit(await showHistory(context(command), { ...options, json: Boolean(options.json) }));
+    });
+
   return program;
 }
 
@@ -82,7 +153,8 @@ export async function runCli(argv: readonly string[], io: Io = stdio): Promise<n
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
       return EXIT_USAGE;
     }
-    io.err(`agent-relay-desktop: ${(error as Error).message}`);
+    const code = (error as { code?: string }).code;
+    io.err(`agent-relay-desktop: ${(error as Error).message}${code && code !== 'no_daemon' ? ` (${code})` : ''}`);
     return 1;
   }
   return exitCode;

@@ -1,0 +1,134 @@
+import type { AgentInfo, RelayMessage } from '../../../preload/contract.js';
+import type { NodeClient } from '../../core/transport/client.js';
+import type { CliContext } from '../cli-context.js';
+import { connectToDaemon } from '../daemon-connection.js';
+
+/** Runs `body` against the running daemon and closes the connection after. */
+async function withDaemon<T>(ctx: CliContext, body: (client: NodeClient) => Promise<T>): Promise<T> {
+  const { client } = await connectToDaemon(ctx.dataDir);
+  try {
+    return await body(client);
+  } finally {
+    client.close();
+  }
+}
+
+const ago = (ms: number): string => {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+};
+
+function statusText(agent: AgentInfo): string {
+  if (agent.status !== 'exited' || !agent.exit) return agent.status.replaceAll('_', ' ');
+  return agent.exit.signalName ? `exited (${agent.exit.signalName})` : `exited (code ${agent.exit.exitCode})`;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
+}
+
+export interface SpawnOptions {
+  name: string;
+  cwd?: string;
+  task?: string;
+  json: boolean;
+}
+
+export async function spawnAgent(ctx: CliContext, commandLine: string[], options: SpawnOptions): Promise<number> {
+  const [command, ...args] = commandLine;
+  if (!command) {
+    ctx.err('Give the command to run after --, e.g. agent-relay-desktop spawn --name Alice -- claude');
+    return 2;
+  }
+  const agent = await withDaemon(ctx, (client) =>
+    client.call('agents.spawn', {
+      name: options.name,
+      command,
+      args,
+      cwd: options.cwd ?? process.cwd(),
+      ...(options.task ? { task: options.task } : {}),
+    }),
+  );
+  if (options.json) ctx.out(JSON.stringify(agent));
+  else ctx.out(`Started ${agent.name} (pid ${agent.pid}) in ${agent.cwd}: ${[agent.command, ...agent.args].join(' ')}`);
+  return 0;
+}
+
+export async function listAgents(ctx: CliContext, options: { json: boolean }): Promise<number> {
+  const agents = await withDaemon(ctx, (client) => client.call('agents.list'));
+  if (options.json) {
+    ctx.out(JSON.stringify(agents));
+    return 0;
+  }
+  if (agents.length === 0) {
+    ctx.out('No agents. Start one with: agent-relay-desktop spawn --name NAME -- COMMAND');
+    return 0;
+  }
+  const now = Date.now();
+  const rows = [
+    ['NAME', 'STATUS', 'PID', 'PROVIDER', 'UPTIME', 'CWD'],
+    ...agents.map((a) => [a.name, statusText(a), a.pid === null ? '-' : String(a.pid), a.provider ?? '-', a.exit ? '-' : ago(now - a.startedAt), a.cwd]),
+  ];
+  for (const line of table(rows)) ctx.out(line);
+  return 0;
+}
+
+export async function killAgent(ctx: CliContext, name: string): Promise<number> {
+  const agent = await withDaemon(ctx, (client) => client.call('agents.kill', name));
+  ctx.out(`${agent.name} ${statusText(agent)}.`);
+  return 0;
+}
+
+export async function printScreen(ctx: CliContext, name: string): Promise<number> {
+  const lines = await withDaemon(ctx, (client) => client.call('terminal.screen', name));
+  // Trailing blank rows are the unused part of the screen.
+  let end = lines.length;
+  while (end > 0 && lines[end - 1]!.trim() === '') end -= 1;
+  for (const line of lines.slice(0, end)) ctx.out(line.trimEnd());
+  return 0;
+}
+
+function messageLine(m: RelayMessage): string {
+  const time = new Date(m.ts).toISOString().replace('T', ' ').slice(0, 19);
+  const firstLine = m.body.split('\n')[0]!;
+  const more = m.body.includes('\n') ? ' …' : '';
+  return `${m.id}  ${time}  ${m.from} → ${m.to === '*' ? `* (${m.recipients.join(', ')})` : m.recipients.join(', ') || m.to}  [${m.status}]  ${firstLine}${more}`;
+}
+
+export async function sendMessage(ctx: CliContext, to: string, words: string[], options: { json: boolean }): Promise<number> {
+  const body = words.join(' ');
+  const message = await withDaemon(ctx, (client) => client.call('relay.send', { to, body }));
+  if (options.json) ctx.out(JSON.stringify(message));
+  else ctx.out(`Queued ${message.id} for ${message.recipients.join(', ')}.`);
+  return 0;
+}
+
+export async function readMessage(ctx: CliContext, id: string, options: { json: boolean }): Promise<number> {
+  const message = await withDaemon(ctx, (client) => client.call('relay.read', id));
+  if (options.json) {
+    ctx.out(JSON.stringify(message));
+    return 0;
+  }
+  ctx.out(`Message ${message.id} from ${message.from} to ${message.to} at ${new Date(message.ts).toISOString()}`);
+  for (const d of message.deliveries) ctx.out(`  ${d.recipient}: ${d.status}${d.reason ? ` (${d.reason})` : ''}`);
+  ctx.out('');
+  ctx.out(message.body);
+  return 0;
+}
+
+export async function showHistory(ctx: CliContext, options: { json: boolean; agent?: string; limit?: number }): Promise<number> {
+  const page = await withDaemon(ctx, (client) =>
+    client.call('relay.history', { ...(options.agent ? { agent: options.agent } : {}), limit: options.limit ?? 50 }),
+  );
+  if (options.json) {
+    ctx.out(JSON.stringify(page.items));
+    return 0;
+  }
+  if (page.items.length === 0) ctx.out('No messages yet.');
+  // Oldest first reads like a conversation.
+  for (const message of [...page.items].reverse()) ctx.out(messageLine(message));
+  return 0;
+}
