@@ -114,6 +114,26 @@ export type TerminalSnapshot = z.infer<typeof TerminalSnapshot>;
 export const TerminalOutput = z.object({ name: z.string(), seq: z.number().int(), data: z.string() });
 export type TerminalOutput = z.infer<typeof TerminalOutput>;
 
+export const TeamTemplate = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  /** 'built-in', or the teams.json it came from. */
+  source: z.string(),
+  members: z.array(z.object({ name: z.string(), role: z.string(), command: z.string().optional(), args: z.array(z.string()).optional() })),
+});
+export type TeamTemplate = z.infer<typeof TeamTemplate>;
+
+export const TeamStartRequest = z
+  .object({
+    team: z.string().min(1).max(80),
+    cwd: z.string().min(1).max(4096),
+    /** The CLI every member runs unless the team says otherwise. */
+    command: z.string().min(1).max(4096),
+    args: z.array(z.string().max(32_768)).max(256).default([]),
+  })
+  .strict();
+
 // ── Relay ────────────────────────────────────────────────────────────────────────────────────────
 
 export const DeliveryStatus = z.enum(['queued', 'delivering', 'delivered', 'failed']);
@@ -182,6 +202,11 @@ export const methods = {
   'terminal.resize': method(z.tuple([AgentName, TerminalCols, TerminalRows]), z.null()),
   /** The visible screen as plain text lines. */
   'terminal.screen': method(z.tuple([AgentName]), z.array(z.string())),
+
+  /** Built-in teams and those in <cwd>/teams.json. */
+  'teams.list': method(z.tuple([z.object({ cwd: z.string().max(4096).optional() }).strict()]), z.object({ templates: z.array(TeamTemplate), problem: z.string().optional() })),
+  /** Starts every member, each told its role and teammates in its first message. */
+  'teams.start': method(z.tuple([TeamStartRequest]), z.array(AgentInfo)),
 
   /** A message from the human to one agent (by name) or to all (`*`). */
   'relay.send': method(z.tuple([z.object({ to: z.string().min(1).max(64), body: z.string().min(1).max(64 * 1024) }).strict()]), RelayMessage),

@@ -1,11 +1,12 @@
 import os from 'node:os';
-import type { AgentInfo, HistoryPage, RelayMessage, SpawnRequest, TerminalSnapshot } from '../../preload/contract.js';
+import type { AgentInfo, HistoryPage, RelayMessage, SpawnRequest, TeamTemplate, TerminalSnapshot } from '../../preload/contract.js';
 import type { Connection } from './bridge/connection.js';
 import { BridgeError } from './bridge/errors.js';
 import { AgentError, type Result } from './agents/agent-errors.js';
 import type { AgentHost, AgentInfo as HostedAgentInfo } from './agents/agent-host.js';
 import { AgentManager } from './agents/agent-manager.js';
 import type { Logger } from './logging/logger.js';
+import { teamBriefing } from './teams.js';
 import { RelayHub, TargetDirectory, type AgentRunState, type RelayMessage as LoggedMessage, type RelayTarget } from './relay/index.js';
 
 export interface AgentNetworkOptions {
@@ -89,6 +90,29 @@ export class AgentNetwork {
     // The first task waits in the agent's queue until it is idle, like any other message.
     if (request.task) this.relay.sendFromHuman(info.name, request.task);
     return agentInfo(info);
+  }
+
+  /** Starts every member of a team; refuses before starting any when a name is taken. */
+  startTeam(team: TeamTemplate, options: { cwd: string; command: string; args?: string[] }): AgentInfo[] {
+    const taken = team.members.filter((m) => this.manager.has(m.name)).map((m) => m.name);
+    if (taken.length) {
+      throw new AgentError('agent_exists', `Agents named ${taken.join(', ')} already exist; remove them before starting the ${team.name} team.`, {
+        names: taken,
+      });
+    }
+    const started: AgentInfo[] = [];
+    for (const member of team.members) {
+      started.push(
+        this.spawn({
+          name: member.name,
+          command: member.command ?? options.command,
+          args: member.args ?? options.args ?? [],
+          cwd: options.cwd,
+          task: teamBriefing(team, member),
+        }),
+      );
+    }
+    return started;
   }
 
   async kill(name: string): Promise<AgentInfo> {

@@ -1,5 +1,6 @@
 import type { AppInfo, HostKind } from '../../preload/contract.js';
 import { AgentNetwork } from './agent-network.js';
+import { findTeam, listTeams } from './teams.js';
 import { createDispatcher, type Dispatcher, type Handlers } from './bridge/dispatcher.js';
 import { EventHub } from './events.js';
 import type { Logger } from './logging/logger.js';
@@ -94,6 +95,9 @@ export function createService(options: ServiceOptions): RelayService {
       return null;
     },
     'terminal.screen': (name) => agents.screen(name),
+
+    'teams.list': ({ cwd }) => listTeams(cwd),
+    'teams.start': (request) => agents.startTeam(findTeam(request.team, request.cwd), request),
 
     'relay.send': ({ to, body }) => agents.send(to, body),
     'relay.read': (id) => agents.read(id),
