@@ -2,6 +2,7 @@ import xtermHeadless from '@xterm/headless';
 import type { Terminal as HeadlessTerminal } from '@xterm/headless';
 import serializeAddon from '@xterm/addon-serialize';
 import { ListenerSet } from './listener-set.js';
+import { SnapshotSerializer } from './snapshot-serializer.js';
 
 const { Terminal } = xtermHeadless;
 const { SerializeAddon } = serializeAddon;
@@ -33,6 +34,8 @@ export interface TerminalMirrorOptions {
 }
 
 export const DEFAULT_SCROLLBACK = 10_000;
+/** Quiet time after which scrollback is serialized ahead of an attach. */
+const WARM_AFTER_QUIET_MS = 250;
 
 /**
  * A headless xterm fed with an agent's output, so a console opened late gets the exact screen and
@@ -41,7 +44,7 @@ export const DEFAULT_SCROLLBACK = 10_000;
  */
 export class TerminalMirror {
   private readonly terminal: HeadlessTerminal;
-  private readonly serializer: InstanceType<typeof SerializeAddon>;
+  private readonly serializer: SnapshotSerializer;
   private readonly parsedListeners = new ListenerSet<OutputChunk>();
   private writtenSeq = 0;
   private parsed = 0;
@@ -52,6 +55,7 @@ export class TerminalMirror {
   /** Bumped on every state change that is not a chunk (resize), so a cached snapshot can be reused safely. */
   private generation = 0;
   private cached: { seq: number; generation: number; snapshot: TerminalSnapshot } | undefined;
+  private warmTimer: NodeJS.Timeout | undefined;
 
   constructor(options: TerminalMirrorOptions) {
     this.terminal = new Terminal({
@@ -60,9 +64,10 @@ export class TerminalMirror {
       scrollback: options.scrollback ?? DEFAULT_SCROLLBACK,
       allowProposedApi: true,
     });
-    this.serializer = new SerializeAddon();
+    const addon = new SerializeAddon();
     // The addon is typed against @xterm/xterm; the headless Terminal has the same surface it uses.
-    this.terminal.loadAddon(this.serializer as unknown as Parameters<HeadlessTerminal['loadAddon']>[0]);
+    this.terminal.loadAddon(addon as unknown as Parameters<HeadlessTerminal['loadAddon']>[0]);
+    this.serializer = new SnapshotSerializer(this.terminal, addon);
   }
 
   /** Queues a chunk for parsing; chunks must come in seq order. */
@@ -71,6 +76,7 @@ export class TerminalMirror {
     if (chunk.seq !== this.writtenSeq + 1) throw new RangeError(`mirror expected chunk ${this.writtenSeq + 1}, got ${chunk.seq}`);
     this.writtenSeq = chunk.seq;
     this.cached = undefined;
+    this.scheduleWarm();
     this.pendingChars += chunk.data.length;
     this.pendingWrites += 1;
     this.terminal.write(chunk.data, () => {
@@ -92,6 +98,8 @@ export class TerminalMirror {
       if (this.disposed) return;
       this.generation += 1;
       this.terminal.resize(cols, rows);
+      // Resizing reflows the scrollback, so serialized blocks of it no longer match.
+      this.serializer.invalidate();
     });
   }
 
@@ -143,6 +151,10 @@ export class TerminalMirror {
   get parsedSeq(): number {
     return this.parsed;
   }
+  /** Scrollback lines whose serialization is cached for the next snapshot. */
+  get cachedSnapshotLines(): number {
+    return this.serializer.cachedLines;
+  }
   /** Characters written but not parsed yet. */
   get backlogChars(): number {
     return this.pendingChars;
@@ -150,8 +162,23 @@ export class TerminalMirror {
 
   dispose(): void {
     this.disposed = true;
+    if (this.warmTimer) clearTimeout(this.warmTimer);
     this.parsedListeners.clear();
     this.terminal.dispose();
+  }
+
+  /** Once output has been quiet for a moment, serialize new scrollback a block per tick. */
+  private scheduleWarm(): void {
+    if (this.warmTimer) clearTimeout(this.warmTimer);
+    this.warmTimer = setTimeout(() => {
+      this.warmTimer = undefined;
+      const step = () => {
+        if (this.disposed || this.warmTimer || this.pendingWrites > 0) return;
+        if (this.serializer.warmStep()) setImmediate(step);
+      };
+      this.afterPending(step);
+    }, WARM_AFTER_QUIET_MS);
+    this.warmTimer.unref();
   }
 
   private snapshotNow(seq: number): TerminalSnapshot {
