@@ -179,11 +179,19 @@ export class AgentHost {
    * (and count as unacknowledged) until start(), then delivered in order: no gap, no duplicate.
    */
   async attach(consumer: TerminalConsumer): Promise<Attachment> {
+    if (this.disposed) throw new AgentError('agent_not_found', `Agent ${this.spec.name} was removed.`, { name: this.spec.name });
     const id = `c${this.nextConsumerId++}`;
     const entry: ConsumerEntry = { consumer, live: false, held: [] };
     this.consumers.set(id, entry);
     this.flow.addConsumer(id);
-    const snapshot = await this.mirror.snapshot();
+    let snapshot: TerminalSnapshot;
+    try {
+      snapshot = await this.mirror.snapshot();
+    } catch {
+      this.consumers.delete(id);
+      this.flow.removeConsumer(id);
+      throw new AgentError('agent_not_found', `Agent ${this.spec.name} was removed.`, { name: this.spec.name });
+    }
     let detached = false;
     return {
       snapshot,

@@ -56,6 +56,8 @@ export class TerminalMirror {
   private generation = 0;
   private cached: { seq: number; generation: number; snapshot: TerminalSnapshot } | undefined;
   private warmTimer: NodeJS.Timeout | undefined;
+  /** Settles snapshot() and flush() promises whose write callbacks a dispose would strand. */
+  private readonly disposeWaiters = new Set<() => void>();
 
   constructor(options: TerminalMirrorOptions) {
     this.terminal = new Terminal({
@@ -106,12 +108,28 @@ export class TerminalMirror {
   /** The serialized state after every chunk written so far, tagged with that chunk's seq. */
   snapshot(): Promise<TerminalSnapshot> {
     const seq = this.writtenSeq;
-    return new Promise((resolve) => this.afterPending(() => resolve(this.snapshotNow(seq))));
+    return new Promise((resolve, reject) => {
+      const onDispose = () => reject(new Error('The terminal mirror was closed before its snapshot was taken.'));
+      if (this.disposed) return onDispose();
+      this.disposeWaiters.add(onDispose);
+      this.afterPending(() => {
+        this.disposeWaiters.delete(onDispose);
+        resolve(this.snapshotNow(seq));
+      });
+    });
   }
 
   /** Resolves when everything written so far is parsed. */
   flush(): Promise<void> {
-    return new Promise((resolve) => this.afterPending(resolve));
+    return new Promise((resolve) => {
+      if (this.disposed) return resolve();
+      const done = () => {
+        this.disposeWaiters.delete(done);
+        resolve();
+      };
+      this.disposeWaiters.add(done);
+      this.afterPending(done);
+    });
   }
 
   /** The visible screen as plain text lines, as parsed so far (see flush()). */
@@ -161,7 +179,10 @@ export class TerminalMirror {
   }
 
   dispose(): void {
+    if (this.disposed) return;
     this.disposed = true;
+    for (const waiter of [...this.disposeWaiters]) waiter();
+    this.disposeWaiters.clear();
     if (this.warmTimer) clearTimeout(this.warmTimer);
     this.parsedListeners.clear();
     this.terminal.dispose();

@@ -83,4 +83,14 @@ describe('TerminalMirror', () => {
     expect(visibleText(term)[0]).toBe('hello world');
     mirror.dispose();
   });
+
+  it('settles a snapshot and a flush that were waiting when the mirror closes', async () => {
+    const mirror = new TerminalMirror({ cols: 20, rows: 5 });
+    mirror.write({ seq: 1, data: 'x'.repeat(100_000) });
+    const snapshot = mirror.snapshot();
+    const flushed = mirror.flush();
+    mirror.dispose();
+    await expect(snapshot).rejects.toThrow('closed');
+    await expect(flushed).resolves.toBeUndefined();
+  });
 });
