@@ -48,6 +48,86 @@ export const DEFAULT_SETTINGS: Settings = {
   notifications: true,
 };
 
+// ── Providers ────────────────────────────────────────────────────────────────────────────────────
+
+export const SignInMethod = z.enum(['browser', 'device', 'paste', 'import', 'api-key']);
+export type SignInMethod = z.infer<typeof SignInMethod>;
+
+/** What the UI may know about a connected account: never a token or key. */
+export const AccountView = z.object({
+  provider: z.string(),
+  accountId: z.string(),
+  name: z.string(),
+  email: z.string().optional(),
+  plan: z.string().optional(),
+  method: z.enum(['browser', 'device', 'paste', 'import', 'api-key', 'self-hosted']),
+  /** e.g. "imported from ~/.claude/.credentials.json" */
+  source: z.string().optional(),
+  expiresAt: z.number().optional(),
+  state: z.enum(['connected', 'needs_signin', 'error']),
+  stateReason: z.string().optional(),
+  updatedAt: z.number(),
+  isDefault: z.boolean(),
+  canRefresh: z.boolean(),
+});
+export type AccountView = z.infer<typeof AccountView>;
+
+export const ProviderView = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  brandColor: z.string(),
+  logo: z.string(),
+  kind: z.enum(['oauth', 'self-hosted']),
+  /** Shown instead of pretending a sign-in will work (e.g. a free tier that ended). */
+  notice: z.string().optional(),
+  methods: z.array(SignInMethod),
+  /** Where an existing CLI login was found, for "Import from …"; absent when there is none. */
+  importSource: z.string().optional(),
+  defaultBaseUrl: z.string().optional(),
+  accounts: z.array(AccountView),
+});
+export type ProviderView = z.infer<typeof ProviderView>;
+
+export const VaultStatus = z.object({
+  /** 'weaker': secrets are encrypted with a key file, not an OS key store. */
+  protection: z.enum(['os-keystore', 'weaker']),
+  /** The user must agree before anything is stored (Electron without a real key store). */
+  consentRequired: z.boolean(),
+  /** A vault that could not be read, kept aside: what happened and where the copy is. */
+  problem: z.string().optional(),
+});
+export type VaultStatus = z.infer<typeof VaultStatus>;
+
+export const ProvidersState = z.object({
+  providers: z.array(ProviderView),
+  vault: VaultStatus,
+  /** providers.json problems, each naming the file, the key and what was expected. */
+  configProblems: z.array(z.string()),
+});
+export type ProvidersState = z.infer<typeof ProvidersState>;
+
+/** Progress of one sign-in, pushed as it happens. No secret is ever in it. */
+export const SignInProgress = z.object({
+  flowId: z.string(),
+  provider: z.string(),
+  method: SignInMethod,
+  phase: z.enum(['starting', 'open-url', 'device-code', 'need-code', 'connected', 'error', 'cancelled']),
+  url: z.string().optional(),
+  userCode: z.string().optional(),
+  verificationUri: z.string().optional(),
+  verificationUriComplete: z.string().optional(),
+  /** Epoch ms when the device code stops working. */
+  expiresAt: z.number().optional(),
+  interval: z.number().optional(),
+  account: AccountView.optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type SignInProgress = z.infer<typeof SignInProgress>;
+
+const ProviderId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a provider id such as anthropic');
+const AccountLabel = z.string().min(1).max(80);
+
 // ── Agents and terminals ─────────────────────────────────────────────────────────────────────────
 
 export const AgentName = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'use 1–32 letters, digits, "-" or "_"');
@@ -184,6 +264,30 @@ export const methods = {
   /** Opens a route in a window of its own where the host has windows (Electron); false headless. */
   'app.openWindow': method(z.tuple([z.string().regex(/^#\/[A-Za-z0-9_\-/]*$/, 'a route such as #/agents/Alice/console')]), z.object({ opened: z.boolean() })),
 
+  'providers.list': method(none, ProvidersState),
+  /** Starts a sign-in; its progress arrives as `providers.signIn` events with the returned flowId. */
+  'providers.connect': method(
+    z.tuple([z.object({ provider: ProviderId, method: SignInMethod.exclude(['api-key']), account: AccountLabel.optional() }).strict()]),
+    z.object({ flowId: z.string() }),
+  ),
+  /** The code the user pasted (`code#state`, a callback URL, or the code alone). */
+  'providers.submitCode': method(z.tuple([z.object({ flowId: z.string(), code: z.string().min(1).max(8192) }).strict()]), AccountView),
+  'providers.cancel': method(z.tuple([z.string()]), z.null()),
+  'providers.saveApiKey': method(
+    z.tuple([z.object({ provider: ProviderId, apiKey: z.string().min(8).max(4096), account: AccountLabel.optional(), baseUrl: z.string().url().optional() }).strict()]),
+    AccountView,
+  ),
+  /** Self-hosted endpoints: checked by listing their models before they count as connected. */
+  'providers.connectSelfHosted': method(
+    z.tuple([z.object({ provider: ProviderId, baseUrl: z.string().url(), apiKey: z.string().max(4096).optional(), account: AccountLabel.optional() }).strict()]),
+    AccountView,
+  ),
+  /** Removes the account and revokes its token where the provider can. */
+  'providers.disconnect': method(z.tuple([z.object({ provider: ProviderId, accountId: z.string().min(1).max(200) }).strict()]), z.object({ revoked: z.boolean() })),
+  'providers.setDefault': method(z.tuple([z.object({ provider: ProviderId, accountId: z.string().min(1).max(200) }).strict()]), AccountView),
+  /** The user agreed to store secrets with weaker protection. */
+  'vault.consent': method(none, VaultStatus),
+
   'agents.list': method(none, z.array(AgentInfo)),
   'agents.spawn': method(z.tuple([SpawnRequest]), AgentInfo),
   /** SIGTERM, then SIGKILL after a grace period; the agent stays listed with its exit. */
@@ -217,6 +321,8 @@ export const methods = {
 /** Events the daemon pushes to every connected UI: name → payload. */
 export const events = {
   'settings.changed': Settings,
+  'providers.changed': ProvidersState,
+  'providers.signIn': SignInProgress,
   /** Every agent, whenever one is spawned, changes status, exits or is removed. */
   'agents.changed': z.array(AgentInfo),
   /** Output of a terminal this connection attached to (sent to that connection only). */

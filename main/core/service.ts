@@ -1,6 +1,11 @@
 import type { AppInfo, HostKind } from '../../preload/contract.js';
 import { AgentNetwork } from './agent-network.js';
 import { findTeam, listTeams } from './teams.js';
+import { ProviderConnections } from './provider-connections.js';
+import type { FetchFunction } from './auth/oauth-client.js';
+import type { CredentialVault } from './vault/credential-vault.js';
+import { openHeadlessVault } from './vault/headless-vault.js';
+import type { VaultProblem } from './vault/vault-types.js';
 import { createDispatcher, type Dispatcher, type Handlers } from './bridge/dispatcher.js';
 import { EventHub } from './events.js';
 import type { Logger } from './logging/logger.js';
@@ -18,12 +23,24 @@ export interface ServiceOptions {
   shell?: HostShell;
   /** Folder for agents that name none (default: the user's home). */
   defaultAgentCwd?: string;
+  /** The credential vault; headless: a key-file cipher in the data dir. */
+  openVault?: () => Promise<{ vault: CredentialVault; problem?: VaultProblem }>;
+  /** No real key store (Electron on Linux without a keyring): ask before storing secrets. */
+  vaultConsentRequired?: boolean;
+  /** providers.json (default: in the data dir). */
+  providersConfig?: string;
+  /** The user's home, for importing local CLI logins (tests point it elsewhere). */
+  home?: string;
+  /** The HTTP client for provider endpoints (tests may wrap it). */
+  fetch?: FetchFunction;
 }
 
 /** Capabilities the host shell lends the daemon. */
 export interface HostShell {
   /** Opens a route (e.g. `#/agents/Alice/console`) in a window of its own. */
   openWindow?(route: string): boolean;
+  /** Opens an https page the daemon produced (sign-in pages) in the system browser. */
+  openExternal?(url: string): void;
 }
 
 /** The daemon behind the bridge: one object that implements the contract for every transport. */
@@ -33,6 +50,7 @@ export interface RelayService {
   readonly settings: SettingsService;
   readonly info: AppInfo;
   readonly agents: AgentNetwork;
+  readonly providers: ProviderConnections;
   close(): Promise<void>;
 }
 
@@ -48,6 +66,19 @@ export function createService(options: ServiceOptions): RelayService {
     dataDir: options.dataDir,
     notices: settings.loadProblem ? [settings.loadProblem] : [],
   };
+
+  const providers = new ProviderConnections({
+    dataDir: options.dataDir,
+    logger: options.logger.child('providers'),
+    openVault: options.openVault ?? (() => openHeadlessVault(options.dataDir)),
+    ...(options.vaultConsentRequired ? { consentRequired: true } : {}),
+    ...(options.providersConfig ? { providersConfig: options.providersConfig } : {}),
+    ...(options.home ? { home: options.home } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.shell?.openExternal ? { openUrl: options.shell.openExternal } : {}),
+    onChanged: (state) => events.emit('providers.changed', state),
+    onProgress: (progress) => events.emit('providers.signIn', progress),
+  });
 
   const agents = new AgentNetwork({
     dataDir: options.dataDir,
@@ -67,6 +98,19 @@ export function createService(options: ServiceOptions): RelayService {
       return next;
     },
     'app.openWindow': (route) => ({ opened: options.shell?.openWindow?.(route) ?? false }),
+
+    'providers.list': () => providers.state(),
+    'providers.connect': (request) => providers.connect(request),
+    'providers.submitCode': ({ flowId, code }) => providers.submitCode(flowId, code),
+    'providers.cancel': (flowId) => {
+      providers.cancel(flowId);
+      return null;
+    },
+    'providers.saveApiKey': (request) => providers.saveApiKey(request),
+    'providers.connectSelfHosted': (request) => providers.connectSelfHosted(request),
+    'providers.disconnect': ({ provider, accountId }) => providers.disconnect(provider, accountId),
+    'providers.setDefault': ({ provider, accountId }) => providers.setDefault(provider, accountId),
+    'vault.consent': () => providers.consent(),
 
     'agents.list': () => agents.list(),
     'agents.spawn': (request) => agents.spawn(request),
@@ -110,7 +154,9 @@ export function createService(options: ServiceOptions): RelayService {
     settings,
     info,
     agents,
+    providers,
     async close() {
+      providers.close();
       await agents.close();
     },
   };

@@ -1,0 +1,586 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AccountView, ProvidersState, ProviderView, SignInMethod, SignInProgress, VaultStatus } from '../../preload/contract.js';
+import type { AuthError, AuthResult } from './auth/auth-errors.js';
+import { signInWithBrowser } from './auth/browser-flow.js';
+import { signInWithCodexDeviceCode } from './auth/codex-device-flow.js';
+import type { CredentialStore, StoredAccount } from './auth/credential-store.js';
+import { signInWithDeviceCode } from './auth/device-flow.js';
+import type { AuthFlowEvent } from './auth/flow-events.js';
+import type { FetchFunction } from './auth/oauth-client.js';
+import { startPasteCodeFlow, type PasteFlow } from './auth/paste-code.js';
+import { loadProviderRegistry, providersConfigPath, type Provider, type ProviderRegistry } from './auth/provider-registry.js';
+import { RefreshOwner } from './auth/refresh.js';
+import { revokeTokens } from './auth/revoke.js';
+import { checkSelfHostedEndpoint } from './auth/self-hosted.js';
+import type { TokenSet } from './auth/token-set.js';
+import { BridgeError } from './bridge/errors.js';
+import { writeFileAtomic } from './atomic-file.js';
+import type { CliTokens, CredentialResult, ImportedLogin } from './credentials/cli-credentials.js';
+import { tildePath } from './credentials/cli-credentials.js';
+import { importClaudeLogin } from './credentials/claude-credentials.js';
+import { importCodexLogin } from './credentials/codex-credentials.js';
+import { importCopilotLogin } from './credentials/copilot-credentials.js';
+import { importGeminiLogin } from './credentials/gemini-credentials.js';
+import type { Logger } from './logging/logger.js';
+import { createAuditLog, type AuditLog } from './vault/audit-log.js';
+import type { CredentialVault } from './vault/credential-vault.js';
+import type { AccountSummary, VaultProblem } from './vault/vault-types.js';
+
+export interface ProviderConnectionsOptions {
+  dataDir: string;
+  logger: Logger;
+  /** providers.json (default: in the data dir). */
+  providersConfig?: string;
+  openVault: () => Promise<{ vault: CredentialVault; problem?: VaultProblem }>;
+  /** Electron without a real key store: nothing is stored before the user agrees. */
+  consentRequired?: boolean;
+  /** The user's home, where local CLIs keep the logins that can be imported. */
+  home?: string;
+  fetch?: FetchFunction;
+  /** Opens an authorize or verification page in the system browser (Electron); the UI offers it too. */
+  openUrl?: (url: string) => void;
+  onChanged: (state: ProvidersState) => void;
+  onProgress: (progress: SignInProgress) => void;
+}
+
+interface RunningFlow {
+  readonly id: string;
+  readonly provider: Provider;
+  readonly method: SignInMethod;
+  readonly account: string | undefined;
+  readonly abort: AbortController;
+  paste?: PasteFlow;
+  last: SignInProgress;
+}
+
+/** Where each local CLI keeps the login that "Import" takes over (read only). */
+const IMPORTERS: Readonly<Record<string, { file: (home: string) => string; run: (home: string) => CredentialResult<ImportedLogin> }>> = {
+  anthropic: { file: (home) => path.join(home, '.claude', '.credentials.json'), run: (home) => importClaudeLogin({ home }) },
+  openai: { file: (home) => path.join(home, '.codex', 'auth.json'), run: (home) => importCodexLogin({ home }) },
+  google: { file: (home) => path.join(home, '.gemini', 'oauth_creds.json'), run: (home) => importGeminiLogin({ home }) },
+  'github-copilot': {
+    file: (home) => path.join(process.env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'github-copilot', 'apps.json'),
+    run: (home) => importCopilotLogin({ home }),
+  },
+};
+
+const CONSENT_FILE = 'vault-consent.json';
+const BACKGROUND_REFRESH_MS = 60_000;
+
+function accountView(summary: AccountSummary): AccountView {
+  return {
+    provider: summary.provider,
+    accountId: summary.accountId,
+    name: summary.name,
+    ...(summary.email ? { email: summary.email } : {}),
+    ...(summary.plan ? { plan: summary.plan } : {}),
+    method: summary.method,
+    ...(summary.source ? { source: summary.source } : {}),
+    ...(summary.expiresAt !== undefined ? { expiresAt: summary.expiresAt } : {}),
+    state: summary.state,
+    ...(summary.stateReason ? { stateReason: summary.stateReason } : {}),
+    updatedAt: summary.updatedAt,
+    isDefault: summary.isDefault,
+    canRefresh: summary.canRefresh,
+  };
+}
+
+/** What a sign-in or an import yields, before it goes into the vault. */
+interface ObtainedLogin {
+  readonly tokens?: TokenSet;
+  readonly apiKey?: string;
+  /** "imported from ~/.codex/auth.json" */
+  readonly source?: string;
+  readonly plan?: string;
+}
+
+const fromTokens = (result: AuthResult<TokenSet>): AuthResult<ObtainedLogin> => (result.ok ? { ok: true, value: { tokens: result.value } } : result);
+
+const accountKey = (provider: string, accountId: string): string => `${provider}:${accountId}`;
+
+function raise(error: AuthError): never {
+  throw new BridgeError(error.code, error.message);
+}
+
+/**
+ * Provider accounts: the registry, every sign-in method, the encrypted vault, and the refresh owner
+ * that keeps tokens fresh for agents. Secrets stay in here; the UI gets AccountViews.
+ */
+export class ProviderConnections {
+  private registry: ProviderRegistry;
+  private vaultOpening: Promise<CredentialVault> | undefined;
+  private vaultProblem: VaultProblem | undefined;
+  private readonly flows = new Map<string, RunningFlow>();
+  private readonly audit: AuditLog;
+  private readonly refresher: RefreshOwner;
+  private readonly home: string;
+  private consented: boolean;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly options: ProviderConnectionsOptions) {
+    this.registry = loadProviderRegistry(providersConfigPath(options.dataDir, options.providersConfig));
+    for (const problem of this.registry.errors) options.logger.warn('providers.json problem', { problem: problem.message });
+    this.audit = createAuditLog(options.dataDir);
+    this.home = options.home ?? os.homedir();
+    this.consented = fs.existsSync(path.join(options.dataDir, CONSENT_FILE));
+    this.refresher = new RefreshOwner({
+      store: this.tokenStore(),
+      providers: (id) => this.registry.get(id),
+      lockDir: path.join(options.dataDir, 'locks'),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      logger: options.logger.child('refresh'),
+      onAudit: (event) =>
+        this.audit.record({
+          action: event.type === 'refreshed' ? 'refresh' : 'failure',
+          provider: event.key.split(':')[0],
+          account: event.key.split(':').slice(1).join(':'),
+          outcome: event.type === 'refreshed' ? 'ok' : 'error',
+          ...('code' in event && event.code ? { code: event.code } : {}),
+        }),
+    });
+    // Refresh ahead of expiry, so an agent started later never waits on a refresh.
+    this.timer = setInterval(() => void this.refreshExpiring(), BACKGROUND_REFRESH_MS);
+    this.timer.unref();
+  }
+
+  provider(id: string): Provider {
+    const provider = this.registry.get(id);
+    if (provider) return provider;
+    throw new BridgeError('unknown_provider', `There is no provider ${JSON.stringify(id)}. Providers: ${this.registry.providers.map((p) => p.id).join(', ')}.`);
+  }
+
+  async state(): Promise<ProvidersState> {
+    const vault = await this.vault();
+    const accounts = (await vault.list()).map(accountView);
+    const providers: ProviderView[] = this.registry.providers.map((p) => {
+      const importer = IMPORTERS[p.id];
+      const importFile = importer && p.methods.includes('import') ? importer.file(this.home) : undefined;
+      return {
+        id: p.id,
+        name: p.name,
+        description: p.description,
+        brandColor: p.brandColor,
+        logo: p.logo,
+        kind: p.kind,
+        ...(p.notice ? { notice: p.notice } : {}),
+        methods: [...p.methods],
+        ...(importFile && fs.existsSync(importFile) ? { importSource: tildePath(importFile, this.home) } : {}),
+        ...(p.defaultBaseUrl ? { defaultBaseUrl: p.defaultBaseUrl } : {}),
+        accounts: accounts.filter((a) => a.provider === p.id),
+      };
+    });
+    return { providers, vault: this.vaultStatus(vault), configProblems: this.registry.errors.map((e) => e.message) };
+  }
+
+  /** Starts a sign-in and returns at once; progress goes out through onProgress. */
+  async connect(request: { provider: string; method: Exclude<SignInMethod, 'api-key'>; account?: string }): Promise<{ flowId: string }> {
+    const provider = this.provider(request.provider);
+    if (!provider.methods.includes(request.method)) {
+      throw new BridgeError('method_not_supported', `${provider.name} does not offer ${request.method} sign-in; it offers ${provider.methods.join(', ')}.`);
+    }
+    await this.requireConsent();
+    const flow: RunningFlow = {
+      id: crypto.randomUUID(),
+      provider,
+      method: request.method,
+      account: request.account,
+      abort: new AbortController(),
+      last: { flowId: '', provider: provider.id, method: request.method, phase: 'starting' },
+    };
+    flow.last = { ...flow.last, flowId: flow.id };
+    this.flows.set(flow.id, flow);
+    this.progress(flow, { phase: 'starting' });
+    void this.run(flow);
+    return { flowId: flow.id };
+  }
+
+  async submitCode(flowId: string, code: string): Promise<AccountView> {
+    const flow = this.flows.get(flowId);
+    if (!flow?.paste) throw new BridgeError('no_such_flow', 'That sign-in is not waiting for a code any more; start a new one.');
+    const result = await flow.paste.submit(code);
+    if (!result.ok) {
+      // A paste that did not parse leaves the flow open for another try; a failed exchange ends it.
+      if (result.error.code !== 'invalid_code' && result.error.code !== 'state_mismatch') this.finish(flow, result);
+      raise(result.error);
+    }
+    const account = await this.store(flow, { tokens: result.value }, flow.method);
+    this.flows.delete(flow.id);
+    this.progress(flow, { phase: 'connected', account });
+    return account;
+  }
+
+  cancel(flowId: string): void {
+    const flow = this.flows.get(flowId);
+    if (!flow) return;
+    flow.abort.abort();
+    this.flows.delete(flowId);
+    this.progress(flow, { phase: 'cancelled' });
+  }
+
+  async saveApiKey(request: { provider: string; apiKey: string; account?: string; baseUrl?: string }): Promise<AccountView> {
+    const provider = this.provider(request.provider);
+    if (!provider.methods.includes('api-key')) throw new BridgeError('method_not_supported', `${provider.name} does not take an API key.`);
+    await this.requireConsent();
+    const vault = await this.vault();
+    const summary = await vault.upsert({
+      provider: provider.id,
+      name: request.account ?? 'API key',
+      method: 'api-key',
+      secrets: { apiKey: request.apiKey },
+      ...(request.baseUrl ? { meta: { baseUrl: request.baseUrl } } : {}),
+    });
+    this.audit.record({ action: 'connect', provider: provider.id, account: summary.accountId, method: 'api-key', outcome: 'ok' });
+    await this.changed();
+    return accountView(summary);
+  }
+
+  async connectSelfHosted(request: { provider: string; baseUrl: string; apiKey?: string; account?: string }): Promise<AccountView> {
+    const provider = this.provider(request.provider);
+    if (provider.kind !== 'self-hosted') throw new BridgeError('method_not_supported', `${provider.name} is not a self-hosted endpoint.`);
+    await this.requireConsent();
+    const check = await checkSelfHostedEndpoint({
+      baseUrl: request.baseUrl,
+      ...(request.apiKey ? { apiKey: request.apiKey } : {}),
+      ...(provider.modelsPath ? { modelsPath: provider.modelsPath } : {}),
+      ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+    });
+    if (!check.ok) raise(check.error);
+    const models = check.value.models;
+    const vault = await this.vault();
+    const summary = await vault.upsert({
+      provider: provider.id,
+      accountId: request.account ?? request.baseUrl,
+      name: request.account ?? request.baseUrl,
+      plan: `${models.length} model${models.length === 1 ? '' : 's'}`,
+      method: 'self-hosted',
+      meta: { baseUrl: request.baseUrl, models: models.slice(0, 50).join(',') },
+      secrets: request.apiKey ? { apiKey: request.apiKey } : {},
+    });
+    this.audit.record({ action: 'connect', provider: provider.id, account: summary.accountId, method: 'self-hosted', outcome: 'ok' });
+    await this.changed();
+    return accountView(summary);
+  }
+
+  async disconnect(providerId: string, accountId: string): Promise<{ revoked: boolean }> {
+    const provider = this.provider(providerId);
+    const vault = await this.vault();
+    const account = await vault.getAccount(provider.id, accountId);
+    if (!account) throw new BridgeError('account_not_found', `${provider.name} has no account ${JSON.stringify(accountId)}.`);
+    let revoked = false;
+    if (account.secrets.accessToken || account.secrets.refreshToken) {
+      const outcome = await revokeTokens(provider, account.secrets as TokenSet, this.options.fetch ? { fetch: this.options.fetch } : {});
+      // Revocation is a courtesy to the provider: the account is removed here either way.
+      revoked = outcome.ok && outcome.value.revoked;
+      if (!outcome.ok) this.options.logger.warn('token revocation failed', { provider: provider.id, code: outcome.error.code });
+    }
+    await vault.remove(provider.id, accountId);
+    this.audit.record({ action: 'disconnect', provider: provider.id, account: accountId, outcome: 'ok', detail: revoked ? 'token revoked' : 'no revocation' });
+    await this.changed();
+    return { revoked };
+  }
+
+  async setDefault(providerId: string, accountId: string): Promise<AccountView> {
+    const summary = await (await this.vault()).setDefault(this.provider(providerId).id, accountId);
+    await this.changed();
+    return accountView(summary);
+  }
+
+  async consent(): Promise<VaultStatus> {
+    writeFileAtomic(path.join(this.options.dataDir, CONSENT_FILE), JSON.stringify({ agreedAt: new Date().toISOString() }));
+    this.consented = true;
+    await this.changed();
+    return this.vaultStatus(await this.vault());
+  }
+
+  /**
+   * Tokens good for the next minutes for an agent of this provider (default account unless named),
+   * refreshed first when they expire soon. Daemon only.
+   */
+  async freshCredentials(providerId: string, accountId?: string): Promise<{ account: AccountView; tokens?: TokenSet; apiKey?: string; meta: Readonly<Record<string, string>> }> {
+    const provider = this.provider(providerId);
+    const vault = await this.vault();
+    const account = await vault.getAccount(provider.id, accountId);
+    if (!account) {
+      throw new BridgeError(
+        'provider_not_connected',
+        accountId ? `${provider.name} has no account ${JSON.stringify(accountId)}.` : `${provider.name} is not connected yet: sign in on the Providers page or with agent-relay-desktop connect ${provider.id}.`,
+      );
+    }
+    const summary = (await vault.list(provider.id)).find((a) => a.accountId === account.accountId)!;
+    if (account.state === 'needs_signin') throw new BridgeError('needs_signin', `${provider.name} (${account.name}) needs you to sign in again.`);
+    if (!account.secrets.accessToken) {
+      return { account: accountView(summary), ...(account.secrets.apiKey ? { apiKey: account.secrets.apiKey } : {}), meta: account.meta ?? {} };
+    }
+    const fresh = await this.refresher.getFreshToken(accountKey(provider.id, account.accountId));
+    if (!fresh.ok) {
+      await this.changed();
+      raise(fresh.error);
+    }
+    return { account: accountView(summary), tokens: fresh.value, meta: account.meta ?? {} };
+  }
+
+  /** An agent's CLI refreshed on its own: keep its rotated tokens (the old refresh token is dead). */
+  async adoptRotated(providerId: string, accountId: string, tokens: CliTokens): Promise<void> {
+    const vault = await this.vault();
+    await vault.updateSecrets(providerId, accountId, {
+      accessToken: tokens.accessToken,
+      ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+      ...(tokens.idToken ? { idToken: tokens.idToken } : {}),
+      ...(tokens.expiresAt !== undefined ? { expiresAt: tokens.expiresAt } : {}),
+    });
+    this.audit.record({ action: 'refresh', provider: providerId, account: accountId, outcome: 'ok', detail: 'adopted from the agent CLI' });
+    await this.changed();
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    for (const flow of this.flows.values()) flow.abort.abort();
+    this.flows.clear();
+  }
+
+  private async run(flow: RunningFlow): Promise<void> {
+    const { provider, abort } = flow;
+    const onEvent = (event: AuthFlowEvent) => this.flowEvent(flow, event);
+    const common = { provider, onEvent, signal: abort.signal, ...(this.options.fetch ? { fetch: this.options.fetch } : {}) };
+    let result: AuthResult<ObtainedLogin>;
+    try {
+      switch (flow.method) {
+        case 'browser':
+          result = fromTokens(await signInWithBrowser({ ...common, logger: this.options.logger.child('sign-in') }));
+          break;
+        case 'device':
+          result = fromTokens(provider.deviceLogin === 'openai-codex' ? await signInWithCodexDeviceCode(common) : await signInWithDeviceCode(common));
+          break;
+        case 'paste': {
+          const started = await startPasteCodeFlow(common);
+          if (!started.ok) {
+            result = started;
+            break;
+          }
+          flow.paste = started.value;
+          // The rest happens in submitCode.
+          return;
+        }
+        case 'import':
+          result = this.importLogin(provider);
+          break;
+        case 'api-key':
+          result = { ok: false, error: { code: 'method_not_supported', message: 'An API key is saved directly, not through a sign-in flow.' } };
+          break;
+      }
+    } catch (error) {
+      this.options.logger.error('sign-in failed unexpectedly', { provider: provider.id, error });
+      result = { ok: false, error: { code: 'provider_error', message: `Sign-in to ${provider.name} failed unexpectedly; the details are in the log.` } };
+    }
+    if (!this.flows.has(flow.id)) return; // cancelled meanwhile
+    if (!result.ok) {
+      this.finish(flow, result);
+      return;
+    }
+    try {
+      const account = await this.store(flow, result.value, flow.method);
+      this.flows.delete(flow.id);
+      this.progress(flow, { phase: 'connected', account });
+    } catch (error) {
+      this.finish(flow, { ok: false, error: { code: (error as { code?: AuthError['code'] }).code ?? 'provider_error', message: (error as Error).message } });
+    }
+  }
+
+  private importLogin(provider: Provider): AuthResult<ObtainedLogin> {
+    const importer = IMPORTERS[provider.id];
+    if (!importer) return { ok: false, error: { code: 'method_not_supported', message: `There is no local CLI login to import for ${provider.name}.` } };
+    const imported = importer.run(this.home);
+    if (!imported.ok) return { ok: false, error: { code: 'not_signed_in', message: imported.error.message } };
+    const { tokens, apiKey, source } = imported.value;
+    if (!tokens && !apiKey) return { ok: false, error: { code: 'not_signed_in', message: `${source} holds no login.` } };
+    return {
+      ok: true,
+      value: {
+        source,
+        ...(apiKey ? { apiKey } : {}),
+        ...(tokens?.plan ? { plan: tokens.plan } : {}),
+        ...(tokens
+          ? {
+              tokens: {
+                accessToken: tokens.accessToken,
+                ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+                ...(tokens.idToken ? { idToken: tokens.idToken } : {}),
+                ...(tokens.expiresAt !== undefined ? { expiresAt: tokens.expiresAt } : {}),
+                ...(tokens.scopes ? { scope: tokens.scopes.join(' ') } : {}),
+                account: { ...(tokens.email ? { email: tokens.email } : {}), ...(tokens.accountId ? { subject: tokens.accountId } : {}) },
+              },
+            }
+          : {}),
+      },
+    };
+  }
+
+  private async store(flow: RunningFlow, login: ObtainedLogin, method: SignInMethod): Promise<AccountView> {
+    const { tokens } = login;
+    const vault = await this.vault();
+    const label = flow.account ?? tokens?.account?.email ?? tokens?.account?.name ?? tokens?.account?.subject ?? 'default';
+    const summary = await vault.upsert({
+      provider: flow.provider.id,
+      accountId: label,
+      name: label,
+      ...(tokens?.account?.email ? { email: tokens.account.email } : {}),
+      ...(login.plan ? { plan: login.plan } : {}),
+      method,
+      ...(login.source ? { source: login.source } : {}),
+      secrets: {
+        ...(login.apiKey ? { apiKey: login.apiKey } : {}),
+        ...(tokens
+          ? {
+              accessToken: tokens.accessToken,
+              ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+              ...(tokens.idToken ? { idToken: tokens.idToken } : {}),
+              ...(tokens.expiresAt !== undefined ? { expiresAt: tokens.expiresAt } : {}),
+              ...(tokens.scope ? { scope: tokens.scope } : {}),
+              ...(tokens.tokenType ? { tokenType: tokens.tokenType } : {}),
+            }
+          : {}),
+      },
+      state: 'connected',
+    });
+    this.audit.record({
+      action: method === 'import' ? 'import' : 'connect',
+      provider: flow.provider.id,
+      account: summary.accountId,
+      method,
+      outcome: 'ok',
+      ...(login.source ? { detail: login.source } : {}),
+    });
+    await this.changed();
+    return accountView(summary);
+  }
+
+  private flowEvent(flow: RunningFlow, event: AuthFlowEvent): void {
+    switch (event.event) {
+      case 'open-url':
+        this.progress(flow, { phase: 'open-url', url: event.url });
+        this.options.openUrl?.(event.url);
+        return;
+      case 'device-code':
+        this.progress(flow, {
+          phase: 'device-code',
+          userCode: event.userCode,
+          verificationUri: event.verificationUri,
+          ...(event.verificationUriComplete ? { verificationUriComplete: event.verificationUriComplete } : {}),
+          expiresAt: Date.now() + event.expiresIn * 1000,
+          interval: event.interval,
+        });
+        return;
+      case 'need-code':
+        this.progress(flow, { phase: 'need-code' });
+        return;
+    }
+  }
+
+  private finish(flow: RunningFlow, result: { ok: false; error: AuthError }): void {
+    this.flows.delete(flow.id);
+    this.audit.record({ action: 'failure', provider: flow.provider.id, method: flow.method, outcome: 'error', code: result.error.code });
+    this.progress(flow, result.error.code === 'cancelled' ? { phase: 'cancelled' } : { phase: 'error', error: { ...result.error } });
+  }
+
+  private progress(flow: RunningFlow, update: Partial<SignInProgress> & Pick<SignInProgress, 'phase'>): void {
+    // A later phase keeps what the user still needs (the URL, the device code).
+    flow.last = { ...flow.last, ...update };
+    this.options.onProgress(flow.last);
+  }
+
+  private vaultStatus(vault: CredentialVault): VaultStatus {
+    const problem = this.vaultProblem ?? vault.problems[0];
+    return {
+      protection: vault.protection,
+      consentRequired: Boolean(this.options.consentRequired) && !this.consented,
+      ...(problem ? { problem: problem.message } : {}),
+    };
+  }
+
+  private async requireConsent(): Promise<void> {
+    if (this.options.consentRequired && !this.consented) {
+      throw new BridgeError(
+        'consent_required',
+        'This system offers no key store (no keyring), so secrets would be protected only by a key file. Agree to that first, or set up a keyring.',
+      );
+    }
+  }
+
+  private vault(): Promise<CredentialVault> {
+    this.vaultOpening ??= this.options.openVault().then(({ vault, problem }) => {
+      if (problem) {
+        this.vaultProblem = problem;
+        this.options.logger.error('credential vault could not be read', { problem: problem.message, backup: problem.backup });
+        this.audit.record({ action: 'vault_recovered', outcome: 'error', code: problem.code, detail: problem.backup });
+      }
+      return vault;
+    });
+    return this.vaultOpening;
+  }
+
+  private async changed(): Promise<void> {
+    this.options.onChanged(await this.state());
+  }
+
+  private async refreshExpiring(): Promise<void> {
+    try {
+      const vault = await this.vault();
+      const soon = Date.now() + 5 * 60_000;
+      for (const account of await vault.list()) {
+        if (account.state === 'connected' && account.canRefresh && account.expiresAt !== undefined && account.expiresAt <= soon) {
+          const result = await this.refresher.getFreshToken(accountKey(account.provider, account.accountId));
+          if (!result.ok) await this.changed();
+        }
+      }
+    } catch (error) {
+      this.options.logger.warn('background refresh failed', { error: (error as Error).message });
+    }
+  }
+
+  /** The refresh owner's view of the vault. Every call reads the store (another process may have refreshed). */
+  private tokenStore(): CredentialStore {
+    const split = (key: string) => {
+      const at = key.indexOf(':');
+      return { provider: key.slice(0, at), accountId: key.slice(at + 1) };
+    };
+    return {
+      loadAccount: async (key): Promise<StoredAccount | undefined> => {
+        const { provider, accountId } = split(key);
+        const account = await (await this.vault()).getAccount(provider, accountId);
+        if (!account?.secrets.accessToken) return undefined;
+        const s = account.secrets;
+        return {
+          providerId: provider,
+          state: account.state === 'needs_signin' ? 'needs_signin' : 'connected',
+          updatedAt: account.updatedAt,
+          tokens: {
+            accessToken: s.accessToken!,
+            ...(s.refreshToken ? { refreshToken: s.refreshToken } : {}),
+            ...(s.idToken ? { idToken: s.idToken } : {}),
+            ...(s.expiresAt !== undefined ? { expiresAt: s.expiresAt } : {}),
+            ...(s.scope ? { scope: s.scope } : {}),
+            ...(s.tokenType ? { tokenType: s.tokenType } : {}),
+          },
+        };
+      },
+      saveAccount: async (key, stored) => {
+        const { provider, accountId } = split(key);
+        const vault = await this.vault();
+        if (stored.state === 'needs_signin') {
+          await vault.setState(provider, accountId, 'needs_signin', 'The provider refused the saved login. Sign in again.');
+          return;
+        }
+        const t = stored.tokens;
+        await vault.updateSecrets(provider, accountId, {
+          accessToken: t.accessToken,
+          ...(t.refreshToken ? { refreshToken: t.refreshToken } : {}),
+          ...(t.idToken ? { idToken: t.idToken } : {}),
+          ...(t.expiresAt !== undefined ? { expiresAt: t.expiresAt } : {}),
+        });
+      },
+    };
+  }
+}
