@@ -2,9 +2,10 @@
  * The Electron entry: a tray app around the same daemon (main/core) the headless host runs.
  * Everything here is wiring; behaviour lives in main/core.
  */
-import { app, ipcMain, session, shell, type Menu, type Tray, type WebContents } from 'electron';
+import { app, dialog, ipcMain, Notification, session, shell, type Menu, type Tray, type WebContents } from 'electron';
 import ElectronStore from 'electron-store';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { resolveDataDir } from '../core/data-dir.js';
 import { processAlive, readDaemonFile, removeDaemonFile, writeDaemonFile } from '../core/daemon-file.js';
@@ -14,12 +15,20 @@ import { newToken } from '../core/transport/auth.js';
 import { startServer, type RunningServer } from '../core/transport/server.js';
 import { APP_VERSION } from '../core/version.js';
 import { createExternalLinks } from './external-links.js';
+import { observeLoginItem, type HostShell } from './host-shell.js';
 import { attachIpc, createSenderCheck } from './ipc-adapter.js';
-import { appLocation, dataDirFlag, startsHidden } from './renderer-location.js';
+import { createLoginItem } from './login-item.js';
+import { createQuitGuard, type QuitPrompt, type RunningAgents } from './quit-guard.js';
+import { appLocation, dataDirFlag, secondLaunchOpensWindow, startsHidden } from './renderer-location.js';
 import { applySessionPolicy } from './session-policy.js';
 import { ElectronSettingsStore } from './settings-store.js';
-import { createTray } from './tray.js';
+import { createTrayStatus, type TrayStatus } from './tray-state.js';
+import { createTray, currentTray, type TrayHandle } from './tray.js';
+import { createUpdateService, describeUpdateOutcome, type UpdateOutcome, type UpdaterLike } from './updater.js';
 import { createWindowManager, hardenWebContents } from './windows.js';
+
+const APP_ID = 'dev.agentrelay.desktop';
+const testHooks = process.env.AGENT_RELAY_TEST === '1';
 
 // Before ready and before the single-instance lock, which is keyed on userData: one instance per data dir.
 const dataDir = resolveDataDir(dataDirFlag(process.argv));
@@ -43,6 +52,8 @@ async function run(): Promise<void> {
 
   // A tray app: no Dock icon, and closing the last window does not quit.
   app.dock?.hide();
+  // Windows shows notifications only for an app with an AppUserModelID (the installer sets the same).
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
   app.on('window-all-closed', () => undefined);
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, location, links, logger));
 
@@ -66,49 +77,142 @@ async function run(): Promise<void> {
     eventTargets: () => windows.webContents(),
     logger,
   });
-  app.on('second-instance', () => windows.open());
+  app.on('second-instance', (_event, argv) => {
+    if (secondLaunchOpensWindow(argv)) windows.open();
+  });
 
   const server = await startControlServer(service, location.distDir, logger);
 
-  const tray = createTray({
-    assetsDir: location.assetsDir,
-    actions: { open: (route) => windows.open(route), quit: () => app.quit() },
+  // Integrator: connect to the agent manager (running count, and stop every agent cleanly).
+  const runningAgents: RunningAgents = { runningAgentCount: () => 0, stopAll: async () => undefined };
+  // Integrator: feed from agent status events and provider accounts (runningAgents, waitingForInput, providersNeedingSignIn).
+  const trayStatus: TrayStatus = createTrayStatus();
+
+  // The tray is created after the login item it shows; until then there is nothing to refresh.
+  let refreshTray = (): void => undefined;
+  const loginItem = observeLoginItem(
+    createLoginItem({
+      app,
+      launch: { platform: process.platform, isPackaged: app.isPackaged, execPath: process.execPath, appPath: app.getAppPath(), appImage: process.env.APPIMAGE },
+      env: process.env,
+      homeDir: os.homedir(),
+    }),
+    () => refreshTray(),
+  );
+  const updates = createUpdateService({
+    isPackaged: app.isPackaged,
+    env: process.env,
+    currentVersion: APP_VERSION,
+    load: loadAutoUpdater,
+    present: { show: presentUpdate },
     logger,
   });
-  if (process.env.AGENT_RELAY_TEST === '1') {
+  // The host capabilities the daemon reaches through (see host-shell.ts): integrator passes it to createService.
+  const hostShell: HostShell = { loginItem, openExternal: (url) => links.open(url), checkForUpdates: () => updates.checkNow() };
+
+  const tray = createTray({
+    assetsDir: location.assetsDir,
+    actions: {
+      open: (route) => windows.open(route),
+      setStartAtLogin: (openAtLogin) => {
+        const result = loginItem.set(openAtLogin);
+        if (!result.ok) void showMessage({ type: 'warning', message: result.message });
+      },
+      checkForUpdates: () => void updates.checkNow(),
+      quit: () => app.quit(),
+    },
+    menuModel: () => ({ loginItem: loginItem.get() }),
+    initialState: trayStatus.get(),
+    logger,
+  });
+  refreshTray = () => tray.refresh();
+  trayStatus.subscribe((state) => tray.update(state));
+  if (testHooks) {
     // Test hooks for the Playwright _electron tests; never set in normal use.
     globalThis.__agentRelayTray = tray.tray;
-    globalThis.__agentRelayTrayMenu = tray.menu;
+    globalThis.__agentRelayTrayHandle = tray;
+    globalThis.__agentRelayTrayStatus = trayStatus;
+    globalThis.__agentRelayShell = hostShell;
+    Object.defineProperty(globalThis, '__agentRelayTrayMenu', { configurable: true, get: () => currentTray()?.menu });
   }
 
-  let stopped = false;
-  let stopping = false;
-  app.on('before-quit', (event) => {
-    if (stopped) return;
-    event.preventDefault();
-    if (stopping) return;
-    stopping = true;
-    void (async () => {
-      try {
-        detachIpc();
-        await server?.close();
-        await service.close();
-        removeDaemonFile(dataDir);
-        tray.destroy();
-        logger.info('Agent Relay stopped');
-      } catch (error) {
-        logger.error('shutdown failed', { error });
-      } finally {
-        stopped = true;
-        app.quit();
-      }
-    })();
+  const quitGuard = createQuitGuard({
+    agents: runningAgents,
+    confirm: confirmQuit,
+    async shutdown() {
+      detachIpc();
+      await server?.close();
+      await service.close();
+      removeDaemonFile(dataDir);
+      tray.destroy();
+      logger.info('Agent Relay stopped');
+    },
+    exit: () => app.quit(),
+    logger,
   });
-  // From a terminal (npm start): Ctrl+C and SIGTERM quit through the same clean path.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+  app.on('before-quit', (event) => {
+    if (!quitGuard.onBeforeQuit()) event.preventDefault();
+  });
+  // From a terminal (npm start): Ctrl+C and SIGTERM quit through the same clean path, without asking.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => quitGuard.quitWithoutAsking());
 
   logger.info('Agent Relay started', { dataDir, port: server?.port });
-  if (!startsHidden(process.argv)) windows.open();
+  if (!startsHidden(process.argv) && !openedAtLoginOnMac()) windows.open();
+  // After the window: the check must never delay or break start-up.
+  setImmediate(() => updates.checkQuietly());
+}
+
+/** macOS 13+ passes no arguments to a login item: ask the system whether this was a login launch. */
+function openedAtLoginOnMac(): boolean {
+  if (process.platform !== 'darwin' || !app.isPackaged) return false;
+  try {
+    return app.getLoginItemSettings().wasOpenedAtLogin;
+  } catch {
+    return false;
+  }
+}
+
+/** electron-updater, loaded only when updates are on (it reads app-update.yml from the package). */
+async function loadAutoUpdater(): Promise<UpdaterLike> {
+  const updater = await import('electron-updater');
+  return (updater.default ?? updater).autoUpdater;
+}
+
+/** A message box; in Playwright tests it is recorded instead of shown, since nobody can click it. */
+async function showMessage(options: Electron.MessageBoxOptions): Promise<number> {
+  if (testHooks) {
+    (globalThis.__agentRelayDialogs ??= []).push({ message: options.message, detail: options.detail ?? '' });
+    return options.cancelId ?? 0;
+  }
+  return (await dialog.showMessageBox(options)).response;
+}
+
+async function confirmQuit(prompt: QuitPrompt): Promise<boolean> {
+  const response = await showMessage({
+    type: 'question',
+    message: prompt.message,
+    detail: prompt.detail,
+    buttons: [...prompt.buttons],
+    defaultId: 1,
+    cancelId: 1,
+    noLink: true,
+  });
+  return response === 0;
+}
+
+/** A dialog when the user asked; a notification (or only the log) for the quiet check. */
+async function presentUpdate(outcome: UpdateOutcome, asked: boolean): Promise<boolean> {
+  const { message, detail } = describeUpdateOutcome(outcome);
+  if (!asked) {
+    if (outcome.kind === 'ready' && Notification.isSupported()) new Notification({ title: message, body: detail ?? '' }).show();
+    return false;
+  }
+  if (outcome.kind === 'ready') {
+    const response = await showMessage({ type: 'info', message, detail, buttons: ['Restart now', 'Later'], defaultId: 0, cancelId: 1, noLink: true });
+    return response === 0;
+  }
+  await showMessage({ type: outcome.kind === 'error' ? 'warning' : 'info', message, detail, buttons: ['OK'] });
+  return false;
 }
 
 /** Calls onGone when a window's page ends: the window closes, or it loads or reloads a page. */
@@ -171,4 +275,8 @@ async function startControlServer(
 declare global {
   var __agentRelayTray: Tray | undefined;
   var __agentRelayTrayMenu: Menu | undefined;
+  var __agentRelayTrayHandle: TrayHandle | undefined;
+  var __agentRelayTrayStatus: TrayStatus | undefined;
+  var __agentRelayShell: HostShell | undefined;
+  var __agentRelayDialogs: Array<{ message: string; detail: string }> | undefined;
 }

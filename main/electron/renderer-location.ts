@@ -73,3 +73,11 @@ export function dataDirFlag(argv: ReadonlyArray<string>): string | undefined {
 
 /** `--hidden`: start in the tray without opening the window (start at login, tests). */
 export const startsHidden = (argv: ReadonlyArray<string>): boolean => argv.includes('--hidden');
+
+/**
+ * Whether a second launch should show the window. With the runAsNode fuse off, a library that
+ * forks process.execPath as Node (node-pty on Windows runs conpty_console_list_agent that way)
+ * starts the app instead; that launch must not pop the window up.
+ */
+export const secondLaunchOpensWindow = (argv: ReadonlyArray<string>): boolean =>
+  !argv.some((arg) => /conpty_console_list_agent(\.js)?$/.test(arg));

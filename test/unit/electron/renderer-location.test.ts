@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { appLocation, dataDirFlag, isAppRendererUrl, routeHash, startsHidden } from '../../../main/electron/renderer-location.js';
+import { appLocation, dataDirFlag, isAppRendererUrl, routeHash, secondLaunchOpensWindow, startsHidden } from '../../../main/electron/renderer-location.js';
 
 describe('renderer location', () => {
   const root = path.resolve('/opt/agent-relay');
@@ -35,5 +35,17 @@ describe('renderer location', () => {
     expect(dataDirFlag(['/usr/bin/electron', '/app'])).toBeUndefined();
     expect(startsHidden(['electron', '.', '--hidden'])).toBe(true);
     expect(startsHidden(['electron', '.'])).toBe(false);
+  });
+
+  it('a second launch shows the window, except node-pty forking its console-list agent (no run-as-node in a release)', () => {
+    expect(secondLaunchOpensWindow(['C:\\Agent Relay\\Agent Relay.exe'])).toBe(true);
+    expect(secondLaunchOpensWindow(['/opt/ar/agent-relay', '--data-dir', '/tmp/x'])).toBe(true);
+    expect(
+      secondLaunchOpensWindow([
+        'C:\\Agent Relay\\Agent Relay.exe',
+        'C:\\Agent Relay\\resources\\app.asar.unpacked\\node_modules\\node-pty\\lib\\conpty_console_list_agent',
+        '4242',
+      ]),
+    ).toBe(false);
   });
 });
