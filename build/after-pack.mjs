@@ -1,8 +1,7 @@
 // electron-builder afterPack hook: refuses a package whose node-pty cannot start a terminal on the
 // OS and arch it was built for (its native binaries must sit unpacked next to app.asar).
-'use strict';
-const fs = require('node:fs');
-const path = require('node:path');
+import fs from 'node:fs';
+import path from 'node:path';
 
 // electron-builder's Arch enum, by value.
 const ARCH_NAMES = { 0: 'ia32', 1: 'x64', 2: 'armv7l', 3: 'arm64', 4: 'universal' };
@@ -13,7 +12,7 @@ const ARCH_NAMES = { 0: 'ia32', 1: 'x64', 2: 'armv7l', 3: 'arm64', 4: 'universal
  * @param {string} arch x64, arm64, …
  * @returns {string[]}
  */
-function requiredNodePtyFiles(platform, arch) {
+export function requiredNodePtyFiles(platform, arch) {
   switch (platform) {
     case 'darwin':
       return [`prebuilds/darwin-${arch}/pty.node`, `prebuilds/darwin-${arch}/spawn-helper`];
@@ -35,14 +34,15 @@ function unpackedDir(appOutDir, platform, productFilename) {
 }
 
 /** @returns {string[]} the required files that are missing (empty when the package is good) */
-function missingNodePtyFiles(appOutDir, platform, arch, productFilename) {
+export function missingNodePtyFiles(appOutDir, platform, arch, productFilename) {
   const base = path.join(unpackedDir(appOutDir, platform, productFilename), 'node_modules', 'node-pty');
   return requiredNodePtyFiles(platform, arch)
     .map((file) => path.join(base, file))
     .filter((file) => !fs.existsSync(file));
 }
 
-async function afterPack(context) {
+/** @param {{ electronPlatformName: string, arch: number, appOutDir: string, packager: { appInfo: { productFilename: string } } }} context */
+export default async function afterPack(context) {
   const platform = context.electronPlatformName;
   const arch = ARCH_NAMES[context.arch] ?? String(context.arch);
   if (platform === 'linux' && arch !== process.arch) {
@@ -56,8 +56,3 @@ async function afterPack(context) {
     );
   }
 }
-
-module.exports = afterPack;
-module.exports.default = afterPack;
-module.exports.requiredNodePtyFiles = requiredNodePtyFiles;
-module.exports.missingNodePtyFiles = missingNodePtyFiles;
