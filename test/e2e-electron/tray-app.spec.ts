@@ -16,18 +16,25 @@ test.skip(skipReason !== undefined, skipReason);
 interface TrayHooks {
   __agentRelayTray?: { isDestroyed(): boolean };
   __agentRelayTrayMenu?: { items: Array<{ id: string; label: string; type: string; enabled: boolean; checked: boolean; click: () => void }> };
+  __agentRelayTrayStatus?: { update(patch: Record<string, unknown>): void };
+  __agentRelayShell?: { loginItem?: { get(): { supported: boolean; openAtLogin: boolean }; set(on: boolean): { ok: boolean } } };
+  __agentRelayDialogs?: Array<{ message: string; detail: string }>;
 }
 
 let dataDir: string;
+let configHome: string;
 let app: ElectronApplication | undefined;
 
 test.beforeEach(() => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-relay-electron-'));
+  // Linux start at login writes $XDG_CONFIG_HOME/autostart: keep it out of the real home.
+  configHome = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-relay-xdg-'));
 });
 test.afterEach(async () => {
   await app?.close();
   app = undefined;
   fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(configHome, { recursive: true, force: true });
 });
 
 async function launch(): Promise<ElectronApplication> {
@@ -43,18 +50,25 @@ async function launch(): Promise<ElectronApplication> {
 
 /** The test's environment, minus what would turn Electron into plain Node, plus the test hooks. */
 function appEnv(): Record<string, string> {
-  const env: Record<string, string> = { AGENT_RELAY_TEST: '1' };
+  const env: Record<string, string> = { AGENT_RELAY_TEST: '1', XDG_CONFIG_HOME: configHome };
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && key !== 'ELECTRON_RUN_AS_NODE' && key !== 'AGENT_RELAY_DATA_DIR') env[key] ??= value;
   }
   return env;
 }
 
+/** Clicks a tray item: Electron's MenuItem.click flips a checkbox, then calls the handler with the item. */
 const clickTrayItem = (electronApp: ElectronApplication, id: string) =>
   electronApp.evaluate((_electron, itemId) => {
     const item = (globalThis as TrayHooks).__agentRelayTrayMenu?.items.find((entry) => entry.id === itemId);
     if (!item) throw new Error(`no tray item ${itemId}`);
     item.click();
+  }, id);
+
+const trayItem = (electronApp: ElectronApplication, id: string) =>
+  electronApp.evaluate((_electron, itemId) => {
+    const item = (globalThis as TrayHooks).__agentRelayTrayMenu?.items.find((entry) => entry.id === itemId);
+    return item && { label: item.label, enabled: item.enabled, checked: item.checked };
   }, id);
 
 test('the tray app: tray menu, window opened from it, bridge answering with host electron', async () => {
@@ -63,8 +77,21 @@ test('the tray app: tray menu, window opened from it, bridge answering with host
   const menu = await electronApp.evaluate(() =>
     (globalThis as TrayHooks).__agentRelayTrayMenu?.items.map(({ label, type, enabled, checked }) => ({ label, type, enabled, checked })),
   );
-  expect(menu?.map((item) => item.label)).toEqual(['Open Agent Relay', 'Providers', 'Agents', 'Cloud sync (coming soon)', '', 'Quit']);
-  expect(menu?.[3]).toMatchObject({ type: 'checkbox', enabled: false, checked: false });
+  expect(menu?.map((item) => item.label)).toEqual([
+    'No agents running',
+    '',
+    'Open Agent Relay',
+    'Providers',
+    'Agents',
+    'Cloud sync (coming soon)',
+    '',
+    'Start at login',
+    'Check for updates…',
+    '',
+    'Quit',
+  ]);
+  expect(menu?.[5]).toMatchObject({ type: 'checkbox', enabled: false, checked: false });
+  expect(menu?.[7]).toMatchObject({ type: 'checkbox', checked: false });
   // Started with --hidden: only the tray until the user asks.
   expect(electronApp.windows()).toHaveLength(0);
 
@@ -103,4 +130,42 @@ test('a second launch with the same data dir shows the running app instead of st
   const page = await electronApp.firstWindow();
   await page.waitForLoadState('domcontentloaded');
   expect(electronApp.windows()).toHaveLength(1);
+});
+
+test('start at login toggles from the tray, and the tray follows a change made from Settings', async () => {
+  const electronApp = await launch();
+  const autostartFile = path.join(configHome, 'autostart', 'agent-relay.desktop');
+  if (process.platform === 'darwin') {
+    // macOS registers the app bundle, which in development is Electron itself: offered only when installed.
+    expect(await trayItem(electronApp, 'start-at-login')).toMatchObject({ enabled: false, checked: false });
+    return;
+  }
+  expect(await trayItem(electronApp, 'start-at-login')).toMatchObject({ enabled: true, checked: false });
+  try {
+    await clickTrayItem(electronApp, 'start-at-login');
+    await expect.poll(async () => (await trayItem(electronApp, 'start-at-login'))?.checked).toBe(true);
+    if (process.platform === 'linux') {
+      const entry = fs.readFileSync(autostartFile, 'utf8');
+      expect(entry).toMatch(/^Exec=.+ --hidden$/m);
+    }
+
+    // The Settings page goes through the host shell's login item; the tray checkbox follows.
+    expect(await electronApp.evaluate(() => (globalThis as TrayHooks).__agentRelayShell?.loginItem?.set(false))).toMatchObject({ ok: true });
+    await expect.poll(async () => (await trayItem(electronApp, 'start-at-login'))?.checked).toBe(false);
+    if (process.platform === 'linux') expect(fs.existsSync(autostartFile)).toBe(false);
+  } finally {
+    // Never leave a development build registered to start at login.
+    await electronApp.evaluate(() => (globalThis as TrayHooks).__agentRelayShell?.loginItem?.set(false));
+  }
+});
+
+test('the tray shows agents waiting for input, and Check for updates… answers in development', async () => {
+  const electronApp = await launch();
+  await electronApp.evaluate(() => (globalThis as TrayHooks).__agentRelayTrayStatus?.update({ runningAgents: 2, waitingForInput: ['Alice'] }));
+  await expect.poll(async () => (await trayItem(electronApp, 'status'))?.label).toBe('Alice is waiting for input');
+
+  await clickTrayItem(electronApp, 'check-for-updates');
+  await expect
+    .poll(() => electronApp.evaluate(() => (globalThis as TrayHooks).__agentRelayDialogs ?? []))
+    .toEqual([{ message: 'Updates are not checked here.', detail: 'Updates are checked by the installed app only, not in development.' }]);
 });
