@@ -3,6 +3,7 @@ import { DATA_DIR_ENV, resolveDataDir } from '../core/data-dir.js';
 import { APP_VERSION } from '../core/version.js';
 import type { CliContext } from './cli-context.js';
 import { killAgent, listAgents, printScreen, readMessage, sendMessage, showHistory, spawnAgent } from './commands/agents.js';
+import { connectProvider, disconnectProvider, listProviders } from './commands/providers.js';
 import { status } from './commands/status.js';
 import { up } from './commands/up.js';
 import { DEFAULT_PORT } from './host.js';
@@ -35,8 +36,8 @@ const stdio: Io = {
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('agent-relay-desktop');
   const context = (command: Command): CliContext => {
-    const { dataDir } = command.optsWithGlobals<{ dataDir?: string }>();
-    return { dataDir: resolveDataDir(dataDir), out: io.out, err: io.err };
+    const { dataDir, providersConfig } = command.optsWithGlobals<{ dataDir?: string; providersConfig?: string }>();
+    return { dataDir: resolveDataDir(dataDir), ...(providersConfig ? { providersConfig } : {}), out: io.out, err: io.err };
   };
 
   program
@@ -44,6 +45,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .version(APP_VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .addOption(new Option('--data-dir <dir>', `where Agent Relay keeps its data (also ${DATA_DIR_ENV})`))
+    .addOption(new Option('--providers-config <file>', 'providers.json with provider overrides and custom providers (default: in the data dir)'))
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .showHelpAfterError('(run agent-relay-desktop --help for usage)')
     .exitOverride();
@@ -66,6 +68,44 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--json', 'print one JSON object')
     .action(async (options: { json?: boolean }, command: Command) => {
       setExit(await status(context(command), { json: Boolean(options.json) }));
+    });
+
+  program
+    .command('providers')
+    .description('list providers with their state, accounts and sign-in method')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const ctx = context(command);
+      setExit(await listProviders(ctx, { json: Boolean(options.json), ...(ctx.providersConfig ? { providersConfig: ctx.providersConfig } : {}) }));
+    });
+
+  program
+    .command('connect')
+    .description('sign in to a provider (browser, device code, pasted code, or import of a local CLI login)')
+    .argument('<provider>', 'provider id, e.g. anthropic, openai, google, github-copilot')
+    .addOption(new Option('--method <method>', 'how to sign in').choices(['browser', 'device', 'paste', 'import']))
+    .option('--account <name>', 'a name for this account (default: its email)')
+    .option('--no-open', 'do not open a browser; print the address')
+    .option('--json', 'one JSON event per line: open-url, device-code, need-code, connected, error')
+    .action(async (providerId: string, options: { method?: 'browser' | 'device' | 'paste' | 'import'; account?: string; open: boolean; json?: boolean }, command: Command) => {
+      const ctx = context(command);
+      setExit(
+        await connectProvider(ctx, providerId, {
+          ...options,
+          json: Boolean(options.json),
+          ...(ctx.providersConfig ? { providersConfig: ctx.providersConfig } : {}),
+        }),
+      );
+    });
+
+  program
+    .command('disconnect')
+    .description('remove an account (its token is revoked where the provider allows)')
+    .argument('<provider>')
+    .option('--account <name>', 'which account (default: the default one)')
+    .action(async (providerId: string, options: { account?: string }, command: Command) => {
+      const ctx = context(command);
+      setExit(await disconnectProvider(ctx, providerId, { ...options, ...(ctx.providersConfig ? { providersConfig: ctx.providersConfig } : {}) }));
     });
 
   program

@@ -20,6 +20,8 @@ export interface HeadlessOptions {
   /** The built renderer; defaults to dist/renderer beside this bundle. */
   staticDir?: string;
   logger?: Logger;
+  /** providers.json (default: in the data dir). */
+  providersConfig?: string;
 }
 
 export interface HeadlessHost {
@@ -45,6 +47,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessH
     dataDir: options.dataDir,
     settingsStore: new JsonFileSettingsStore(options.dataDir),
     logger,
+    ...(options.providersConfig ? { providersConfig: options.providersConfig } : {}),
   });
   const staticDir = options.staticDir ?? defaultStaticDir();
   let server: RunningServer;

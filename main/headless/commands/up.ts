@@ -40,7 +40,13 @@ export async function up(ctx: CliContext, options: UpOptions): Promise<number> {
   const token = options.token || process.env[TOKEN_ENV] || undefined;
   let host;
   try {
-    host = await startHeadless({ dataDir: ctx.dataDir, host: options.host, port: options.port, token });
+    host = await startHeadless({
+      dataDir: ctx.dataDir,
+      host: options.host,
+      port: options.port,
+      token,
+      ...(ctx.providersConfig ? { providersConfig: ctx.providersConfig } : {}),
+    });
   } catch (error) {
     release();
     const message =
