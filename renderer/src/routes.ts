@@ -1,9 +1,15 @@
 /** The pages of the app and their `#/…` addresses. New pages add a variant here and a case below. */
 export type PageId = 'home' | 'providers' | 'agents' | 'messages' | 'settings';
 
-export type Route = { readonly page: PageId } | { readonly page: 'not-found'; readonly path: string };
+export type Route =
+  | { readonly page: PageId }
+  | { readonly page: 'console'; readonly agent: string }
+  | { readonly page: 'not-found'; readonly path: string };
 
 const PAGE_IDS: ReadonlyArray<PageId> = ['home', 'providers', 'agents', 'messages', 'settings'];
+
+/** The daemon's rule for agent names (preload/contract.ts AgentName). */
+export const AGENT_NAME = /^[A-Za-z0-9_-]{1,32}$/;
 
 const isPageId = (value: string): value is PageId => (PAGE_IDS as ReadonlyArray<string>).includes(value);
 
@@ -20,6 +26,9 @@ export function parseRoute(hash: string): Route {
   const [first, ...rest] = segments;
   if (first === undefined) return { page: 'home' };
   if (isPageId(first) && rest.length === 0) return { page: first };
+  if (first === 'agents' && rest.length === 2 && rest[1] === 'console' && AGENT_NAME.test(rest[0]!)) {
+    return { page: 'console', agent: rest[0]! };
+  }
   return { page: 'not-found', path };
 }
 
@@ -32,10 +41,24 @@ export function hrefFor(route: Route): string {
     case 'messages':
     case 'settings':
       return `#/${route.page}`;
+    case 'console':
+      return `#/agents/${encodeURIComponent(route.agent)}/console`;
     case 'not-found':
       return `#${route.path}`;
     default:
       return assertNever(route);
+  }
+}
+
+/** The sidebar entry a route belongs to (a console is part of Agents). */
+export function navPageOf(route: Route): PageId | undefined {
+  switch (route.page) {
+    case 'console':
+      return 'agents';
+    case 'not-found':
+      return undefined;
+    default:
+      return route.page;
   }
 }
 

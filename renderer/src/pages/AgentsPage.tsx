@@ -1,27 +1,93 @@
+import { useMemo, useState } from 'react';
+import type { AgentInfo } from '../../../preload/contract';
+import { agentActions } from '../agents/agent-actions';
+import type { RowAction } from '../agents/AgentRow';
+import { AgentTable } from '../agents/AgentTable';
+import { NewAgentDialog } from '../agents/NewAgentDialog';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { EmptyState } from '../components/EmptyState';
+import { CloseIcon, PlusIcon, WarningIcon } from '../components/Icons';
 import { AgentsIllustration } from '../components/Illustrations';
 import { PageHeader } from '../components/PageHeader';
-import { hrefFor } from '../routes';
+import { useBridge } from '../hooks/useBridge';
 
-/** Running agents and their consoles. */
-export function AgentsPage() {
+type Confirming = { readonly action: 'kill' | 'remove'; readonly name: string };
+
+/** Running agents: their status, and spawning, restarting, killing and removing them. */
+export function AgentsPage({ agents }: { agents: ReadonlyArray<AgentInfo> | undefined }) {
+  const bridge = useBridge();
+  const actions = useMemo(() => agentActions(bridge), [bridge]);
+  const [creating, setCreating] = useState(false);
+  const [confirming, setConfirming] = useState<Confirming>();
+  const [failure, setFailure] = useState<string>();
+
+  const run = async (action: RowAction, name: string) => {
+    setFailure(undefined);
+    try {
+      await actions[action](name);
+    } catch (error) {
+      setFailure((error as Error).message);
+    }
+  };
+  const onAction = (action: RowAction, name: string) => {
+    if (action === 'restart') void run(action, name);
+    else setConfirming({ action, name });
+  };
+
+  const newAgentButton = (
+    <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+      <PlusIcon size={15} /> New agent
+    </button>
+  );
+
   return (
-    <div className="page">
-      <PageHeader title="Agents" description="Coding agents running on this machine." />
-      <EmptyState
-        illustration={<AgentsIllustration />}
-        title="No agents running"
-        actions={
-          <a className="button button-secondary" href={hrefFor({ page: 'providers' })}>
-            Connect a provider first
-          </a>
-        }
-      >
-        <p>
-          Agents you start appear here, each in its own terminal that you can open, type into and search, even if
-          you open it long after the agent started.
+    <div className="page page-wide">
+      <PageHeader title="Agents" description="Coding agents running on this machine, each in its own terminal." aside={agents?.length ? newAgentButton : undefined} />
+      {failure ? (
+        <div className="inline-alert" role="alert">
+          <WarningIcon />
+          <span className="banner-text">{failure}</span>
+          <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setFailure(undefined)}>
+            <CloseIcon />
+          </button>
+        </div>
+      ) : null}
+      {agents === undefined ? (
+        <p className="loading-line" role="status">
+          Loading agents…
         </p>
-      </EmptyState>
+      ) : agents.length === 0 ? (
+        <EmptyState illustration={<AgentsIllustration />} title="No agents running" actions={newAgentButton}>
+          <p>
+            Agents you start appear here, each in its own terminal that you can open, type into and search, even if you
+            open it long after the agent started.
+          </p>
+        </EmptyState>
+      ) : (
+        <div className="page-section">
+          <AgentTable agents={agents} onAction={onAction} />
+        </div>
+      )}
+      {creating ? (
+        <NewAgentDialog agents={agents ?? []} onClose={() => setCreating(false)} onSpawned={() => setCreating(false)} />
+      ) : null}
+      {confirming ? (
+        <ConfirmDialog
+          title={confirming.action === 'kill' ? `Kill ${confirming.name}?` : `Remove ${confirming.name}?`}
+          confirmLabel={confirming.action === 'kill' ? 'Kill' : 'Remove'}
+          onConfirm={() => run(confirming.action, confirming.name)}
+          onClose={() => setConfirming(undefined)}
+        >
+          {confirming.action === 'kill' ? (
+            <p>
+              {confirming.name} gets SIGTERM, then SIGKILL if it has not stopped after a moment. It stays listed, and
+              you can restart it.
+            </p>
+          ) : (
+            <p>{confirming.name} is stopped if it runs, and its terminal and place in the list are gone.</p>
+          )}
+        </ConfirmDialog>
+      ) : null}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { shortcutLabel } from '../hooks/useShortcuts';
-import { hrefFor, type Route } from '../routes';
+import { hrefFor, navPageOf, type Route } from '../routes';
 import { LogoMark } from './LogoMark';
 import { NAV_ITEMS, type NavItem } from './navigation';
 
@@ -37,12 +37,12 @@ export function Sidebar({ route }: { route: Route }) {
       <nav className="sidebar-nav" aria-label="Main">
         <ul className="nav-list">
           {main.map((item) => (
-            <NavLink key={item.page} item={item} current={route.page === item.page} />
+            <NavLink key={item.page} item={item} current={navPageOf(route) === item.page} />
           ))}
         </ul>
         <ul className="nav-list nav-list-bottom">
           {settings.map((item) => (
-            <NavLink key={item.page} item={item} current={route.page === item.page} />
+            <NavLink key={item.page} item={item} current={navPageOf(route) === item.page} />
           ))}
         </ul>
       </nav>

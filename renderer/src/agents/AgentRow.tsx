@@ -1,0 +1,63 @@
+import type { AgentInfo } from '../../../preload/contract';
+import { RestartIcon, StopIcon, TerminalIcon, TrashIcon } from '../components/Icons';
+import { hrefFor } from '../routes';
+import { quoteWord } from './command-line';
+import { durationText, exitText } from './agent-status';
+import { AgentStatusPill } from './AgentStatusPill';
+
+export type RowAction = 'restart' | 'kill' | 'remove';
+
+function Uptime({ agent, now }: { agent: AgentInfo; now: number }) {
+  if (agent.exit) return <span className="cell-faint" title={`Exited with ${exitText(agent.exit)}`}>ran {durationText(agent.exit.at - agent.startedAt)}</span>;
+  return <span data-testid="agent-uptime">{durationText(now - agent.startedAt)}</span>;
+}
+
+/** One agent in the Agents table: who, what it runs, where, and what the user can do with it. */
+export function AgentRow({ agent, now, onAction }: { agent: AgentInfo; now: number; onAction: (action: RowAction, name: string) => void }) {
+  const commandLine = [agent.command, ...agent.args].map(quoteWord).join(' ');
+  const running = agent.status !== 'exited';
+  return (
+    <tr data-testid="agent-row" data-agent={agent.name}>
+      <th scope="row" className="cell-name">
+        <a href={hrefFor({ page: 'console', agent: agent.name })} className="agent-name-link">
+          {agent.name}
+        </a>
+        {agent.restarts > 0 ? <span className="cell-faint cell-note">restarted {agent.restarts}×</span> : null}
+      </th>
+      <td>
+        <AgentStatusPill agent={agent} />
+      </td>
+      <td className="cell-mono cell-truncate" title={commandLine}>
+        {commandLine}
+      </td>
+      <td className="cell-mono cell-truncate cell-folder" title={agent.cwd}>
+        {agent.cwd}
+      </td>
+      <td className="cell-mono cell-num">{agent.pid ?? '—'}</td>
+      <td className="cell-num">
+        <Uptime agent={agent} now={now} />
+      </td>
+      <td className="cell-actions">
+        <a className="button button-secondary button-small" href={hrefFor({ page: 'console', agent: agent.name })} aria-label={`Open console of ${agent.name}`}>
+          <TerminalIcon size={14} /> Console
+        </a>
+        <button type="button" className="icon-button icon-button-bordered" title="Restart" aria-label={`Restart ${agent.name}`} onClick={() => onAction('restart', agent.name)}>
+          <RestartIcon size={15} />
+        </button>
+        <button
+          type="button"
+          className="icon-button icon-button-bordered"
+          title="Kill"
+          aria-label={`Kill ${agent.name}`}
+          disabled={!running}
+          onClick={() => onAction('kill', agent.name)}
+        >
+          <StopIcon size={14} />
+        </button>
+        <button type="button" className="icon-button icon-button-bordered icon-button-danger" title="Remove" aria-label={`Remove ${agent.name}`} onClick={() => onAction('remove', agent.name)}>
+          <TrashIcon size={15} />
+        </button>
+      </td>
+    </tr>
+  );
+}

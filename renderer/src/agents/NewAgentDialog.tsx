@@ -1,0 +1,218 @@
+import { useId, useMemo, useState, type KeyboardEvent } from 'react';
+import type { AgentInfo } from '../../../preload/contract';
+import { BridgeCallError } from '../bridge';
+import { Dialog } from '../components/Dialog';
+import { FolderIcon, WarningIcon } from '../components/Icons';
+import { useBridge } from '../hooks/useBridge';
+import { folderPickerFor } from './folder-picker';
+import { ParsedCommandPreview } from './ParsedCommandPreview';
+import { checkDraft, EMPTY_DRAFT, spawnRequestOf, type SpawnDraft } from './spawn-form';
+
+type Touched = Partial<Record<keyof SpawnDraft, boolean>>;
+
+/** Spawns an agent from a name and a command line; the daemon's refusal is shown here, the draft kept. */
+export function NewAgentDialog({
+  agents,
+  onClose,
+  onSpawned,
+}: {
+  agents: ReadonlyArray<AgentInfo>;
+  onClose: () => void;
+  onSpawned: (agent: AgentInfo) => void;
+}) {
+  const bridge = useBridge();
+  const pickFolder = useMemo(() => folderPickerFor(bridge), [bridge]);
+  const [draft, setDraft] = useState<SpawnDraft>(EMPTY_DRAFT);
+  const [touched, setTouched] = useState<Touched>({});
+  const [submitted, setSubmitted] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<BridgeCallError>();
+  const check = checkDraft(draft, agents);
+  const ids = { name: useId(), command: useId(), cwd: useId(), task: useId(), env: useId(), parsed: useId(), hint: useId() };
+
+  const set = (field: keyof SpawnDraft) => (value: string) => setDraft((d) => ({ ...d, [field]: value }));
+  // Checked live as soon as there is something to check; an empty field only complains once left or submitted.
+  const nameError = draft.name !== '' || submitted || touched.name ? check.name : undefined;
+  const commandError = !check.command.ok && (submitted || (touched.commandLine && draft.commandLine !== '')) ? check.command.error : undefined;
+  const envError = !check.env.ok ? check.env.error : undefined;
+
+  const submit = async () => {
+    setSubmitted(true);
+    const request = spawnRequestOf(draft, check);
+    if (!request || busy) return;
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      const agent = await bridge.call('agents.spawn', request);
+      onSpawned(agent);
+    } catch (error) {
+      setFailure(error instanceof BridgeCallError ? error : new BridgeCallError('internal', (error as Error).message));
+    } finally {
+      setBusy(false);
+    }
+  };
+  // In the multi-line fields Enter is a new line; Ctrl/Cmd+Enter submits from anywhere.
+  const submitOnModEnter = (event: KeyboardEvent) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      void submit();
+    }
+  };
+
+  return (
+    <Dialog
+      title="New agent"
+      description="Runs a command in a terminal of its own. Other agents can message it by name."
+      onClose={onClose}
+      className="dialog-form"
+      testId="new-agent-dialog"
+    >
+      <form
+        className="dialog-body"
+        noValidate
+        onKeyDown={submitOnModEnter}
+        onSubmit={(event) => {
+          event.preventDefault();
+          void submit();
+        }}
+      >
+        <div className="form-field">
+          <label htmlFor={ids.name} className="form-label">
+            Name
+          </label>
+          <input
+            id={ids.name}
+            className="input input-block"
+            value={draft.name}
+            autoFocus
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="Alice"
+            aria-invalid={nameError ? true : undefined}
+            aria-describedby={`${ids.name}-msg`}
+            onChange={(e) => set('name')(e.target.value)}
+            onBlur={() => setTouched((t) => ({ ...t, name: true }))}
+          />
+          <p id={`${ids.name}-msg`} className={nameError ? 'form-error' : 'form-hint'} role={nameError ? 'alert' : undefined}>
+            {nameError ?? 'Up to 32 letters, digits, "-" or "_". Agents address each other by it.'}
+          </p>
+        </div>
+
+        <div className="form-field">
+          <label htmlFor={ids.command} className="form-label">
+            Command
+          </label>
+          <input
+            id={ids.command}
+            className="input input-block input-mono"
+            value={draft.commandLine}
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="claude --model sonnet"
+            aria-invalid={commandError ? true : undefined}
+            aria-describedby={`${ids.command}-msg ${ids.parsed}`}
+            onChange={(e) => set('commandLine')(e.target.value)}
+            onBlur={() => setTouched((t) => ({ ...t, commandLine: true }))}
+          />
+          {commandError ? (
+            <p id={`${ids.command}-msg`} className="form-error" role="alert">
+              {commandError}
+            </p>
+          ) : check.command.ok ? (
+            <ParsedCommandPreview parsed={check.command} id={ids.parsed} />
+          ) : (
+            <p id={`${ids.command}-msg`} className="form-hint">
+              The program and its arguments, as in a shell: quote words with spaces.
+            </p>
+          )}
+        </div>
+
+        <div className="form-field">
+          <label htmlFor={ids.cwd} className="form-label">
+            Working folder <span className="form-optional">optional</span>
+          </label>
+          <div className="input-row">
+            <input
+              id={ids.cwd}
+              className="input input-block input-mono"
+              value={draft.cwd}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="Your home folder"
+              onChange={(e) => set('cwd')(e.target.value)}
+            />
+            {pickFolder ? (
+              <button
+                type="button"
+                className="button button-secondary"
+                onClick={() => void pickFolder().then((folder) => folder !== undefined && set('cwd')(folder))}
+              >
+                <FolderIcon /> Choose…
+              </button>
+            ) : null}
+          </div>
+        </div>
+
+        <div className="form-field">
+          <label htmlFor={ids.task} className="form-label">
+            First task <span className="form-optional">optional</span>
+          </label>
+          <textarea
+            id={ids.task}
+            className="input textarea"
+            rows={3}
+            value={draft.task}
+            placeholder="Review the open pull request and send your findings to Bob."
+            aria-describedby={`${ids.task}-msg`}
+            onChange={(e) => set('task')(e.target.value)}
+          />
+          <p id={`${ids.task}-msg`} className="form-hint">
+            Typed into the agent as its first message once it is ready for input.
+          </p>
+        </div>
+
+        <div className="form-field">
+          <label htmlFor={ids.env} className="form-label">
+            Environment <span className="form-optional">optional</span>
+          </label>
+          <textarea
+            id={ids.env}
+            className="input textarea input-mono"
+            rows={2}
+            value={draft.env}
+            spellCheck={false}
+            placeholder={'DEBUG=1\nLOG_LEVEL=info'}
+            aria-invalid={envError ? true : undefined}
+            aria-describedby={`${ids.env}-msg`}
+            onChange={(e) => set('env')(e.target.value)}
+          />
+          <p id={`${ids.env}-msg`} className={envError ? 'form-error' : 'form-hint'} role={envError ? 'alert' : undefined}>
+            {envError ?? 'One KEY=VALUE per line, added to the agent’s environment.'}
+          </p>
+        </div>
+
+        {failure ? (
+          <div className="form-failure" role="alert" data-testid="spawn-error" data-code={failure.code}>
+            <WarningIcon size={18} />
+            <div>
+              <p className="form-failure-title">The agent could not be started</p>
+              <p className="form-failure-text">{failure.message}</p>
+            </div>
+          </div>
+        ) : null}
+
+        <footer className="dialog-footer">
+          <span className="dialog-footer-hint" id={ids.hint}>
+            <kbd>Enter</kbd> starts · <kbd>Esc</kbd> cancels
+          </span>
+          <button type="button" className="button button-secondary" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={busy} aria-describedby={ids.hint}>
+            {busy ? 'Starting…' : 'Start agent'}
+          </button>
+        </footer>
+      </form>
+    </Dialog>
+  );
+}

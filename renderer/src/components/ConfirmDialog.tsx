@@ -1,0 +1,42 @@
+import { useState, type ReactNode } from 'react';
+import { Dialog } from './Dialog';
+
+/** Asks before something that cannot be undone; the confirm button names the action. */
+export function ConfirmDialog({
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  onClose,
+}: {
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  onConfirm: () => Promise<void>;
+  onClose: () => void;
+}) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <Dialog title={title} onClose={onClose} className="dialog-small" testId="confirm-dialog">
+      <form
+        className="dialog-body"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setBusy(true);
+          void onConfirm().finally(onClose);
+        }}
+      >
+        <div className="dialog-text">{children}</div>
+        <footer className="dialog-footer">
+          <button type="button" className="button button-secondary" onClick={onClose}>
+            Cancel
+          </button>
+          {/* Focused first: Enter confirms, Esc cancels. */}
+          <button type="submit" className="button button-danger" disabled={busy} autoFocus>
+            {confirmLabel}
+          </button>
+        </footer>
+      </form>
+    </Dialog>
+  );
+}

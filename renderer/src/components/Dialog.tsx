@@ -1,0 +1,69 @@
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { CloseIcon } from './Icons';
+
+/**
+ * A modal dialog on the native <dialog>: the browser traps focus, Esc closes it (as `onClose`), and
+ * the rest of the page is inert while it is open.
+ */
+export function Dialog({
+  title,
+  description,
+  onClose,
+  children,
+  className,
+  testId,
+}: {
+  title: string;
+  description?: ReactNode;
+  onClose: () => void;
+  children: ReactNode;
+  className?: string;
+  testId?: string;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const descriptionId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog?.close();
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      className={`dialog ${className ?? ''}`}
+      aria-labelledby={titleId}
+      aria-describedby={description ? descriptionId : undefined}
+      data-testid={testId}
+      onCancel={(event) => {
+        event.preventDefault();
+        onClose();
+      }}
+      onMouseDown={(event) => {
+        // A press on the backdrop (the dialog element itself, outside its box) closes it.
+        if (event.target === ref.current) {
+          const box = ref.current.getBoundingClientRect();
+          const inside = event.clientX >= box.left && event.clientX <= box.right && event.clientY >= box.top && event.clientY <= box.bottom;
+          if (!inside) onClose();
+        }
+      }}
+    >
+      <header className="dialog-header">
+        <div>
+          <h2 id={titleId} className="dialog-title">
+            {title}
+          </h2>
+          {description ? (
+            <p id={descriptionId} className="dialog-description">
+              {description}
+            </p>
+          ) : null}
+        </div>
+        <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
+          <CloseIcon />
+        </button>
+      </header>
+      {children}
+    </dialog>
+  );
+}
