@@ -5,6 +5,7 @@ import { PageHeader } from '../components/PageHeader';
 import { SegmentedControl, type Segment } from '../components/SegmentedControl';
 import { Switch } from '../components/Switch';
 import type { SaveResult } from '../hooks/useSettings';
+import { requestNotificationPermission } from '../notifications/useAgentNotifications';
 import { DraftInput } from '../settings/DraftInput';
 import { refusalText } from '../settings/refusal-text';
 
@@ -230,7 +231,11 @@ export function SettingsPage({ settings, save }: { settings: Settings | undefine
             disabled={settings === undefined}
             labelledBy="setting-notifications-label"
             describedBy="setting-notifications-desc"
-            onChange={(checked) => void notifications.run({ notifications: checked })}
+            onChange={(checked) => {
+              // Asked while the click still counts as the user's gesture; the browser refuses otherwise.
+              if (checked) requestNotificationPermission();
+              void notifications.run({ notifications: checked });
+            }}
           />
           {notifications.error ? (
             <p className="field-error" role="alert">

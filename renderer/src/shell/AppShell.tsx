@@ -1,11 +1,17 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { AgentInfo } from '../../../preload/contract';
+import { useAgents } from '../hooks/useAgents';
 import { useAppInfo } from '../hooks/useAppInfo';
 import { useConnection } from '../hooks/useConnection';
+import { useEffectiveTheme } from '../hooks/useEffectiveTheme';
 import { useRoute } from '../hooks/useRoute';
 import { useSettings } from '../hooks/useSettings';
 import { useShortcuts, type Shortcut } from '../hooks/useShortcuts';
 import { useThemeAttribute } from '../hooks/useThemeAttribute';
+import type { AgentAlert } from '../notifications/agent-alerts';
+import { useAgentNotifications } from '../notifications/useAgentNotifications';
 import { AgentsPage } from '../pages/AgentsPage';
+import { ConsolePage } from '../pages/ConsolePage';
 import { HomePage } from '../pages/HomePage';
 import { MessagesPage } from '../pages/MessagesPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
@@ -17,17 +23,27 @@ import { NAV_ITEMS } from './navigation';
 import { NoticeBanner } from './NoticeBanner';
 import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
+import { Toasts } from './Toasts';
 
-function Page({ route, settings }: { route: Route; settings: ReturnType<typeof useSettings> }) {
+interface PageProps {
+  route: Route;
+  settings: ReturnType<typeof useSettings>;
+  agents: ReadonlyArray<AgentInfo> | undefined;
+  theme: 'light' | 'dark';
+}
+
+function Page({ route, settings, agents, theme }: PageProps) {
   switch (route.page) {
     case 'home':
       return <HomePage />;
     case 'providers':
       return <ProvidersPage />;
     case 'agents':
-      return <AgentsPage />;
+      return <AgentsPage agents={agents} />;
+    case 'console':
+      return <ConsolePage key={route.agent} name={route.agent} agents={agents} settings={settings.settings} theme={theme} />;
     case 'messages':
-      return <MessagesPage />;
+      return <MessagesPage agents={agents} />;
     case 'settings':
       return <SettingsPage settings={settings.settings} save={settings.save} />;
     case 'not-found':
@@ -44,6 +60,12 @@ export function AppShell() {
   const info = useAppInfo();
   const settings = useSettings();
   useThemeAttribute(settings.settings?.theme);
+  const theme = useEffectiveTheme(settings.settings?.theme);
+  const agents = useAgents();
+  const [alerts, setAlerts] = useState<ReadonlyArray<AgentAlert>>([]);
+  const onAlert = useCallback((alert: AgentAlert) => setAlerts((list) => [...list.slice(-3), alert]), []);
+  const dismissAlert = useCallback((key: string) => setAlerts((list) => list.filter((a) => a.key !== key)), []);
+  useAgentNotifications(agents, settings.settings?.notifications ?? false, onAlert);
 
   const shortcuts = useMemo<ReadonlyArray<Shortcut>>(
     () => NAV_ITEMS.map((item) => ({ digit: item.digit, run: () => navigate({ page: item.page }) })),
@@ -54,7 +76,7 @@ export function AppShell() {
   // After a navigation (not the first render), move focus to the new page's title.
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
-  const routeKey = route.page === 'not-found' ? `not-found:${route.path}` : route.page;
+  const routeKey = route.page === 'not-found' ? `not-found:${route.path}` : route.page === 'console' ? `console:${route.agent}` : route.page;
   useEffect(() => {
     if (firstRender.current) {
       firstRender.current = false;
@@ -74,8 +96,9 @@ export function AppShell() {
         <ConnectionBanner state={connection} />
         {info ? <NoticeBanner notices={info.notices} /> : null}
         <main id="main-content" className="content" ref={mainRef} tabIndex={-1} data-page={route.page}>
-          <Page route={route} settings={settings} />
+          <Page route={route} settings={settings} agents={agents} theme={theme} />
         </main>
+        <Toasts alerts={alerts} notificationsOn={settings.settings?.notifications ?? false} onDismiss={dismissAlert} />
         <StatusBar info={info} connection={connection} />
       </div>
     </div>

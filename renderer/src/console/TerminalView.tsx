@@ -1,0 +1,204 @@
+import { useEffect, useRef, useState } from 'react';
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import { WebglAddon } from '@xterm/addon-webgl';
+import { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import type { Settings } from '../../../preload/contract';
+import { useBridge } from '../hooks/useBridge';
+import { useConnection } from '../hooks/useConnection';
+import { IS_MAC } from '../hooks/useShortcuts';
+import { copyText, readClipboardText } from './clipboard';
+import { SearchBar } from './SearchBar';
+import { TerminalSession, type SessionState } from './terminal-session';
+import { TERMINAL_THEMES } from './terminal-theme';
+
+const RESIZE_DEBOUNCE_MS = 80;
+
+interface Live {
+  readonly term: Terminal;
+  readonly fit: FitAddon;
+  readonly search: SearchAddon;
+  readonly session: TerminalSession;
+}
+
+type TerminalSettings = Pick<Settings, 'terminalFontFamily' | 'terminalFontSize' | 'scrollbackLines'>;
+
+/**
+ * An agent's terminal in xterm.js: attached to the daemon (snapshot, then the live stream with
+ * acknowledgements), typed into, fitted to its box, searchable, with copy and paste on Ctrl/Cmd+Shift+C/V.
+ */
+export function TerminalView({
+  name,
+  settings,
+  theme,
+  onState,
+  onNotice,
+}: {
+  name: string;
+  settings: TerminalSettings | undefined;
+  theme: 'light' | 'dark';
+  onState: (state: SessionState) => void;
+  onNotice: (text: string) => void;
+}) {
+  const bridge = useBridge();
+  const connection = useConnection();
+  const box = useRef<HTMLDivElement>(null);
+  const [live, setLive] = useState<Live>();
+  const [searching, setSearching] = useState(false);
+  const [renderer, setRenderer] = useState<'webgl' | 'dom'>('dom');
+  // Callbacks read through refs so the terminal is not rebuilt when a parent re-renders.
+  const callbacks = useRef({ onState, onNotice });
+  callbacks.current = { onState, onNotice };
+  const initial = useRef({ settings, theme });
+
+  useEffect(() => {
+    const element = box.current!;
+    const { settings: s, theme: t } = initial.current;
+    const term = new Terminal({
+      fontFamily: s?.terminalFontFamily,
+      fontSize: s?.terminalFontSize ?? 13,
+      scrollback: s?.scrollbackLines ?? 10_000,
+      theme: TERMINAL_THEMES[t],
+      allowProposedApi: true,
+      cursorBlink: true,
+      macOptionIsMeta: true,
+      drawBoldTextInBrightColors: false,
+    });
+    const fit = new FitAddon();
+    const search = new SearchAddon();
+    term.loadAddon(fit);
+    term.loadAddon(search);
+    // window.open: the Electron shell routes it to the system browser, a browser opens a tab.
+    term.loadAddon(new WebLinksAddon((_event, uri) => window.open(uri, '_blank', 'noopener,noreferrer')));
+    term.open(element);
+    try {
+      const webgl = new WebglAddon();
+      webgl.onContextLoss(() => {
+        webgl.dispose();
+        setRenderer('dom');
+      });
+      term.loadAddon(webgl);
+      setRenderer('webgl');
+    } catch {
+      setRenderer('dom'); // No WebGL here: xterm's DOM renderer draws instead.
+    }
+
+    term.attachCustomKeyEventHandler((event) => {
+      if (event.type !== 'keydown') return true;
+      const mod = IS_MAC ? event.metaKey : event.ctrlKey;
+      const key = event.key.toLowerCase();
+      if (mod && !event.shiftKey && key === 'f') {
+        event.preventDefault();
+        setSearching(true);
+        return false;
+      }
+      if (mod && event.shiftKey && key === 'c') {
+        event.preventDefault();
+        const text = term.getSelection();
+        if (text) void copyText(text).then((ok) => callbacks.current.onNotice(ok ? 'Copied' : 'The browser did not allow copying; use its menu.'));
+        return false;
+      }
+      if (mod && event.shiftKey && key === 'v') {
+        event.preventDefault();
+        void readClipboardText().then((text) => {
+          if (text === undefined) callbacks.current.onNotice(`The browser did not allow reading the clipboard; press ${IS_MAC ? '⌘V' : 'Ctrl+V'} instead.`);
+          else if (text) term.paste(text);
+        });
+        return false;
+      }
+      return true;
+    });
+
+    const session = new TerminalSession(
+      bridge,
+      name,
+      {
+        reset: () => term.reset(),
+        resize: (cols, rows) => term.resize(cols, rows),
+        write: (data, parsed) => term.write(data, parsed),
+      },
+      (state) => {
+        callbacks.current.onState(state);
+        // Once the snapshot is drawn at the agent's size, take this window's size.
+        if (state.kind === 'live') fitNow();
+      },
+    );
+
+    let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+    const onResize = term.onResize(({ cols, rows }) => {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(() => bridge.call('terminal.resize', name, cols, rows).catch(() => undefined), RESIZE_DEBOUNCE_MS);
+    });
+    const fitNow = () => {
+      if (element.clientWidth > 0 && element.clientHeight > 0) fit.fit();
+    };
+    const observer = new ResizeObserver(() => fitNow());
+    observer.observe(element);
+    const onInput = term.onData((data) => {
+      bridge.call('terminal.input', name, data).catch((error: Error) => callbacks.current.onNotice(error.message));
+    });
+
+    setLive({ term, fit, search, session });
+    void session.attach();
+    term.focus();
+    return () => {
+      clearTimeout(resizeTimer);
+      observer.disconnect();
+      onResize.dispose();
+      onInput.dispose();
+      session.dispose();
+      term.dispose();
+      setLive(undefined);
+    };
+  }, [bridge, name]);
+
+  // After a reconnect the daemon has forgotten this console: attach again from a fresh snapshot.
+  const previousConnection = useRef(connection);
+  useEffect(() => {
+    const before = previousConnection.current;
+    previousConnection.current = connection;
+    if (connection === 'open' && before !== 'open' && live) void live.session.attach();
+  }, [connection, live]);
+
+  useEffect(() => {
+    if (!live) return;
+    live.term.options.theme = TERMINAL_THEMES[theme];
+  }, [live, theme]);
+
+  useEffect(() => {
+    if (!live || !settings) return;
+    live.term.options.fontFamily = settings.terminalFontFamily;
+    live.term.options.fontSize = settings.terminalFontSize;
+    live.term.options.scrollback = settings.scrollbackLines;
+    if (box.current && box.current.clientWidth > 0) live.fit.fit();
+  }, [live, settings?.terminalFontFamily, settings?.terminalFontSize, settings?.scrollbackLines]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((IS_MAC ? event.metaKey : event.ctrlKey) && !event.shiftKey && event.key.toLowerCase() === 'f') {
+        event.preventDefault();
+        setSearching(true);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  return (
+    <div className="terminal-frame" data-renderer={renderer}>
+      {searching && live ? (
+        <SearchBar
+          search={live.search}
+          theme={theme}
+          onClose={() => {
+            setSearching(false);
+            live.term.focus();
+          }}
+        />
+      ) : null}
+      <div ref={box} className="terminal-box" data-testid="terminal" aria-label={`Console of ${name}`} />
+    </div>
+  );
+}

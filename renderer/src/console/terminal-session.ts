@@ -1,0 +1,105 @@
+import type { TerminalOutput, TerminalSnapshot } from '../../../preload/contract';
+import type { Bridge } from '../bridge';
+
+/** What the session drives: an xterm, or anything that parses terminal data and says when it has. */
+export interface TerminalSink {
+  reset(): void;
+  resize(cols: number, rows: number): void;
+  /** `parsed` runs once the data has been parsed (xterm's write callback). */
+  write(data: string, parsed: () => void): void;
+}
+
+export type SessionState = { readonly kind: 'attaching' } | { readonly kind: 'live' } | { readonly kind: 'failed'; readonly code: string; readonly message: string };
+
+/** Acknowledge at least this often (in characters) while output streams; otherwise after a short wait. */
+const ACK_BATCH_CHARS = 5_000;
+// A timer, not requestAnimationFrame: frames stop in a hidden tab, and the agent would stall with them.
+const ACK_DELAY_MS = 16;
+
+/**
+ * One console's attachment to an agent's terminal: the snapshot first, then the live chunks after its
+ * seq in order (chunks that arrive before the snapshot are held, older ones dropped), and
+ * acknowledgements of what the sink has parsed, batched, for the daemon's flow control.
+ */
+export class TerminalSession {
+  private lastSeq = -1;
+  private held: TerminalOutput[] | undefined = [];
+  private generation = 0;
+  private unacked = 0;
+  private ackTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
+  private readonly offOutput: () => void;
+
+  constructor(
+    private readonly bridge: Bridge,
+    readonly name: string,
+    private readonly sink: TerminalSink,
+    private readonly onState: (state: SessionState) => void,
+  ) {
+    this.offOutput = bridge.on('terminal.output', (chunk) => {
+      if (chunk.name === this.name) this.receive(chunk);
+    });
+  }
+
+  /** Attaches (again): the terminal is cleared and rebuilt from a fresh snapshot. */
+  async attach(): Promise<void> {
+    const generation = ++this.generation;
+    this.held = [];
+    this.unacked = 0;
+    this.onState({ kind: 'attaching' });
+    let snapshot: TerminalSnapshot;
+    try {
+      snapshot = await this.bridge.call('terminal.attach', this.name);
+    } catch (error) {
+      if (generation !== this.generation || this.disposed) return;
+      const e = error as { code?: string; message: string };
+      this.onState({ kind: 'failed', code: e.code ?? 'internal', message: e.message });
+      return;
+    }
+    if (generation !== this.generation || this.disposed) return;
+    this.sink.reset();
+    this.sink.resize(snapshot.cols, snapshot.rows);
+    this.sink.write(snapshot.data, () => undefined);
+    this.lastSeq = snapshot.seq;
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const chunk of held.sort((a, b) => a.seq - b.seq)) this.receive(chunk);
+    this.onState({ kind: 'live' });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.offOutput();
+    if (this.ackTimer !== undefined) clearTimeout(this.ackTimer);
+    this.bridge.call('terminal.detach', this.name).catch(() => undefined);
+  }
+
+  private receive(chunk: TerminalOutput): void {
+    if (this.held) {
+      this.held.push(chunk);
+      return;
+    }
+    if (chunk.seq <= this.lastSeq) return;
+    this.lastSeq = chunk.seq;
+    const generation = this.generation;
+    this.sink.write(chunk.data, () => {
+      if (generation === this.generation && !this.disposed) this.parsed(chunk.data.length);
+    });
+  }
+
+  private parsed(chars: number): void {
+    this.unacked += chars;
+    if (this.unacked >= ACK_BATCH_CHARS) this.flushAck();
+    else if (this.ackTimer === undefined) this.ackTimer = setTimeout(() => this.flushAck(), ACK_DELAY_MS);
+  }
+
+  private flushAck(): void {
+    if (this.ackTimer !== undefined) clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    const chars = this.unacked;
+    if (chars === 0 || this.disposed) return;
+    this.unacked = 0;
+    this.bridge.call('terminal.ack', this.name, chars).catch(() => undefined);
+  }
+}
