@@ -1,0 +1,102 @@
+import { expect, openDashboard, test } from './fixtures.js';
+import { DOM_RENDERER_LAUNCH, expectTerminalToShow, gotoHash, nodeCommandLine, spawnFromDialog, terminalText } from './agent-ui.js';
+
+test.use({ launchOptions: DOM_RENDERER_LAUNCH });
+
+test('an agent spawned from the dialog runs in a console that echoes what the user types', async ({ page, host }) => {
+  await openDashboard(page, host);
+  await gotoHash(page, '#/agents');
+  await expect(page.getByRole('heading', { level: 2, name: 'No agents running' })).toBeVisible();
+
+  const row = await spawnFromDialog(page, { name: 'Echo', commandLine: nodeCommandLine('agents/prompt-echo.mjs') });
+  await expect(row.getByTestId('agent-status')).toContainText(/Idle|Working|Starting/);
+  await expect(row.getByRole('cell').nth(1)).toContainText('prompt-echo.mjs');
+
+  await row.getByRole('link', { name: 'Open console of Echo' }).click();
+  await expect(page).toHaveURL(/#\/agents\/Echo\/console$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Echo' })).toBeVisible();
+  await expectTerminalToShow(page, 'agent Echo ready');
+
+  await page.getByTestId('terminal').click();
+  await page.keyboard.type('hello from the browser');
+  await page.keyboard.press('Enter');
+  await expectTerminalToShow(page, 'echo: hello from the browser');
+});
+
+test('a console opened late shows the whole screen of a full-screen program', async ({ page, host }) => {
+  await openDashboard(page, host);
+  await spawnFromDialog(page, { name: 'Tui', commandLine: nodeCommandLine('agents/tui.mjs') });
+  // The TUI draws before anyone looks: what the console shows comes from the daemon's mirror.
+  await expect.poll(async () => (await page.getByTestId('agent-row').getByTestId('agent-status').textContent()) ?? '').not.toContain('Starting');
+  await gotoHash(page, '#/agents/Tui/console');
+  await expectTerminalToShow(page, 'TUI fixture');
+  await expectTerminalToShow(page, 'count 0');
+  await expectTerminalToShow(page, 'cursor parks here');
+  // Keys reach it, and it redraws.
+  await page.getByTestId('terminal').click();
+  await page.keyboard.type('abc');
+  await expectTerminalToShow(page, 'count 3');
+  // Fitted to this window: the TUI redrew at the console's size, not the spawn default.
+  await expect.poll(() => terminalText(page)).toMatch(/size \d+x\d+/);
+});
+
+test('a command that does not exist is refused inline in the dialog, and nothing typed is lost', async ({ page, host }) => {
+  await openDashboard(page, host);
+  await gotoHash(page, '#/agents');
+  await page.getByRole('button', { name: 'New agent' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New agent' });
+  await dialog.getByLabel('Name').fill('Ghost');
+  await dialog.getByLabel('Command').fill('no-such-agent-cli --flag "two words"');
+  await expect(dialog.getByTestId('parsed-command')).toContainText('no-such-agent-cli');
+  await expect(dialog.getByTestId('parsed-command').locator('code')).toHaveText(['no-such-agent-cli', '--flag', 'two words']);
+  await dialog.getByLabel(/First task/).fill('Say hello');
+  await dialog.getByRole('button', { name: 'Start agent' }).click();
+
+  const error = dialog.getByTestId('spawn-error');
+  await expect(error).toHaveAttribute('data-code', 'command_not_found');
+  await expect(error).toContainText('no-such-agent-cli');
+  await expect(error).toContainText('Looked in:');
+  await expect(dialog.getByLabel('Name')).toHaveValue('Ghost');
+  await expect(dialog.getByLabel('Command')).toHaveValue('no-such-agent-cli --flag "two words"');
+  await expect(dialog.getByLabel(/First task/)).toHaveValue('Say hello');
+
+  // Live checks: a taken or malformed name is flagged before sending.
+  await dialog.getByLabel('Name').fill('bad name!');
+  await expect(dialog.getByRole('alert').first()).toContainText('Use only letters, digits');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+});
+
+test('kill asks first, then the agent shows as exited with its signal and can be restarted', async ({ page, host }) => {
+  await openDashboard(page, host);
+  const row = await spawnFromDialog(page, { name: 'Victim', commandLine: nodeCommandLine('agents/prompt-echo.mjs') });
+  await expect(row.getByTestId('agent-status')).toHaveText(/Idle/);
+  await row.getByRole('button', { name: 'Kill Victim' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Kill Victim?' });
+  await confirm.getByRole('button', { name: 'Kill' }).click();
+  await expect(row.getByTestId('agent-status')).toContainText(/Exited \(signal SIGTERM|Exited \(code/);
+  // The user's own Kill raises no alert.
+  await expect(page.getByTestId('toast')).toHaveCount(0);
+
+  await row.getByRole('link', { name: 'Open console of Victim' }).click();
+  await expect(page.getByTestId('exit-banner')).toContainText('Victim exited with');
+  await page.getByTestId('exit-banner').getByRole('button', { name: 'Restart' }).click();
+  await expect(page.getByTestId('exit-banner')).toBeHidden();
+  await expectTerminalToShow(page, /agent Victim ready[\s\S]*agent Victim ready/);
+});
+
+test('an agent that exits on its own raises an in-app alert that opens its console', async ({ page, host }) => {
+  await openDashboard(page, host);
+  await spawnFromDialog(page, { name: 'Quitter', commandLine: nodeCommandLine('agents/prompt-echo.mjs'), env: 'FIXTURE_EXIT_CODE=3' });
+  await gotoHash(page, '#/agents/Quitter/console');
+  await expectTerminalToShow(page, 'agent Quitter ready');
+  await page.getByTestId('terminal').click();
+  await page.keyboard.type('exit');
+  await page.keyboard.press('Enter');
+  const toast = page.getByTestId('toast');
+  await expect(toast).toContainText('Quitter exited (code 3)');
+  await expect(page.getByTestId('exit-banner')).toContainText('code 3');
+  await gotoHash(page, '#/messages');
+  await toast.getByRole('link', { name: 'Open console' }).click();
+  await expect(page).toHaveURL(/#\/agents\/Quitter\/console$/);
+});
