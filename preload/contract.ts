@@ -48,6 +48,25 @@ export const DEFAULT_SETTINGS: Settings = {
   notifications: true,
 };
 
+// ── Desktop integration ──────────────────────────────────────────────────────────────────────────
+
+export const LoginItemState = z.object({
+  supported: z.boolean(),
+  openAtLogin: z.boolean(),
+  /** Why it is unsupported, or a step the user must take (macOS: approve in System Settings). */
+  detail: z.string().optional(),
+});
+export type LoginItemState = z.infer<typeof LoginItemState>;
+
+export const UpdateOutcome = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('disabled'), reason: z.string() }),
+  z.object({ kind: z.literal('up-to-date'), version: z.string() }),
+  z.object({ kind: z.literal('downloading'), version: z.string() }),
+  z.object({ kind: z.literal('ready'), version: z.string() }),
+  z.object({ kind: z.literal('error'), code: z.literal('update_check_failed'), message: z.string() }),
+]);
+export type UpdateOutcome = z.infer<typeof UpdateOutcome>;
+
 // ── Providers ────────────────────────────────────────────────────────────────────────────────────
 
 export const SignInMethod = z.enum(['browser', 'device', 'paste', 'import', 'api-key']);
@@ -261,6 +280,10 @@ export const methods = {
   'app.info': method(none, AppInfo),
   'app.getSettings': method(none, Settings),
   'app.setSettings': method(z.tuple([SettingsPatch]), Settings),
+  /** Start at login (tray app only; the headless host says it is not supported). */
+  'app.getLoginItem': method(none, LoginItemState),
+  'app.setLoginItem': method(z.tuple([z.boolean()]), LoginItemState),
+  'app.checkForUpdates': method(none, UpdateOutcome),
   /** Opens a route in a window of its own where the host has windows (Electron); false headless. */
   'app.openWindow': method(z.tuple([z.string().regex(/^#\/[A-Za-z0-9_\-/]*$/, 'a route such as #/agents/Alice/console')]), z.object({ opened: z.boolean() })),
 
@@ -321,6 +344,7 @@ export const methods = {
 /** Events the daemon pushes to every connected UI: name → payload. */
 export const events = {
   'settings.changed': Settings,
+  'app.loginItemChanged': LoginItemState,
   'providers.changed': ProvidersState,
   'providers.signIn': SignInProgress,
   /** Every agent, whenever one is spawned, changes status, exits or is removed. */

@@ -1,5 +1,7 @@
 import type { AppInfo, HostKind } from '../../preload/contract.js';
 import { AgentNetwork } from './agent-network.js';
+import { BridgeError } from './bridge/errors.js';
+import type { HostShell } from './host-shell.js';
 import { findTeam, listTeams } from './teams.js';
 import { ProviderConnections } from './provider-connections.js';
 import type { FetchFunction } from './auth/oauth-client.js';
@@ -11,6 +13,8 @@ import { EventHub } from './events.js';
 import type { Logger } from './logging/logger.js';
 import { SettingsService } from './settings/settings-service.js';
 import type { SettingsStore } from './settings/settings-store.js';
+
+export type { HostShell } from './host-shell.js';
 
 export interface ServiceOptions {
   host: HostKind;
@@ -35,13 +39,6 @@ export interface ServiceOptions {
   fetch?: FetchFunction;
 }
 
-/** Capabilities the host shell lends the daemon. */
-export interface HostShell {
-  /** Opens a route (e.g. `#/agents/Alice/console`) in a window of its own. */
-  openWindow?(route: string): boolean;
-  /** Opens an https page the daemon produced (sign-in pages) in the system browser. */
-  openExternal?(url: string): void;
-}
 
 /** The daemon behind the bridge: one object that implements the contract for every transport. */
 export interface RelayService {
@@ -75,7 +72,7 @@ export function createService(options: ServiceOptions): RelayService {
     ...(options.providersConfig ? { providersConfig: options.providersConfig } : {}),
     ...(options.home ? { home: options.home } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.shell?.openExternal ? { openUrl: options.shell.openExternal } : {}),
+    ...(options.shell?.openExternal ? { openUrl: (url: string) => void options.shell?.openExternal?.(url) } : {}),
     onChanged: (state) => events.emit('providers.changed', state),
     onProgress: (progress) => events.emit('providers.signIn', progress),
   });
@@ -97,6 +94,18 @@ export function createService(options: ServiceOptions): RelayService {
       events.emit('settings.changed', next);
       return next;
     },
+    'app.getLoginItem': () =>
+      options.shell?.loginItem?.get() ?? { supported: false, openAtLogin: false, detail: 'Start at login is available in the desktop app.' },
+    'app.setLoginItem': (openAtLogin) => {
+      const loginItem = options.shell?.loginItem;
+      if (!loginItem) throw new BridgeError('login_item_unsupported', 'Start at login is available in the desktop app, not the web dashboard.');
+      const result = loginItem.set(openAtLogin);
+      if (!result.ok) throw new BridgeError(result.code, result.message);
+      events.emit('app.loginItemChanged', result.state);
+      return result.state;
+    },
+    'app.checkForUpdates': async () =>
+      (await options.shell?.checkForUpdates?.()) ?? { kind: 'disabled', reason: 'The headless host is updated with npm, not by itself.' },
     'app.openWindow': (route) => ({ opened: options.shell?.openWindow?.(route) ?? false }),
 
     'providers.list': () => providers.state(),

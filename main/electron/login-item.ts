@@ -2,27 +2,14 @@
  * "Start at login": macOS and Windows through Electron's login item settings, Linux through an XDG
  * autostart entry. Either way the app starts with --hidden, in the tray without a window.
  */
+import type { LoginItemState } from '../../preload/contract.js';
+import type { LoginItemCapability, LoginItemResult } from '../core/host-shell.js';
 import { createXdgAutostart } from './xdg-autostart.js';
 
 export const HIDDEN_FLAG = '--hidden';
 
-/** What the Settings page and the tray show. */
-export interface LoginItemState {
-  readonly supported: boolean;
-  readonly openAtLogin: boolean;
-  /** Why it is unsupported, or a step the user must take (macOS: approve in System Settings). */
-  readonly detail?: string;
-}
-
-export type LoginItemResult =
-  | { ok: true; state: LoginItemState }
-  | { ok: false; code: 'login_item_unsupported' | 'login_item_failed'; message: string; state: LoginItemState };
-
-/** The host capability behind `app.getLoginItem` / `app.setLoginItem` and the tray checkbox. */
-export interface LoginItemCapability {
-  get(): LoginItemState;
-  set(openAtLogin: boolean): LoginItemResult;
-}
+// The shapes are the contract's and the core's; this module implements them for each OS.
+export type { LoginItemCapability, LoginItemResult, LoginItemState };
 
 /** Where the running app is, for a command that starts it again. */
 export interface LaunchInfo {

@@ -2,7 +2,7 @@
  * The Electron entry: a tray app around the same daemon (main/core) the headless host runs.
  * Everything here is wiring; behaviour lives in main/core.
  */
-import { app, dialog, ipcMain, Notification, session, shell, type Menu, type Tray, type WebContents } from 'electron';
+import { app, dialog, ipcMain, Notification, safeStorage, session, shell, type Menu, type Tray, type WebContents } from 'electron';
 import ElectronStore from 'electron-store';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,7 +10,11 @@ import path from 'node:path';
 import { resolveDataDir } from '../core/data-dir.js';
 import { processAlive, readDaemonFile, removeDaemonFile, writeDaemonFile } from '../core/daemon-file.js';
 import { createLogger, type Logger } from '../core/logging/logger.js';
+import type { AgentInfo, ProvidersState } from '../../preload/contract.js';
 import { createService, type RelayService } from '../core/service.js';
+import { CredentialVault } from '../core/vault/credential-vault.js';
+import { agentNotice } from './agent-notices.js';
+import { createElectronVaultStore, createSafeStorageCipher, isWeakBackend, VAULT_STORE_NAME } from './safe-storage-vault.js';
 import { newToken } from '../core/transport/auth.js';
 import { startServer, type RunningServer } from '../core/transport/server.js';
 import { APP_VERSION } from '../core/version.js';
@@ -60,32 +64,7 @@ async function run(): Promise<void> {
   await app.whenReady();
   applySessionPolicy(session.defaultSession, logger);
 
-  const service = createService({
-    host: 'electron',
-    version: APP_VERSION,
-    dataDir,
-    settingsStore: new ElectronSettingsStore(dataDir, (options) => new ElectronStore<Record<string, unknown>>(options)),
-    logger,
-  });
   const windows = createWindowManager({ location, logger });
-  const detachIpc = attachIpc({
-    ipcMain,
-    service,
-    checkSender: createSenderCheck(location.rendererUrl, (contents) => windows.owns(contents)),
-    senderOf: (event) => event.sender,
-    watchSender: watchPage,
-    eventTargets: () => windows.webContents(),
-    logger,
-  });
-  app.on('second-instance', (_event, argv) => {
-    if (secondLaunchOpensWindow(argv)) windows.open();
-  });
-
-  const server = await startControlServer(service, location.distDir, logger);
-
-  // Integrator: connect to the agent manager (running count, and stop every agent cleanly).
-  const runningAgents: RunningAgents = { runningAgentCount: () => 0, stopAll: async () => undefined };
-  // Integrator: feed from agent status events and provider accounts (runningAgents, waitingForInput, providersNeedingSignIn).
   const trayStatus: TrayStatus = createTrayStatus();
 
   // The tray is created after the login item it shows; until then there is nothing to refresh.
@@ -107,26 +86,117 @@ async function run(): Promise<void> {
     present: { show: presentUpdate },
     logger,
   });
-  // The host capabilities the daemon reaches through (see host-shell.ts): integrator passes it to createService.
-  const hostShell: HostShell = { loginItem, openExternal: (url) => links.open(url), checkForUpdates: () => updates.checkNow() };
+  // What the daemon may ask of this shell (see main/core/host-shell.ts).
+  const hostShell: HostShell = {
+    loginItem,
+    // Sign-in pages the daemon produced: allowed for a while, then opened in the system browser.
+    openExternal: (url) => {
+      links.allow(url);
+      return links.open(url);
+    },
+    checkForUpdates: () => updates.checkNow(),
+    openWindow(route) {
+      const console = /^#\/agents\/([A-Za-z0-9_-]{1,32})\/console$/.exec(route);
+      if (!console) return false;
+      windows.openConsole(console[1]!);
+      return true;
+    },
+  };
+
+  const service = createService({
+    host: 'electron',
+    version: APP_VERSION,
+    dataDir,
+    settingsStore: new ElectronSettingsStore(dataDir, (options) => new ElectronStore<Record<string, unknown>>(options)),
+    logger,
+    shell: hostShell,
+    // Secrets are sealed by the OS key store; without one (Linux, no keyring) the user is asked first.
+    openVault: () =>
+      CredentialVault.open({
+        cipher: createSafeStorageCipher(safeStorage, process.platform),
+        store: createElectronVaultStore(new ElectronStore<Record<string, unknown>>({ cwd: dataDir, name: VAULT_STORE_NAME })),
+      }),
+    vaultConsentRequired: isWeakBackend(safeStorage, process.platform),
+  });
+  const detachIpc = attachIpc({
+    ipcMain,
+    service,
+    checkSender: createSenderCheck(location.rendererUrl, (contents) => windows.owns(contents)),
+    senderOf: (event) => event.sender,
+    watchSender: watchPage,
+    eventTargets: () => windows.webContents(),
+    logger,
+  });
+  app.on('second-instance', (_event, argv) => {
+    if (secondLaunchOpensWindow(argv)) windows.open();
+  });
+
+  const server = await startControlServer(service, location.distDir, logger);
+
+  const runningAgents: RunningAgents = {
+    runningAgentCount: () => service.agents.list().filter((agent) => agent.status !== 'exited').length,
+    stopAll: () => service.agents.manager.dispose(),
+  };
+  let agents: AgentInfo[] = [];
+  let providers: ProvidersState['providers'] = [];
 
   const tray = createTray({
     assetsDir: location.assetsDir,
     actions: {
       open: (route) => windows.open(route),
+      openConsole: (name) => windows.openConsole(name),
+      // Through the contract, so the Settings page hears of it like any other change.
       setStartAtLogin: (openAtLogin) => {
-        const result = loginItem.set(openAtLogin);
-        if (!result.ok) void showMessage({ type: 'warning', message: result.message });
+        void service.dispatcher.dispatch('app.setLoginItem', [openAtLogin]).then((reply) => {
+          if (!reply.ok) void showMessage({ type: 'warning', message: reply.error.message });
+        });
       },
       checkForUpdates: () => void updates.checkNow(),
       quit: () => app.quit(),
     },
-    menuModel: () => ({ loginItem: loginItem.get() }),
+    menuModel: () => ({
+      loginItem: loginItem.get(),
+      providers: providers.map((p) => ({ id: p.id, name: p.name, state: providerWord(p) })),
+      agents: agents.map((a) => ({ name: a.name, status: a.status.replaceAll('_', ' ') })),
+    }),
     initialState: trayStatus.get(),
     logger,
   });
   refreshTray = () => tray.refresh();
   trayStatus.subscribe((state) => tray.update(state));
+
+  // The tray and desktop notifications follow the daemon's own events.
+  service.events.subscribe((event, payload) => {
+    if (event === 'agents.changed') {
+      const next = payload as AgentInfo[];
+      for (const notice of agentNotices(agents, next)) notify(notice.title, notice.body, () => windows.openConsole(notice.agent));
+      agents = next;
+      trayStatus.update({
+        runningAgents: next.filter((a) => a.status !== 'exited').length,
+        waitingForInput: next.filter((a) => a.status === 'waiting_for_input').map((a) => a.name),
+      });
+    } else if (event === 'providers.changed') {
+      providers = (payload as ProvidersState).providers;
+      trayStatus.update({ providersNeedingSignIn: providers.filter((p) => p.accounts.some((a) => a.state === 'needs_signin')).map((p) => p.name) });
+    } else if (event === 'app.loginItemChanged') {
+      refreshTray();
+    }
+  });
+  void service.providers.state().then(
+    (state) => service.events.emit('providers.changed', state),
+    (error: unknown) => logger.warn('could not read provider accounts for the tray', { error: (error as Error).message }),
+  );
+  const agentNotices = (before: AgentInfo[], after: AgentInfo[]) =>
+    after.flatMap((agent) => {
+      const notice = agentNotice(before.find((a) => a.name === agent.name), agent);
+      return notice ? [{ ...notice, agent: agent.name }] : [];
+    });
+  const notify = (title: string, body: string, onClick: () => void) => {
+    if (!service.settings.get().notifications || !Notification.isSupported()) return;
+    const notification = new Notification({ title, body });
+    notification.on('click', onClick);
+    notification.show();
+  };
   if (testHooks) {
     // Test hooks for the Playwright _electron tests; never set in normal use.
     globalThis.__agentRelayTray = tray.tray;
@@ -160,6 +230,15 @@ async function run(): Promise<void> {
   if (!startsHidden(process.argv) && !openedAtLoginOnMac()) windows.open();
   // After the window: the check must never delay or break start-up.
   setImmediate(() => updates.checkQuietly());
+}
+
+/** One word or phrase for a provider's state in the tray menu. */
+function providerWord(provider: ProvidersState['providers'][number]): string {
+  const account = provider.accounts.find((a) => a.isDefault) ?? provider.accounts[0];
+  if (!account) return 'not connected';
+  if (account.state === 'needs_signin') return 'sign in again';
+  if (account.state === 'error') return 'error';
+  return `connected as ${account.name}`;
 }
 
 /** macOS 13+ passes no arguments to a login item: ask the system whether this was a login launch. */

@@ -4,6 +4,8 @@ import type { Route } from './renderer-location.js';
 
 export interface TrayActions {
   open(route: Route): void;
+  /** Opens an agent's console in a window of its own. */
+  openConsole(agent: string): void;
   setStartAtLogin(openAtLogin: boolean): void;
   checkForUpdates(): void;
   quit(): void;
@@ -14,6 +16,21 @@ export interface TrayMenuModel {
   /** The state line at the top (Linux panels show no tooltip, so the menu says it). */
   readonly summary: string;
   readonly loginItem: LoginItemState;
+  /** Each provider with a word for its state ("connected as ada@example.com", "sign in again"). */
+  readonly providers?: ReadonlyArray<{ readonly id: string; readonly name: string; readonly state: string }>;
+  /** Each agent with its status, for its console. */
+  readonly agents?: ReadonlyArray<{ readonly name: string; readonly status: string }>;
+}
+
+/** A page item, or a submenu of the page and its entries once there are entries to list. */
+function pageItem(
+  id: 'providers' | 'agents',
+  label: string,
+  open: () => void,
+  entries: ReadonlyArray<MenuItemConstructorOptions>,
+): MenuItemConstructorOptions {
+  if (entries.length === 0) return { id, label, click: open };
+  return { id, label, submenu: [{ id: `${id}-open`, label: `Open ${label}`, click: open }, { type: 'separator' }, ...entries] };
 }
 
 export const TRAY_TOOLTIP = 'Agent Relay';
@@ -27,8 +44,18 @@ export function trayMenuTemplate(actions: TrayActions, model: TrayMenuModel): Me
     { id: 'status', label: model.summary, enabled: false },
     { type: 'separator' },
     { id: 'open', label: 'Open Agent Relay', click: () => actions.open('home') },
-    { id: 'providers', label: 'Providers', click: () => actions.open('providers') },
-    { id: 'agents', label: 'Agents', click: () => actions.open('agents') },
+    pageItem(
+      'providers',
+      'Providers',
+      () => actions.open('providers'),
+      (model.providers ?? []).map((p) => ({ id: `provider-${p.id}`, label: `${p.name} — ${p.state}`, click: () => actions.open('providers') })),
+    ),
+    pageItem(
+      'agents',
+      'Agents',
+      () => actions.open('agents'),
+      (model.agents ?? []).map((a) => ({ id: `agent-${a.name}`, label: `${a.name} — ${a.status}`, click: () => actions.openConsole(a.name) })),
+    ),
     // Shown so users know it is coming; enabled when cloud sync exists.
     { id: 'cloud-sync', label: 'Cloud sync (coming soon)', type: 'checkbox', checked: false, enabled: false },
     { type: 'separator' },

@@ -5,7 +5,10 @@
  * Electron-free: main.ts passes electron-updater's autoUpdater (loaded only when updates are on)
  * and a presenter that shows dialogs and notifications.
  */
+import type { UpdateOutcome } from '../../preload/contract.js';
 import type { Logger } from '../core/logging/logger.js';
+
+export type { UpdateOutcome };
 
 /** The part of electron-updater's AppUpdater used here. */
 export interface UpdaterLike {
@@ -17,12 +20,6 @@ export interface UpdaterLike {
   quitAndInstall(): void;
 }
 
-export type UpdateOutcome =
-  | { readonly kind: 'disabled'; readonly reason: string }
-  | { readonly kind: 'up-to-date'; readonly version: string }
-  | { readonly kind: 'downloading'; readonly version: string }
-  | { readonly kind: 'ready'; readonly version: string }
-  | { readonly kind: 'error'; readonly code: 'update_check_failed'; readonly message: string };
 
 /** Shows an outcome: a dialog when the user asked, a notification for a quiet check. */
 export interface UpdatePresenter {

@@ -7,6 +7,8 @@ import { isAppRendererUrl, routeHash, type AppLocation, type Route } from './ren
 export interface WindowManager {
   /** Shows the main window (creating it if needed) at a route, and brings it to the front. */
   open(route?: Route): void;
+  /** Shows an agent's console in a window of its own (one per agent), creating it if needed. */
+  openConsole(agent: string): void;
   /** The webContents of every app window, for contract events. */
   webContents(): WebContents[];
   /** Whether a webContents belongs to one of the app's windows. */
@@ -53,13 +55,16 @@ export function createWindowManager(options: { location: AppLocation; logger: Lo
     win.focus();
   };
 
-  const create = (route: Route): BrowserWindow => {
+  const consoles = new Map<string, BrowserWindow>();
+
+  const create = (route: Route | { hash: string; title: string }): BrowserWindow => {
+    const hash = typeof route === 'string' ? routeHash(route) : route.hash;
     const win = new BrowserWindow({
-      width: 1120,
-      height: 740,
-      minWidth: 720,
-      minHeight: 480,
-      title: 'Agent Relay',
+      width: typeof route === 'string' ? 1120 : 960,
+      height: typeof route === 'string' ? 740 : 600,
+      minWidth: typeof route === 'string' ? 720 : 480,
+      minHeight: typeof route === 'string' ? 480 : 320,
+      title: typeof route === 'string' ? 'Agent Relay' : route.title,
       show: false,
       autoHideMenuBar: true,
       backgroundColor: nativeTheme.shouldUseDarkColors ? '#17181c' : '#ffffff',
@@ -76,7 +81,7 @@ export function createWindowManager(options: { location: AppLocation; logger: Lo
     win.on('closed', () => {
       if (main === win) main = undefined;
     });
-    win.loadFile(location.rendererFile, { hash: routeHash(route) }).catch((error: unknown) => {
+    win.loadFile(location.rendererFile, { hash }).catch((error: unknown) => {
       log.error('could not load the app page', { error: (error as Error).message });
     });
     return win;
@@ -96,6 +101,20 @@ export function createWindowManager(options: { location: AppLocation; logger: Lo
         void main.loadFile(location.rendererFile, { hash: routeHash(route) }).catch(() => undefined);
       }
       bringToFront(main);
+    },
+    openConsole(agent) {
+      // Names are checked by the contract (letters, digits, - and _), so the hash needs no escaping.
+      if (!/^[A-Za-z0-9_-]{1,32}$/.test(agent)) return;
+      const existing = consoles.get(agent);
+      if (existing && !existing.isDestroyed()) {
+        bringToFront(existing);
+        return;
+      }
+      const win = create({ hash: `/agents/${agent}/console`, title: `${agent} — Agent Relay` });
+      consoles.set(agent, win);
+      win.on('closed', () => {
+        if (consoles.get(agent) === win) consoles.delete(agent);
+      });
     },
     webContents() {
       return BrowserWindow.getAllWindows()

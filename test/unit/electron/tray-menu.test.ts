@@ -6,7 +6,7 @@ import { trayClickOpensWindow, trayMenuTemplate, type TrayActions, type TrayMenu
 import { trayIconFile } from '../../../main/electron/tray-icon.js';
 import type { Route } from '../../../main/electron/renderer-location.js';
 
-const noActions: TrayActions = { open: () => undefined, setStartAtLogin: () => undefined, checkForUpdates: () => undefined, quit: () => undefined };
+const noActions: TrayActions = { open: () => undefined, openConsole: () => undefined, setStartAtLogin: () => undefined, checkForUpdates: () => undefined, quit: () => undefined };
 const model: TrayMenuModel = { summary: 'No agents running', loginItem: { supported: true, openAtLogin: false } };
 const labels = (template: MenuItemConstructorOptions[]) => template.map((item) => (item.type === 'separator' ? '---' : item.label));
 const item = (template: MenuItemConstructorOptions[], id: string) => {
@@ -51,6 +51,27 @@ describe('tray menu', () => {
     for (const id of ['open', 'providers', 'agents', 'check-for-updates', 'quit']) click(template, id);
     expect(opened).toEqual(['home', 'providers', 'agents']);
     expect(calls).toEqual(['updates', 'quit']);
+  });
+
+  it('lists each provider and agent in submenus once there are some; an agent opens its console', () => {
+    const consoles: string[] = [];
+    const opened: Route[] = [];
+    const template = trayMenuTemplate(
+      { ...noActions, open: (route) => opened.push(route), openConsole: (name) => consoles.push(name) },
+      {
+        ...model,
+        providers: [{ id: 'anthropic', name: 'Claude Code', state: 'connected as ada@example.com' }],
+        agents: [{ name: 'Alice', status: 'waiting for input' }],
+      },
+    );
+    const agents = item(template, 'agents').submenu as MenuItemConstructorOptions[];
+    expect(labels(agents)).toEqual(['Open Agents', '---', 'Alice — waiting for input']);
+    (agents[2]!.click as () => void)();
+    expect(consoles).toEqual(['Alice']);
+    const providers = item(template, 'providers').submenu as MenuItemConstructorOptions[];
+    expect(labels(providers)).toEqual(['Open Providers', '---', 'Claude Code — connected as ada@example.com']);
+    (providers[2]!.click as () => void)();
+    expect(opened).toEqual(['providers']);
   });
 
   it('shows start at login as a checkbox with the current state, and asks for the flipped state on click', () => {

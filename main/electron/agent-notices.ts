@@ -1,0 +1,18 @@
+import type { AgentInfo } from '../../preload/contract.js';
+
+/**
+ * What deserves a desktop notification when an agent changes: it started waiting for the user's
+ * input, or it exited. Nothing for the first sight of an agent or for a change that stays put.
+ */
+export function agentNotice(before: AgentInfo | undefined, after: AgentInfo): { title: string; body: string } | undefined {
+  if (!before || before.status === after.status) return undefined;
+  if (after.status === 'waiting_for_input') {
+    return { title: `${after.name} needs your input`, body: after.statusReason ?? 'It is waiting at a prompt.' };
+  }
+  if (after.status === 'exited') {
+    const exit = after.exit;
+    const how = !exit ? 'It stopped.' : exit.signalName ? `Stopped by ${exit.signalName}.` : `Exit code ${exit.exitCode}.`;
+    return { title: `${after.name} exited`, body: how };
+  }
+  return undefined;
+}
