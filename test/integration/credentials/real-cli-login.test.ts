@@ -26,7 +26,7 @@ afterEach(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-describe.skipIf(!CLAUDE)(`real Claude Code reads the credentials we write${skipped(CLAUDE)}`, () => {
+describe.skipIf(!CLAUDE)(`real Claude Code reads the credentials we write${skipped(CLAUDE)}`, { timeout: 120_000 }, () => {
   const tokens: CliTokens = {
     accessToken: 'sk-ant-oat01-integration-access-token-aaaaaaaa',
     refreshToken: 'sk-ant-ort01-integration-refresh-token-bbbbbbb',
@@ -69,7 +69,7 @@ describe.skipIf(!CLAUDE)(`real Claude Code reads the credentials we write${skipp
   });
 });
 
-describe.skipIf(!CODEX)(`real Codex reads the credentials we write${skipped(CODEX)}`, () => {
+describe.skipIf(!CODEX)(`real Codex reads the credentials we write${skipped(CODEX)}`, { timeout: 120_000 }, () => {
   const now = Math.floor(Date.now() / 1000);
   const tokens: CliTokens = {
     accessToken: fakeOpenAiAccessToken({ accountId: 'acc-integration', expSeconds: now + 3600 }),
@@ -106,7 +106,7 @@ describe.skipIf(!CODEX)(`real Codex reads the credentials we write${skipped(CODE
   });
 });
 
-describe.skipIf(!GEMINI)(`real Gemini CLI picks up the credentials we write${skipped(GEMINI)}`, () => {
+describe.skipIf(!GEMINI)(`real Gemini CLI picks up the credentials we write${skipped(GEMINI)}`, { timeout: 120_000 }, () => {
   const tokens: CliTokens = {
     accessToken: 'ya29.integration-access-token-aaaaaaaaaaaa',
     refreshToken: '1//integration-refresh-token-bbbbbbbbbbbbbbbb',

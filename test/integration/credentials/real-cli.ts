@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 /** Where the real CLIs are installed, outside the project (`npm install --prefix /tmp/clis …`). */
 export const CLIS_DIR = process.env.AGENT_RELAY_CLIS_DIR ?? '/tmp/clis';
@@ -39,4 +39,21 @@ export function listFiles(root: string): string[] {
     .filter((e) => e.isFile())
     .map((e) => path.relative(root, path.join(e.parentPath, e.name)))
     .sort();
+}
+
+/** Like runCli, without blocking the event loop: needed when the test itself serves the CLI's requests. */
+export function runCliAsync(bin: string, args: ReadonlyArray<string>, env: Record<string, string>, timeoutMs = 60_000): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, [...args], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'dumb', NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: timeoutMs,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
