@@ -168,9 +168,11 @@ export class CredentialVault {
       const existing = find(contents, provider, accountId);
       if (!existing) return { contents, result: undefined, unchanged: true };
       const accounts = normalizeDefaults(contents.accounts.filter((a) => a !== existing));
+      // Called with a name, the tombstone still carries the account's id (what sync merges on).
+      const id = existing.accountId;
       const tombstones = [
-        ...contents.tombstones.filter((t) => !(t.provider === provider && t.accountId === accountId)),
-        { provider, accountId, deletedAt: bump(now, existing.updatedAt) },
+        ...contents.tombstones.filter((t) => !(t.provider === provider && t.accountId === id)),
+        { provider, accountId: id, deletedAt: bump(now, existing.updatedAt) },
       ];
       return { contents: { accounts, tombstones }, result: toSummary(existing) };
     });

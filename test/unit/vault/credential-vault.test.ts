@@ -228,6 +228,8 @@ describe('credential vault', () => {
     const { vault } = await openHeadlessVault(dir);
     await vault.upsert(claude({ accountId: 'uuid-1', name: 'work' }));
     expect((await vault.getAccount('anthropic', 'work'))?.accountId).toBe('uuid-1');
+    await vault.remove('anthropic', 'work');
+    expect((await vault.exportContents()).tombstones.map((t) => t.accountId)).toEqual(['uuid-1']);
   });
 
   it('records per-entry updatedAt and a tombstone on removal; a new login clears the tombstone', async () => {
