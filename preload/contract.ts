@@ -171,7 +171,9 @@ export const AgentInfo = z.object({
   command: z.string(),
   args: z.array(z.string()),
   cwd: z.string(),
+  /** The provider whose CLI this agent runs, and with which account; null for a plain command. */
   provider: z.string().nullable(),
+  account: z.string().nullable(),
   cols: z.number().int(),
   rows: z.number().int(),
   startedAt: z.number(),
@@ -187,8 +189,15 @@ const TerminalRows = z.number().int().min(1).max(1000);
 export const SpawnRequest = z
   .object({
     name: AgentName,
-    /** The program to run, looked up on PATH. */
-    command: z.string().min(1).max(4096),
+    /** A provider's CLI (claude, codex, gemini, copilot…) signed in with one of its accounts… */
+    provider: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/).optional(),
+    /** …the provider's default account unless named. */
+    account: z.string().min(1).max(200).optional(),
+    /** The provider's flag for acting without asking (--dangerously-skip-permissions, --yolo, …). */
+    skipPermissions: z.boolean().default(false),
+    /** …or any program, looked up on PATH. */
+    command: z.string().min(1).max(4096).optional(),
+    /** Arguments for the command, or extra arguments after the provider CLI's own. */
     args: z.array(z.string().max(32_768)).max(256).default([]),
     cwd: z.string().max(4096).optional(),
     env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment names are letters, digits and _'), z.string().max(32_768)).default({}),
@@ -197,7 +206,9 @@ export const SpawnRequest = z
     cols: TerminalCols.optional(),
     rows: TerminalRows.optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => (r.provider === undefined) !== (r.command === undefined), { message: 'give either a provider or a command, not both', path: ['command'] })
+  .refine((r) => r.provider !== undefined || (r.account === undefined && !r.skipPermissions), { message: 'account and skipPermissions go with a provider', path: ['provider'] });
 export type SpawnRequest = z.input<typeof SpawnRequest>;
 
 export const TerminalSnapshot = z.object({
@@ -227,11 +238,16 @@ export const TeamStartRequest = z
   .object({
     team: z.string().min(1).max(80),
     cwd: z.string().min(1).max(4096),
-    /** The CLI every member runs unless the team says otherwise. */
-    command: z.string().min(1).max(4096),
+    /** What every member runs unless the team says otherwise: a provider's CLI… */
+    provider: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/).optional(),
+    account: z.string().min(1).max(200).optional(),
+    skipPermissions: z.boolean().default(false),
+    /** …or a command. */
+    command: z.string().min(1).max(4096).optional(),
     args: z.array(z.string().max(32_768)).max(256).default([]),
   })
-  .strict();
+  .strict()
+  .refine((r) => (r.provider === undefined) !== (r.command === undefined), { message: 'give either a provider or a command, not both', path: ['command'] });
 
 // ── Relay ────────────────────────────────────────────────────────────────────────────────────────
 

@@ -2,7 +2,7 @@
 // (esbuild, CommonJS: sandboxed preloads cannot be modules) and the renderer (Vite).
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const quiet = process.argv.includes('--quiet');
@@ -15,7 +15,8 @@ const banner = {
   js: "import { createRequire as __arCreateRequire } from 'node:module'; const require = __arCreateRequire(import.meta.url);",
 };
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// dist/ is overwritten in place, not deleted first, so tests running meanwhile keep working
+// (Vite empties dist/renderer itself).
 
 await Promise.all([
   esbuild({

@@ -7,6 +7,28 @@ import type { AgentHost, AgentInfo as HostedAgentInfo } from './agents/agent-hos
 import { AgentManager } from './agents/agent-manager.js';
 import type { Logger } from './logging/logger.js';
 import { teamBriefing } from './teams.js';
+import type { Provider } from './auth/provider-registry.js';
+import type { CliTokens } from './credentials/cli-credentials.js';
+import {
+  planProviderAgent,
+  rewriteAgentLogin,
+  rotatedTokens,
+  toCliTokens,
+  type AgentCredentialsInput,
+  type CredentialBinding,
+} from './agent-recipes.js';
+import type { PromptProvider } from './agents/prompt-patterns.js';
+
+/** Where provider agents get their logins: the provider connections (the refresh owner). */
+export interface CredentialSource {
+  provider(id: string): Provider;
+  freshCredentials(provider: string, accountId?: string): Promise<AgentCredentialsInput>;
+  adoptRotated(provider: string, accountId: string, tokens: CliTokens): Promise<void>;
+  onTokensChanged(listener: (provider: string, accountId: string) => void): () => void;
+}
+
+const PROMPT_STYLE: Readonly<Record<string, PromptProvider>> = { anthropic: 'claude', openai: 'codex', google: 'gemini' };
+const ROTATION_CHECK_MS = 30_000;
 import { RelayHub, TargetDirectory, type AgentRunState, type RelayMessage as LoggedMessage, type RelayTarget } from './relay/index.js';
 
 export interface AgentNetworkOptions {
@@ -15,13 +37,17 @@ export interface AgentNetworkOptions {
   /** Lines of scrollback each new agent keeps (the setting, read at spawn). */
   scrollback: () => number;
   defaultCwd?: string;
+  credentials?: CredentialSource;
   /** Announces changes to every UI. */
   onAgentsChanged: (agents: AgentInfo[]) => void;
   onRelayMessage: (message: RelayMessage) => void;
 }
 
 /** The bridge's plain (mutable, serialisable) shapes of the core's read-only records. */
-const agentInfo = (info: HostedAgentInfo): AgentInfo => ({ ...info, args: [...info.args] });
+const agentInfo = (info: HostedAgentInfo): Omit<AgentInfo, 'account'> & { account?: string | null } => ({
+  ...info,
+  args: [...info.args],
+});
 const relayMessage = (m: LoggedMessage): RelayMessage => ({
   ...m,
   recipients: [...m.recipients],
@@ -44,6 +70,9 @@ export class AgentNetwork {
   /** connection id → agent name → detach */
   private readonly attachments = new Map<string, Map<string, { ack(chars: number): void; detach(): void }>>();
   private readonly unsubscribe: Array<() => void> = [];
+  /** Provider agents: which account each runs with, and its login files when the CLI keeps them. */
+  private readonly accounts = new Map<string, { provider: string; account: string; binding?: CredentialBinding }>();
+  private readonly rotationTimer: NodeJS.Timeout;
 
   constructor(private readonly options: AgentNetworkOptions) {
     const logger = options.logger;
@@ -60,40 +89,130 @@ export class AgentNetwork {
             perConnection.delete(event.name);
           }
         }
-        options.onAgentsChanged(this.list());
+        if (event.type !== 'spawned') options.onAgentsChanged(this.list());
       }),
       this.relay.on((event) => options.onRelayMessage(relayMessage(event.message))),
+      this.manager.onEvent((event) => {
+        if (event.type === 'exited') void this.adoptRotation(event.name);
+      }),
     );
+    if (options.credentials) {
+      this.unsubscribe.push(options.credentials.onTokensChanged((provider, accountId) => void this.pushLogin(provider, accountId)));
+    }
+    // A CLI may refresh its own login while it runs: notice, keep the rotated tokens, share them.
+    this.rotationTimer = setInterval(() => {
+      for (const name of this.accounts.keys()) void this.adoptRotation(name);
+    }, ROTATION_CHECK_MS);
+    this.rotationTimer.unref();
   }
 
   list(): AgentInfo[] {
-    return this.manager.list().map(agentInfo);
+    return this.manager.list().map((info) => this.describe(info));
   }
 
-  spawn(request: SpawnRequest): AgentInfo {
+  private describe(info: HostedAgentInfo): AgentInfo {
+    const bound = this.accounts.get(info.name);
+    return { ...agentInfo(info), provider: bound?.provider ?? null, account: bound?.account ?? null };
+  }
+
+  async spawn(request: SpawnRequest): Promise<AgentInfo> {
+    if (this.manager.has(request.name)) {
+      throw new AgentError('agent_exists', `An agent named ${request.name} already exists; pick another name or remove it first.`, { name: request.name });
+    }
+    let command = request.command;
+    let args = [...(request.args ?? [])];
+    let env = { ...(request.env ?? {}) };
+    let promptStyle: PromptProvider | undefined;
+    let binding: CredentialBinding | undefined;
+    let briefing: string | undefined;
+    let account: string | undefined;
+    if (request.provider) {
+      const source = this.options.credentials;
+      if (!source) throw new BridgeError('provider_not_connected', 'Provider agents need the provider connections, which this daemon does not have.');
+      const provider = source.provider(request.provider);
+      const credentials = await source.freshCredentials(provider.id, request.account);
+      const plan = planProviderAgent({
+        provider,
+        credentials,
+        name: request.name,
+        dataDir: this.options.dataDir,
+        skipPermissions: request.skipPermissions ?? false,
+        extraArgs: args,
+        peers: this.manager.names(),
+      });
+      command = plan.command;
+      args = plan.args;
+      env = { ...plan.env, ...env };
+      binding = plan.binding;
+      briefing = plan.firstMessage;
+      account = credentials.account.accountId;
+      promptStyle = PROMPT_STYLE[provider.id];
+    }
+    if (!command) throw new AgentError('invalid_agent_spec', 'An agent needs a provider or a command to run.', { field: 'command' });
     const info = unwrap(
       this.manager.spawn({
         name: request.name,
-        command: request.command,
-        args: request.args ?? [],
+        command,
+        args,
         ...(request.cwd ? { cwd: request.cwd } : {}),
-        env: request.env ?? {},
+        env,
         ...(request.cols ? { cols: request.cols } : {}),
         ...(request.rows ? { rows: request.rows } : {}),
         scrollback: this.options.scrollback(),
+        ...(promptStyle ? { provider: promptStyle } : {}),
       }),
     );
+    if (request.provider && account) this.accounts.set(info.name, { provider: request.provider, account, ...(binding ? { binding } : {}) });
+    else this.accounts.delete(info.name);
     const host = this.host(info.name);
     this.relay.resize(info.name, info.cols, info.rows);
     if (this.directory.get(info.name)) this.directory.remove(info.name);
     this.directory.add(relayTarget(host));
     // The first task waits in the agent's queue until it is idle, like any other message.
-    if (request.task) this.relay.sendFromHuman(info.name, request.task);
-    return agentInfo(info);
+    const first = [briefing, request.task].filter(Boolean).join('\n\n');
+    if (first) this.relay.sendFromHuman(info.name, first);
+    const described = this.describe(info);
+    this.options.onAgentsChanged(this.list());
+    return described;
+  }
+
+  /** Keeps tokens an agent's CLI rotated by itself, and hands them to the other agents of that account. */
+  private async adoptRotation(name: string): Promise<void> {
+    const bound = this.accounts.get(name);
+    const source = this.options.credentials;
+    if (!bound?.binding || !source) return;
+    const rotated = rotatedTokens(bound.binding);
+    if (!rotated) return;
+    bound.binding.given = rotated;
+    try {
+      await source.adoptRotated(bound.provider, bound.account, rotated);
+    } catch (error) {
+      this.options.logger.warn('could not keep tokens an agent refreshed', { name, error: (error as Error).message });
+    }
+  }
+
+  /** The account's login changed (the app refreshed it, or an agent rotated it): rewrite every agent's copy. */
+  private async pushLogin(provider: string, accountId: string): Promise<void> {
+    const source = this.options.credentials;
+    const bound = [...this.accounts.values()].filter((b) => b.provider === provider && b.account === accountId && b.binding);
+    if (!source || bound.length === 0) return;
+    try {
+      const fresh = await source.freshCredentials(provider, accountId);
+      if (!fresh.tokens) return;
+      const tokens = toCliTokens(fresh.tokens, fresh.account);
+      for (const b of bound) {
+        if (b.binding!.given.refreshToken !== tokens.refreshToken || b.binding!.given.accessToken !== tokens.accessToken) rewriteAgentLogin(b.binding!, tokens);
+      }
+    } catch (error) {
+      this.options.logger.warn('could not hand a refreshed login to agents', { provider, error: (error as Error).message });
+    }
   }
 
   /** Starts every member of a team; refuses before starting any when a name is taken. */
-  startTeam(team: TeamTemplate, options: { cwd: string; command: string; args?: string[] }): AgentInfo[] {
+  async startTeam(
+    team: TeamTemplate,
+    options: { cwd: string; command?: string; args?: string[]; provider?: string; account?: string; skipPermissions?: boolean },
+  ): Promise<AgentInfo[]> {
     const taken = team.members.filter((m) => this.manager.has(m.name)).map((m) => m.name);
     if (taken.length) {
       throw new AgentError('agent_exists', `Agents named ${taken.join(', ')} already exist; remove them before starting the ${team.name} team.`, {
@@ -102,30 +221,33 @@ export class AgentNetwork {
     }
     const started: AgentInfo[] = [];
     for (const member of team.members) {
-      started.push(
-        this.spawn({
-          name: member.name,
-          command: member.command ?? options.command,
-          args: member.args ?? options.args ?? [],
-          cwd: options.cwd,
-          task: teamBriefing(team, member),
-        }),
-      );
+      const runs = member.command
+        ? { command: member.command, args: member.args ?? [] }
+        : options.provider
+          ? { provider: options.provider, ...(options.account ? { account: options.account } : {}), skipPermissions: options.skipPermissions ?? false, args: options.args ?? [] }
+          : { command: options.command!, args: options.args ?? [] };
+      started.push(await this.spawn({ name: member.name, ...runs, cwd: options.cwd, task: teamBriefing(team, member) }));
     }
     return started;
   }
 
   async kill(name: string): Promise<AgentInfo> {
     unwrap(await this.manager.kill(name));
-    return agentInfo(this.host(name).info);
+    return this.describe(this.host(name).info);
   }
 
   async restart(name: string): Promise<AgentInfo> {
-    return agentInfo(unwrap(await this.manager.restart(name)));
+    // A restart starts from the freshest login the account has.
+    await this.adoptRotation(name);
+    const bound = this.accounts.get(name);
+    if (bound?.binding) await this.pushLogin(bound.provider, bound.account);
+    return this.describe(unwrap(await this.manager.restart(name)));
   }
 
   async remove(name: string): Promise<void> {
+    await this.adoptRotation(name);
     unwrap(await this.manager.remove(name));
+    this.accounts.delete(name);
   }
 
   /** Attaches `connection` to an agent's terminal; output then flows to it as `terminal.output`. */
@@ -194,6 +316,7 @@ export class AgentNetwork {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.rotationTimer);
     for (const off of this.unsubscribe.splice(0)) off();
     for (const perConnection of this.attachments.values()) for (const attachment of perConnection.values()) attachment.detach();
     this.attachments.clear();

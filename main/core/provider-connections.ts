@@ -119,6 +119,7 @@ export class ProviderConnections {
   private readonly home: string;
   private consented: boolean;
   private readonly timer: NodeJS.Timeout;
+  private readonly tokenListeners = new Set<(provider: string, accountId: string) => void>();
 
   constructor(private readonly options: ProviderConnectionsOptions) {
     this.registry = loadProviderRegistry(providersConfigPath(options.dataDir, options.providersConfig));
@@ -132,14 +133,16 @@ export class ProviderConnections {
       lockDir: path.join(options.dataDir, 'locks'),
       ...(options.fetch ? { fetch: options.fetch } : {}),
       logger: options.logger.child('refresh'),
-      onAudit: (event) =>
+      onAudit: (event) => {
+        if (event.type === 'refreshed' || event.type === 'adopted') this.tokensChanged(event.key);
         this.audit.record({
           action: event.type === 'refreshed' ? 'refresh' : 'failure',
           provider: event.key.split(':')[0],
           account: event.key.split(':').slice(1).join(':'),
           outcome: event.type === 'refreshed' ? 'ok' : 'error',
           ...('code' in event && event.code ? { code: event.code } : {}),
-        }),
+        });
+      },
     });
     // Refresh ahead of expiry, so an agent started later never waits on a refresh.
     this.timer = setInterval(() => void this.refreshExpiring(), BACKGROUND_REFRESH_MS);
@@ -332,7 +335,19 @@ export class ProviderConnections {
       ...(tokens.expiresAt !== undefined ? { expiresAt: tokens.expiresAt } : {}),
     });
     this.audit.record({ action: 'refresh', provider: providerId, account: accountId, outcome: 'ok', detail: 'adopted from the agent CLI' });
+    this.tokensChanged(`${providerId}:${accountId}`);
     await this.changed();
+  }
+
+  /** Tells agents' holders that an account's login changed, so every copy is rewritten. */
+  onTokensChanged(listener: (provider: string, accountId: string) => void): () => void {
+    this.tokenListeners.add(listener);
+    return () => this.tokenListeners.delete(listener);
+  }
+
+  private tokensChanged(key: string): void {
+    const at = key.indexOf(':');
+    for (const listener of this.tokenListeners) listener(key.slice(0, at), key.slice(at + 1));
   }
 
   close(): void {

@@ -81,6 +81,7 @@ export function createService(options: ServiceOptions): RelayService {
     dataDir: options.dataDir,
     logger: options.logger,
     scrollback: () => settings.get().scrollbackLines,
+    credentials: providers,
     ...(options.defaultAgentCwd ? { defaultCwd: options.defaultAgentCwd } : {}),
     onAgentsChanged: (list) => events.emit('agents.changed', list),
     onRelayMessage: (message) => events.emit('relay.message', message),

@@ -110,15 +110,25 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command('spawn')
-    .description('start an agent in the running app: spawn --name NAME [--cwd DIR] [--task TEXT] -- COMMAND [ARGS…]')
+    .description('start an agent in the running app: spawn --name NAME (--provider P [--account A] [--arg ARG]… | -- COMMAND [ARGS…])')
     .requiredOption('--name <name>', 'the agent\'s name: 1–32 letters, digits, - or _')
+    .option('--provider <id>', "run that provider's CLI, signed in (anthropic, openai, google, github-copilot, …)")
+    .option('--account <name>', "which of the provider's accounts (default: its default one)")
+    .option('--arg <arg>', "an argument appended to the provider CLI's command (repeatable)", (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--skip-permissions', "let the agent act without asking (the provider's own flag, e.g. --dangerously-skip-permissions)")
     .option('--cwd <dir>', 'working folder (default: the current folder)')
     .option('--task <text>', 'first message, delivered when the agent is ready')
     .option('--json', 'print the agent as JSON')
     .argument('[command...]', 'the command line to run, after --')
-    .action(async (commandLine: string[], options: { name: string; cwd?: string; task?: string; json?: boolean }, command: Command) => {
-      setExit(await spawnAgent(context(command), commandLine, { ...options, json: Boolean(options.json) }));
-    });
+    .action(
+      async (
+        commandLine: string[],
+        options: { name: string; provider?: string; account?: string; arg: string[]; skipPermissions?: boolean; cwd?: string; task?: string; json?: boolean },
+        command: Command,
+      ) => {
+        setExit(await spawnAgent(context(command), commandLine, { ...options, skipPermissions: Boolean(options.skipPermissions), json: Boolean(options.json) }));
+      },
+    );
 
   program
     .command('agents')

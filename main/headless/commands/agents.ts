@@ -32,6 +32,10 @@ function table(rows: string[][]): string[] {
 
 export interface SpawnOptions {
   name: string;
+  provider?: string;
+  account?: string;
+  arg: string[];
+  skipPermissions: boolean;
   cwd?: string;
   task?: string;
   json: boolean;
@@ -39,21 +43,26 @@ export interface SpawnOptions {
 
 export async function spawnAgent(ctx: CliContext, commandLine: string[], options: SpawnOptions): Promise<number> {
   const [command, ...args] = commandLine;
-  if (!command) {
-    ctx.err('Give the command to run after --, e.g. agent-relay-desktop spawn --name Alice -- claude');
+  if (Boolean(command) === Boolean(options.provider)) {
+    ctx.err('Give either --provider P or a command after --, e.g. agent-relay-desktop spawn --name Alice --provider anthropic');
     return 2;
   }
+  const runs = options.provider
+    ? { provider: options.provider, ...(options.account ? { account: options.account } : {}), skipPermissions: options.skipPermissions, args: options.arg }
+    : { command: command!, args };
   const agent = await withDaemon(ctx, (client) =>
     client.call('agents.spawn', {
       name: options.name,
-      command,
-      args,
+      ...runs,
       cwd: options.cwd ?? process.cwd(),
       ...(options.task ? { task: options.task } : {}),
     }),
   );
   if (options.json) ctx.out(JSON.stringify(agent));
-  else ctx.out(`Started ${agent.name} (pid ${agent.pid}) in ${agent.cwd}: ${[agent.command, ...agent.args].join(' ')}`);
+  else {
+    const who = agent.provider ? ` as ${agent.provider}${agent.account ? ` (${agent.account})` : ''}` : '';
+    ctx.out(`Started ${agent.name}${who} (pid ${agent.pid}) in ${agent.cwd}: ${[agent.command, ...agent.args].join(' ')}`);
+  }
   return 0;
 }
 
@@ -70,7 +79,14 @@ export async function listAgents(ctx: CliContext, options: { json: boolean }): P
   const now = Date.now();
   const rows = [
     ['NAME', 'STATUS', 'PID', 'PROVIDER', 'UPTIME', 'CWD'],
-    ...agents.map((a) => [a.name, statusText(a), a.pid === null ? '-' : String(a.pid), a.provider ?? '-', a.exit ? '-' : ago(now - a.startedAt), a.cwd]),
+    ...agents.map((a) => [
+      a.name,
+      statusText(a),
+      a.pid === null ? '-' : String(a.pid),
+      a.provider ? `${a.provider}${a.account ? `/${a.account}` : ''}` : '-',
+      a.exit ? '-' : ago(now - a.startedAt),
+      a.cwd,
+    ]),
   ];
   for (const line of table(rows)) ctx.out(line);
   return 0;

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliProcess, type CliRun } from '../../support/cli-process.js';
@@ -86,4 +87,39 @@ describe('agent commands without a daemon', () => {
       }
     },
   );
+});
+
+describe('spawn --provider', () => {
+  it("starts the provider's CLI with the imported login, the chosen flag and extra --arg values", async () => {
+    const tmp = makeTempDir();
+    const home = makeTempDir();
+    fs.mkdirSync(path.join(home.dir, '.claude'), { recursive: true });
+    fs.writeFileSync(
+      path.join(home.dir, '.claude', '.credentials.json'),
+      JSON.stringify({ claudeAiOauth: { accessToken: 'sk-ant-oat01-cli-user', refreshToken: 'sk-ant-ort01-cli-user', expiresAt: Date.now() + 3600_000, scopes: [] } }),
+    );
+    fs.writeFileSync(
+      path.join(tmp.dir, 'providers.json'),
+      JSON.stringify({ providers: { anthropic: { cli: { command: fixture('agents/fake-claude.mjs'), skipPermissionsFlag: '--dangerously-skip-permissions', configHomeEnv: 'CLAUDE_CONFIG_DIR' } } } }),
+    );
+    const env = { HOME: home.dir };
+    const daemon = runCliProcess(['up', '--port', '0', '--json', '--no-open', '--data-dir', tmp.dir], env);
+    await daemon.firstLine;
+    try {
+      const imported = runCliProcess(['connect', 'anthropic', '--method', 'import', '--data-dir', tmp.dir], env);
+      expect((await imported.exited).code).toBe(0);
+      const spawned = runCliProcess(['spawn', '--name', 'Cl', '--provider', 'anthropic', '--skip-permissions', '--arg', '--model', '--arg', 'opus', '--data-dir', tmp.dir], env);
+      expect((await spawned.exited).code).toBe(0);
+      expect(spawned.stdout[0]).toMatch(/^Started Cl as anthropic/);
+      await expect
+        .poll(async () => (await cli(tmp.dir, ['screen', 'Cl'])).out.replace(/\n/g, ''), { timeout: 10_000 })
+        .toMatch(/REPORT .*"accessToken":"sk-ant-oat01-cli-user".*"args":\["--dangerously-skip-permissions","--append-system-prompt",".*","--model","opus"\]/s);
+      expect((await cli(tmp.dir, ['agents'])).out).toMatch(/Cl\s+\S+\s+\d+\s+anthropic\//);
+    } finally {
+      daemon.child.kill('SIGTERM');
+      await daemon.exited;
+      tmp.cleanup();
+      home.cleanup();
+    }
+  });
 });

@@ -11,6 +11,7 @@ const agent = (patch: Partial<AgentInfo>): AgentInfo => ({
   args: [],
   cwd: '/w',
   provider: null,
+  account: null,
   cols: 80,
   rows: 24,
   startedAt: 0,
