@@ -27,6 +27,30 @@ export interface CredentialSource {
   onTokensChanged(listener: (provider: string, accountId: string) => void): () => void;
 }
 
+/**
+ * Variables agents do not inherit from the daemon: the dashboard token, and provider secrets that
+ * would override the login Agent Relay hands the agent (give one explicitly in the spawn's env).
+ */
+export const WITHHELD_ENV: ReadonlyArray<string> = [
+  'AGENT_RELAY_TOKEN',
+  'ANTHROPIC_API_KEY',
+  'ANTHROPIC_AUTH_TOKEN',
+  'CLAUDE_CODE_OAUTH_TOKEN',
+  'OPENAI_API_KEY',
+  'GEMINI_API_KEY',
+  'GOOGLE_API_KEY',
+  'GOOGLE_CLOUD_ACCESS_TOKEN',
+  'GH_TOKEN',
+  'GITHUB_TOKEN',
+  'COPILOT_GITHUB_TOKEN',
+];
+
+function agentBaseEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !WITHHELD_ENV.includes(key)) env[key] = value;
+  return env;
+}
+
 const PROMPT_STYLE: Readonly<Record<string, PromptProvider>> = { anthropic: 'claude', openai: 'codex', google: 'gemini' };
 const ROTATION_CHECK_MS = 30_000;
 import { RelayHub, TargetDirectory, type AgentRunState, type RelayMessage as LoggedMessage, type RelayTarget } from './relay/index.js';
@@ -76,7 +100,7 @@ export class AgentNetwork {
 
   constructor(private readonly options: AgentNetworkOptions) {
     const logger = options.logger;
-    this.manager = new AgentManager({ logger, defaultCwd: options.defaultCwd ?? os.homedir() });
+    this.manager = new AgentManager({ logger, defaultCwd: options.defaultCwd ?? os.homedir(), baseEnv: agentBaseEnv() });
     this.relay = RelayHub.open({ dataDir: options.dataDir, directory: this.directory, logger });
     this.unsubscribe.push(
       this.manager.onOutput(({ name, chunk }) => this.relay.ingest(name, chunk.data)),

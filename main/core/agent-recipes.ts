@@ -130,6 +130,8 @@ export function planProviderAgent(options: {
     firstMessage = undefined;
   } else if (fileCli === 'gemini') {
     writeFileAtomic(path.join(configHome, '.gemini', 'GEMINI.md'), `${briefing}\n`, 0o600);
+    // The user chose the working folder for this agent: Gemini CLI would otherwise refuse it.
+    env.GEMINI_CLI_TRUST_WORKSPACE = 'true';
     firstMessage = undefined;
   }
   args.push(...options.extraArgs);
