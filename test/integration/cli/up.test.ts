@@ -141,7 +141,8 @@ describe('agent-relay-desktop usage', () => {
     const { code, out } = await run(['--help']);
     expect(code).toBe(0);
     expect(out).toContain('Usage: agent-relay-desktop');
-    expect(out).toMatch(/up\s+.*dashboard/);
+    expect(out).toMatch(/up \[options\]\s+run the daemon headless/);
+    for (const command of ['status', 'providers', 'connect', 'disconnect', 'spawn', 'agents', 'kill', 'screen', 'send', 'read', 'history']) expect(out).toMatch(new RegExp(`^  ${command} `, 'm'));
     expect(out).toContain('--data-dir');
   });
 
