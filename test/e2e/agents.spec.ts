@@ -100,3 +100,14 @@ test('an agent that exits on its own raises an in-app alert that opens its conso
   await toast.getByRole('link', { name: 'Open console' }).click();
   await expect(page).toHaveURL(/#\/agents\/Quitter\/console$/);
 });
+
+test('an agent that starts waiting for input is shown so, with the prompt as tooltip, and raises an alert', async ({ page, host }) => {
+  await openDashboard(page, host);
+  const row = await spawnFromDialog(page, { name: 'Asker', commandLine: nodeCommandLine('agents/permission-prompt.mjs') });
+  const pill = row.getByTestId('agent-status');
+  await expect(pill).toContainText('Waiting for input');
+  await expect(pill).toHaveAttribute('title', /\S/);
+  await expect(page.getByTestId('toast')).toContainText('Asker needs your input');
+  await page.getByTestId('toast').getByRole('link', { name: 'Open console' }).click();
+  await expectTerminalToShow(page, 'Do you want to proceed?');
+});

@@ -5,6 +5,13 @@ import { quoteWord } from './command-line';
 import { durationText, exitText } from './agent-status';
 import { AgentStatusPill } from './AgentStatusPill';
 
+/** The last `keep` segments of an absolute path ("…/relay/bob.mjs"); anything else as it is. */
+function shortPath(word: string, keep: number): string {
+  if (!word.startsWith('/')) return word;
+  const parts = word.split('/').filter(Boolean);
+  return parts.length <= keep ? word : keep === 1 ? parts[parts.length - 1]! : `…/${parts.slice(-keep).join('/')}`;
+}
+
 export type RowAction = 'restart' | 'kill' | 'remove';
 
 function Uptime({ agent, now }: { agent: AgentInfo; now: number }) {
@@ -15,6 +22,7 @@ function Uptime({ agent, now }: { agent: AgentInfo; now: number }) {
 /** One agent in the Agents table: who, what it runs, where, and what the user can do with it. */
 export function AgentRow({ agent, now, onAction }: { agent: AgentInfo; now: number; onAction: (action: RowAction, name: string) => void }) {
   const commandLine = [agent.command, ...agent.args].map(quoteWord).join(' ');
+  const shortLine = [shortPath(agent.command, 1), ...agent.args.map((arg) => shortPath(arg, 2))].map(quoteWord).join(' ');
   const running = agent.status !== 'exited';
   return (
     <tr data-testid="agent-row" data-agent={agent.name}>
@@ -28,7 +36,7 @@ export function AgentRow({ agent, now, onAction }: { agent: AgentInfo; now: numb
         <AgentStatusPill agent={agent} />
       </td>
       <td className="cell-mono cell-truncate" title={commandLine}>
-        {commandLine}
+        {shortLine}
       </td>
       <td className="cell-mono cell-truncate cell-folder" title={agent.cwd}>
         {agent.cwd}
@@ -38,25 +46,27 @@ export function AgentRow({ agent, now, onAction }: { agent: AgentInfo; now: numb
         <Uptime agent={agent} now={now} />
       </td>
       <td className="cell-actions">
-        <a className="button button-secondary button-small" href={hrefFor({ page: 'console', agent: agent.name })} aria-label={`Open console of ${agent.name}`}>
-          <TerminalIcon size={14} /> Console
-        </a>
-        <button type="button" className="icon-button icon-button-bordered" title="Restart" aria-label={`Restart ${agent.name}`} onClick={() => onAction('restart', agent.name)}>
-          <RestartIcon size={15} />
-        </button>
-        <button
-          type="button"
-          className="icon-button icon-button-bordered"
-          title="Kill"
-          aria-label={`Kill ${agent.name}`}
-          disabled={!running}
-          onClick={() => onAction('kill', agent.name)}
-        >
-          <StopIcon size={14} />
-        </button>
-        <button type="button" className="icon-button icon-button-bordered icon-button-danger" title="Remove" aria-label={`Remove ${agent.name}`} onClick={() => onAction('remove', agent.name)}>
-          <TrashIcon size={15} />
-        </button>
+        <div className="cell-actions-inner">
+          <a className="button button-secondary button-small" href={hrefFor({ page: 'console', agent: agent.name })} aria-label={`Open console of ${agent.name}`}>
+            <TerminalIcon size={14} /> Console
+          </a>
+          <button type="button" className="icon-button icon-button-bordered" title="Restart" aria-label={`Restart ${agent.name}`} onClick={() => onAction('restart', agent.name)}>
+            <RestartIcon size={15} />
+          </button>
+          <button
+            type="button"
+            className="icon-button icon-button-bordered"
+            title="Kill"
+            aria-label={`Kill ${agent.name}`}
+            disabled={!running}
+            onClick={() => onAction('kill', agent.name)}
+          >
+            <StopIcon size={14} />
+          </button>
+          <button type="button" className="icon-button icon-button-bordered icon-button-danger" title="Remove" aria-label={`Remove ${agent.name}`} onClick={() => onAction('remove', agent.name)}>
+            <TrashIcon size={15} />
+          </button>
+        </div>
       </td>
     </tr>
   );

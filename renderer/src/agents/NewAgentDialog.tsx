@@ -1,4 +1,4 @@
-import { useId, useMemo, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { AgentInfo } from '../../../preload/contract';
 import { BridgeCallError } from '../bridge';
 import { Dialog } from '../components/Dialog';
@@ -28,6 +28,8 @@ export function NewAgentDialog({
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<BridgeCallError>();
   const check = checkDraft(draft, agents);
+  const failureRef = useRef<HTMLDivElement>(null);
+  useEffect(() => failureRef.current?.scrollIntoView({ block: 'nearest' }), [failure]);
   const ids = { name: useId(), command: useId(), cwd: useId(), task: useId(), env: useId(), parsed: useId(), hint: useId() };
 
   const set = (field: keyof SpawnDraft) => (value: string) => setDraft((d) => ({ ...d, [field]: value }));
@@ -160,7 +162,7 @@ export function NewAgentDialog({
           <textarea
             id={ids.task}
             className="input textarea"
-            rows={3}
+            rows={2}
             value={draft.task}
             placeholder="Review the open pull request and send your findings to Bob."
             aria-describedby={`${ids.task}-msg`}
@@ -192,7 +194,7 @@ export function NewAgentDialog({
         </div>
 
         {failure ? (
-          <div className="form-failure" role="alert" data-testid="spawn-error" data-code={failure.code}>
+          <div ref={failureRef} className="form-failure" role="alert" data-testid="spawn-error" data-code={failure.code}>
             <WarningIcon size={18} />
             <div>
               <p className="form-failure-title">The agent could not be started</p>
