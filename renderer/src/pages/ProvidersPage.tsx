@@ -1,31 +1,54 @@
-import { EmptyState } from '../components/EmptyState';
-import { ProvidersIllustration } from '../components/Illustrations';
 import { PageHeader } from '../components/PageHeader';
+import { ProviderGrid } from '../providers/ProviderGrid';
+import { ShieldIcon } from '../providers/provider-icons';
+import { useProviders } from '../providers/useProviders';
+import { VaultBanners, WEAKER_PROTECTION_TEXT } from '../providers/VaultBanners';
 
-const PROVIDERS = ['Claude Code', 'Codex', 'Gemini CLI', 'GitHub Copilot CLI', 'Local models'] as const;
-
-/** Connected AI providers. Connecting arrives with the providers work; until then, what will be here. */
+/** Every AI provider: sign in, see who is connected and until when, disconnect. */
 export function ProvidersPage() {
+  const state = useProviders();
+  const connected = state?.providers.filter((p) => p.accounts.length > 0).length ?? 0;
   return (
-    <div className="page">
-      <PageHeader title="Providers" description="The AI accounts your agents run on." />
-      <EmptyState
-        illustration={<ProvidersIllustration />}
-        title="No providers connected yet"
-        actions={<span className="pill">Connecting providers is coming soon</span>}
-      >
-        <p>
-          Providers you connect appear here, with the account, the plan and when the sign-in expires. You sign in
-          through your browser; Agent Relay keeps the credentials encrypted and refreshes them for your agents.
+    <div className="page page-providers">
+      <PageHeader
+        title="Providers"
+        description={
+          state
+            ? connected === 0
+              ? 'Sign in to the AI providers your agents run on. Your sign-ins stay encrypted on this computer.'
+              : `${connected} of ${state.providers.length} providers connected. Agent Relay keeps the sign-ins fresh for your agents.`
+            : 'The AI accounts your agents run on.'
+        }
+        aside={
+          state?.vault.protection === 'weaker' ? (
+            <span className="vault-weaker" title={WEAKER_PROTECTION_TEXT} data-testid="vault-weaker">
+              <ShieldIcon size={14} />
+              <span>{WEAKER_PROTECTION_TEXT}</span>
+            </span>
+          ) : null
+        }
+      />
+      {state ? (
+        <>
+          <VaultBanners state={state} />
+          <section className="provider-section" aria-labelledby="providers-cloud">
+            <h2 id="providers-cloud" className="section-label">
+              Sign-in providers
+            </h2>
+            <ProviderGrid state={state} only={(kind) => kind === 'oauth'} />
+          </section>
+          <section className="provider-section" aria-labelledby="providers-local">
+            <h2 id="providers-local" className="section-label">
+              Local and self-hosted models
+            </h2>
+            <ProviderGrid state={state} only={(kind) => kind === 'self-hosted'} />
+          </section>
+        </>
+      ) : (
+        <p className="loading-line" role="status">
+          Loading providers…
         </p>
-        <ul className="chip-list" aria-label="Supported providers">
-          {PROVIDERS.map((name) => (
-            <li key={name} className="chip">
-              {name}
-            </li>
-          ))}
-        </ul>
-      </EmptyState>
+      )}
     </div>
   );
 }

@@ -1,0 +1,82 @@
+import type { AccountView } from '../../../preload/contract';
+import { useNow } from '../hooks/useNow';
+import { ShieldIcon } from './provider-icons';
+import { methodPhrase } from './sign-in-methods';
+import { expiryText } from './time-left';
+
+/** The small facts about an account, in one line: plan · expires in … · how · from where. */
+function AccountFacts({ account, weaker }: { account: AccountView; weaker: boolean }) {
+  const now = useNow(1000);
+  const facts = [
+    account.plan,
+    account.expiresAt !== undefined && account.state === 'connected' ? expiryText(account.expiresAt, now) : undefined,
+    account.source ?? `via ${methodPhrase(account.method)}`,
+  ].filter((fact): fact is string => Boolean(fact));
+  return (
+    <p className="account-facts">
+      {facts.map((fact, index) => (
+        <span key={index} className="account-fact">
+          {fact}
+        </span>
+      ))}
+      {weaker ? (
+        <span className="account-weaker" title="Secrets are encrypted with a key file in your data folder, not your system keychain">
+          <ShieldIcon size={12} />
+          Weaker protection
+        </span>
+      ) : null}
+    </p>
+  );
+}
+
+/** One account of a provider: who, its facts, and what can be done with it. */
+export function AccountRow({
+  account,
+  several,
+  weaker,
+  onMakeDefault,
+  onDisconnect,
+  onSignInAgain,
+  disabled,
+}: {
+  account: AccountView;
+  several: boolean;
+  weaker: boolean;
+  onMakeDefault: () => void;
+  onDisconnect: () => void;
+  onSignInAgain: () => void;
+  disabled: boolean;
+}) {
+  const title = account.email && account.email !== account.name ? `${account.name} (${account.email})` : account.name;
+  return (
+    <li className="account-row" data-state={account.state} data-testid="account-row">
+      <span className="account-avatar" aria-hidden="true">
+        {(account.name.trim()[0] ?? '?').toUpperCase()}
+      </span>
+      <div className="account-main">
+        <p className="account-name">
+          <span className="account-name-text">{title}</span>
+          {several && account.isDefault ? <span className="badge badge-default">Default</span> : null}
+          {account.state === 'error' ? <span className="badge badge-danger">Error</span> : null}
+        </p>
+        <AccountFacts account={account} weaker={weaker} />
+      </div>
+      <div className="account-actions">
+        {account.state === 'needs_signin' ? (
+          <button type="button" className="button button-small button-primary" onClick={onSignInAgain} disabled={disabled}>
+            Sign in again
+          </button>
+        ) : null}
+        {several && !account.isDefault ? (
+          <button type="button" className="button button-small button-secondary" onClick={onMakeDefault}>
+            Make default
+          </button>
+        ) : null}
+        <button type="button" className="button button-small button-secondary account-disconnect" onClick={onDisconnect} aria-label={`Disconnect ${account.name}`}>
+          Disconnect
+        </button>
+      </div>
+      {account.state !== 'connected' && account.stateReason ? <p className="account-reason">{account.stateReason}</p> : null}
+    </li>
+  );
+}

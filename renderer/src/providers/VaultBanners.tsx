@@ -1,0 +1,80 @@
+import { useState } from 'react';
+import type { ProvidersState } from '../../../preload/contract';
+import { WarningIcon } from '../components/Icons';
+import { useBridge } from '../hooks/useBridge';
+import { failureOf } from './bridge-error';
+import { ShieldIcon } from './provider-icons';
+
+export const WEAKER_PROTECTION_TEXT = 'Weaker protection: secrets are encrypted with a key file in your data folder, not your system keychain';
+
+/** No OS key store: nothing is stored until the user agrees to the key-file fallback. */
+function ConsentBanner() {
+  const bridge = useBridge();
+  const [failure, setFailure] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  return (
+    <section className="provider-banner provider-banner-consent" aria-labelledby="vault-consent-title" data-testid="vault-consent">
+      <ShieldIcon size={18} />
+      <div className="provider-banner-body">
+        <h2 id="vault-consent-title" className="provider-banner-title">
+          This system has no keychain
+        </h2>
+        <p>
+          Agent Relay can still keep your sign-ins encrypted, with a key file in your data folder that only your user can
+          read. That is weaker than a system keychain: anyone who can read your files can read your sign-ins. Agree to
+          continue, or set up a keyring (such as GNOME Keyring) and restart.
+        </p>
+        {failure ? <p className="form-error">{failure}</p> : null}
+      </div>
+      <button
+        type="button"
+        className="button button-primary"
+        disabled={busy}
+        onClick={() => {
+          setBusy(true);
+          bridge.call('vault.consent').then(
+            () => setBusy(false),
+            (error: unknown) => {
+              setBusy(false);
+              setFailure(failureOf(error).message);
+            },
+          );
+        }}
+      >
+        Agree and continue
+      </button>
+    </section>
+  );
+}
+
+/** What stands in the way of the vault or the providers file, above the cards. */
+export function VaultBanners({ state }: { state: ProvidersState }) {
+  return (
+    <>
+      {state.vault.consentRequired ? <ConsentBanner /> : null}
+      {state.vault.problem ? (
+        <div className="provider-banner provider-banner-danger" role="alert">
+          <WarningIcon size={18} />
+          <div className="provider-banner-body">
+            <h2 className="provider-banner-title">Your saved sign-ins could not be read</h2>
+            <p>{state.vault.problem}</p>
+          </div>
+        </div>
+      ) : null}
+      {state.configProblems.length > 0 ? (
+        <div className="provider-banner provider-banner-warning" role="alert" data-testid="config-problems">
+          <WarningIcon size={18} />
+          <div className="provider-banner-body">
+            <h2 className="provider-banner-title">Some of providers.json was not used</h2>
+            <ul className="provider-banner-list">
+              {state.configProblems.map((problem) => (
+                <li key={problem}>{problem}</li>
+              ))}
+            </ul>
+            <p className="provider-banner-hint">The built-in providers work as usual. Fix the file and restart Agent Relay to use it.</p>
+          </div>
+        </div>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,60 @@
+import type { ProviderView, SignInMethod } from '../../../preload/contract';
+
+/** The method the card's main button uses: the browser if offered, else a device code, else the first. */
+export function bestMethod(provider: ProviderView): SignInMethod | undefined {
+  if (provider.methods.includes('browser')) return 'browser';
+  if (provider.methods.includes('device')) return 'device';
+  return provider.methods[0];
+}
+
+/** The main button's words for a method. */
+export function primaryLabel(method: SignInMethod, provider: ProviderView): string {
+  switch (method) {
+    case 'browser':
+      return 'Sign in with browser';
+    case 'device':
+      return 'Sign in with a code';
+    case 'paste':
+      return 'Sign in';
+    case 'import':
+      return provider.importSource ? `Import from ${provider.importSource}` : 'Import existing login';
+    case 'api-key':
+      return 'Add an API key';
+  }
+}
+
+/** The menu entry for a method under "Other ways to sign in", or nothing when it cannot be offered. */
+export function menuLabel(method: SignInMethod, provider: ProviderView): { label: string; hint: string } | undefined {
+  switch (method) {
+    case 'browser':
+      return { label: 'Sign in with browser', hint: 'Opens the sign-in page in your browser' };
+    case 'device':
+      return { label: 'Use a device code', hint: 'Approve on any device; works over SSH' };
+    case 'paste':
+      return { label: 'Paste a code', hint: 'Copy the code the sign-in page shows you' };
+    case 'import':
+      return provider.importSource ? { label: `Import from ${provider.importSource}`, hint: 'Take over the login your CLI already has' } : undefined;
+    case 'api-key':
+      return { label: 'Use an API key instead', hint: 'Stored encrypted, like any other secret' };
+  }
+}
+
+/** How an account was connected, for its detail line. */
+export function methodPhrase(method: string): string {
+  switch (method) {
+    case 'browser':
+      return 'browser sign-in';
+    case 'device':
+      return 'device code';
+    case 'paste':
+      return 'pasted code';
+    case 'import':
+      return 'imported login';
+    case 'api-key':
+      return 'API key';
+    case 'self-hosted':
+      return 'self-hosted endpoint';
+    default:
+      return method;
+  }
+}
