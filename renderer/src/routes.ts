@@ -1,12 +1,12 @@
 /** The pages of the app and their `#/…` addresses. New pages add a variant here and a case below. */
-export type PageId = 'home' | 'providers' | 'agents' | 'messages' | 'settings';
+export type PageId = 'home' | 'welcome' | 'providers' | 'agents' | 'messages' | 'settings';
 
 export type Route =
   | { readonly page: PageId }
   | { readonly page: 'console'; readonly agent: string }
   | { readonly page: 'not-found'; readonly path: string };
 
-const PAGE_IDS: ReadonlyArray<PageId> = ['home', 'providers', 'agents', 'messages', 'settings'];
+const PAGE_IDS: ReadonlyArray<PageId> = ['home', 'welcome', 'providers', 'agents', 'messages', 'settings'];
 
 /** The daemon's rule for agent names (preload/contract.ts AgentName). */
 export const AGENT_NAME = /^[A-Za-z0-9_-]{1,32}$/;
@@ -36,6 +36,7 @@ export function hrefFor(route: Route): string {
   switch (route.page) {
     case 'home':
       return '#/';
+    case 'welcome':
     case 'providers':
     case 'agents':
     case 'messages':
@@ -55,6 +56,8 @@ export function navPageOf(route: Route): PageId | undefined {
   switch (route.page) {
     case 'console':
       return 'agents';
+    case 'welcome':
+      return 'home';
     case 'not-found':
       return undefined;
     default:

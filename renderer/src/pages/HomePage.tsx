@@ -1,5 +1,6 @@
 import { AgentsIcon, ArrowRightIcon, MessagesIcon, ProvidersIcon } from '../components/Icons';
 import { hrefFor } from '../routes';
+import { useFirstRunWelcome } from '../onboarding/useFirstRunWelcome';
 import { LogoMark } from '../shell/LogoMark';
 
 const STEPS = [
@@ -32,6 +33,7 @@ const STEPS = [
 
 /** Onboarding: what Agent Relay does, and the first thing to do. */
 export function HomePage() {
+  useFirstRunWelcome();
   return (
     <div className="page page-home">
       <section className="hero" aria-labelledby="home-title">
@@ -42,10 +44,15 @@ export function HomePage() {
         <p className="hero-text">
           Keep your AI coding agents signed in, run them side by side, and let them hand work to each other.
         </p>
-        <a className="button button-primary button-large" href={hrefFor({ page: 'providers' })}>
-          Connect your first provider
-          <ArrowRightIcon />
-        </a>
+        <div className="hero-actions">
+          <a className="button button-primary button-large" href={hrefFor({ page: 'providers' })}>
+            Connect your first provider
+            <ArrowRightIcon />
+          </a>
+          <a className="button button-secondary button-large" href={hrefFor({ page: 'welcome' })}>
+            Set up providers
+          </a>
+        </div>
       </section>
 
       <section className="steps" aria-labelledby="steps-title">

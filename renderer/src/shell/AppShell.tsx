@@ -10,6 +10,7 @@ import { useShortcuts, type Shortcut } from '../hooks/useShortcuts';
 import { useThemeAttribute } from '../hooks/useThemeAttribute';
 import type { AgentAlert } from '../notifications/agent-alerts';
 import { useAgentNotifications } from '../notifications/useAgentNotifications';
+import { OnboardingPage } from '../onboarding/OnboardingPage';
 import { AgentsPage } from '../pages/AgentsPage';
 import { ConsolePage } from '../pages/ConsolePage';
 import { HomePage } from '../pages/HomePage';
@@ -36,6 +37,8 @@ function Page({ route, settings, agents, theme }: PageProps) {
   switch (route.page) {
     case 'home':
       return <HomePage />;
+    case 'welcome':
+      return <OnboardingPage />;
     case 'providers':
       return <ProvidersPage />;
     case 'agents':
