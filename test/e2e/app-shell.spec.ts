@@ -27,7 +27,7 @@ test('the sidebar navigates by click and marks the current page', async ({ page,
   await expect(nav.getByRole('link', { name: /Home/ })).toHaveAttribute('aria-current', 'page');
 
   const pages = [
-    { link: /Providers/, hash: '#/providers', heading: 'Providers', empty: 'No providers connected yet' },
+    { link: /Providers/, hash: '#/providers', heading: 'Providers', empty: 'Sign-in providers' },
     { link: /Agents/, hash: '#/agents', heading: 'Agents', empty: 'No agents running' },
     { link: /Messages/, hash: '#/messages', heading: 'Messages', empty: 'No messages yet' },
     { link: /Settings/, hash: '#/settings', heading: 'Settings', empty: undefined },
@@ -48,9 +48,14 @@ test('the sidebar navigates by click and marks the current page', async ({ page,
 
 test('Home sends the user to Providers with its call to action', async ({ page, host }) => {
   await openDashboard(page, host);
+  // A fresh data dir opens on the first-run welcome; Home is one step away.
+  await expect(page).toHaveURL(/#\/welcome$/);
+  await page.evaluate(() => {
+    location.hash = '#/';
+  });
   await page.getByRole('link', { name: 'Connect your first provider' }).click();
   await expect(page).toHaveURL(/#\/providers$/);
-  await expect(page.getByRole('heading', { level: 2, name: 'No providers connected yet' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Sign-in providers' })).toBeVisible();
 });
 
 test('Ctrl/Cmd+1..5 switch pages, and the sidebar shows the shortcuts', async ({ page, host }) => {
