@@ -22,7 +22,8 @@ function Uptime({ agent, now }: { agent: AgentInfo; now: number }) {
 /** One agent in the Agents table: who, what it runs, where, and what the user can do with it. */
 export function AgentRow({ agent, now, onAction }: { agent: AgentInfo; now: number; onAction: (action: RowAction, name: string) => void }) {
   const commandLine = [agent.command, ...agent.args].map(quoteWord).join(' ');
-  const shortLine = [shortPath(agent.command, 1), ...agent.args.map((arg) => shortPath(arg, 2))].map(quoteWord).join(' ');
+  const shortWord = (word: string, keep: number) => (shortPath(word, keep) === word ? quoteWord(word) : shortPath(word, keep));
+  const shortLine = [shortWord(agent.command, 1), ...agent.args.map((arg) => shortWord(arg, 2))].join(' ');
   const running = agent.status !== 'exited';
   return (
     <tr data-testid="agent-row" data-agent={agent.name}>

@@ -29,7 +29,10 @@ export function NewAgentDialog({
   const [failure, setFailure] = useState<BridgeCallError>();
   const check = checkDraft(draft, agents);
   const failureRef = useRef<HTMLDivElement>(null);
-  useEffect(() => failureRef.current?.scrollIntoView({ block: 'nearest' }), [failure]);
+  // Braces: newer Chromium returns a Promise from scrollIntoView, which React would take for a cleanup.
+  useEffect(() => {
+    failureRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [failure]);
   const ids = { name: useId(), command: useId(), cwd: useId(), task: useId(), env: useId(), parsed: useId(), hint: useId() };
 
   const set = (field: keyof SpawnDraft) => (value: string) => setDraft((d) => ({ ...d, [field]: value }));
