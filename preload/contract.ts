@@ -300,6 +300,11 @@ export const methods = {
   'app.getLoginItem': method(none, LoginItemState),
   'app.setLoginItem': method(z.tuple([z.boolean()]), LoginItemState),
   'app.checkForUpdates': method(none, UpdateOutcome),
+  /** A native folder picker where the host has one (Electron); `supported: false` headless. */
+  'app.pickFolder': method(
+    z.tuple([z.object({ defaultPath: z.string().max(4096).optional(), title: z.string().max(200).optional() }).strict()]),
+    z.object({ supported: z.boolean(), path: z.string().nullable() }),
+  ),
   /** Opens a route in a window of its own where the host has windows (Electron); false headless. */
   'app.openWindow': method(z.tuple([z.string().regex(/^#\/[A-Za-z0-9_\-/]*$/, 'a route such as #/agents/Alice/console')]), z.object({ opened: z.boolean() })),
 

@@ -21,6 +21,8 @@ export interface HostShell {
   /** Opens an https page the daemon produced (sign-in and verification pages) in the system browser. */
   openExternal?(url: string): unknown;
   readonly loginItem?: LoginItemCapability;
+  /** Asks the user for a folder; resolves null when they cancel. */
+  pickFolder?(options: { defaultPath?: string; title?: string }): Promise<string | null>;
   /** The same check as the tray's "Check for updates…". */
   checkForUpdates?(): Promise<UpdateOutcome>;
 }

@@ -107,6 +107,10 @@ export function createService(options: ServiceOptions): RelayService {
     },
     'app.checkForUpdates': async () =>
       (await options.shell?.checkForUpdates?.()) ?? { kind: 'disabled', reason: 'The headless host is updated with npm, not by itself.' },
+    'app.pickFolder': async (request) => {
+      const pick = options.shell?.pickFolder;
+      return pick ? { supported: true, path: await pick(request) } : { supported: false, path: null };
+    },
     'app.openWindow': (route) => ({ opened: options.shell?.openWindow?.(route) ?? false }),
 
     'providers.list': () => providers.state(),

@@ -95,6 +95,15 @@ async function run(): Promise<void> {
       return links.open(url);
     },
     checkForUpdates: () => updates.checkNow(),
+    async pickFolder({ defaultPath, title }) {
+      if (testHooks) return (globalThis.__agentRelayPickFolder ?? null) as string | null;
+      const result = await dialog.showOpenDialog({
+        title: title ?? 'Choose the working folder',
+        ...(defaultPath ? { defaultPath } : {}),
+        properties: ['openDirectory', 'createDirectory'],
+      });
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
     openWindow(route) {
       const console = /^#\/agents\/([A-Za-z0-9_-]{1,32})\/console$/.exec(route);
       if (!console) return false;
@@ -358,4 +367,6 @@ declare global {
   var __agentRelayTrayStatus: TrayStatus | undefined;
   var __agentRelayShell: HostShell | undefined;
   var __agentRelayDialogs: Array<{ message: string; detail: string }> | undefined;
+  /** In Playwright tests: the folder the picker "chooses". */
+  var __agentRelayPickFolder: string | undefined;
 }

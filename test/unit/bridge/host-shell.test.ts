@@ -26,6 +26,7 @@ describe('host capabilities through the contract', () => {
     expect(await s.dispatcher.dispatch('app.checkForUpdates', [])).toMatchObject({ ok: true, value: { kind: 'disabled' } });
     expect(await s.dispatcher.dispatch('app.openWindow', ['#/agents/Alice/console'])).toEqual({ ok: true, value: { opened: false } });
     expect(await s.dispatcher.dispatch('app.openWindow', ['javascript:alert(1)'])).toMatchObject({ ok: false, error: { code: 'invalid_args' } });
+    expect(await s.dispatcher.dispatch('app.pickFolder', [{}])).toEqual({ ok: true, value: { supported: false, path: null } });
   });
 
   it('desktop: start at login goes through the shell and every UI hears of the change', async () => {
@@ -43,7 +44,9 @@ describe('host capabilities through the contract', () => {
         opened.push(route);
         return true;
       },
+      pickFolder: async ({ defaultPath }) => `${defaultPath}/picked`,
     });
+    expect(await s.dispatcher.dispatch('app.pickFolder', [{ defaultPath: '/home/ada' }])).toEqual({ ok: true, value: { supported: true, path: '/home/ada/picked' } });
     const heard: unknown[] = [];
     s.events.subscribe((event, payload) => event === 'app.loginItemChanged' && heard.push(payload));
     expect(await s.dispatcher.dispatch('app.setLoginItem', [true])).toEqual({ ok: true, value: { supported: true, openAtLogin: true } });
