@@ -65,7 +65,7 @@ test('a denied browser sign-in says so and offers Try again', async ({ page, hos
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
   await expect(card.getByTestId('provider-state')).toHaveText('Error');
-  await expect(card.getByTestId('provider-note')).toContainText('Sign-in was denied.');
+  await expect(card.getByTestId('provider-note')).toContainText('Sign-in was denied');
 
   // Try again starts a new sign-in with a new authorize URL, which the user now approves.
   await card.getByRole('button', { name: 'Sign in with browser' }).click();
@@ -132,4 +132,26 @@ test('a pasted code#state signs in; a wrong state is refused and the text stays 
   await expect(dialog).toBeHidden();
   await expect(card.getByTestId('provider-headline')).toHaveText('Connected as frank@example.test');
   await expect(card.getByTestId('account-row')).toContainText('via pasted code');
+});
+
+test('"Other ways to sign in" works from the keyboard: arrows move, Enter picks, Esc closes', async ({ page, host }) => {
+  const card = await openProviders(page, host);
+  const menuButton = card.getByRole('button', { name: 'Other ways to sign in' });
+  await menuButton.focus();
+  await page.keyboard.press('ArrowDown');
+  const menu = page.getByRole('menu', { name: 'Other ways to sign in' });
+  await expect(menu.getByRole('menuitem', { name: /Use a device code/ })).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await expect(menu.getByRole('menuitem', { name: /Use an API key instead/ })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
+  await expect(menuButton).toBeFocused();
+
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Add a Test OIDC API key' });
+  await expect(dialog.getByLabel('API key')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
 });

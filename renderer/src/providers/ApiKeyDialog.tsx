@@ -4,6 +4,7 @@ import { Dialog } from '../components/Dialog';
 import { useBridge } from '../hooks/useBridge';
 import { failureOf } from './bridge-error';
 import { EyeIcon, EyeOffIcon } from './provider-icons';
+import { useFocusOnOpen } from './useFocusOnOpen';
 
 /** "Use an API key instead": the key (hidden unless shown), a label, Save. */
 export function ApiKeyDialog({ provider, onClose }: { provider: ProviderView; onClose: () => void }) {
@@ -14,6 +15,7 @@ export function ApiKeyDialog({ provider, onClose }: { provider: ProviderView; on
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string>();
   const keyId = useId();
+  const keyField = useFocusOnOpen<HTMLInputElement>();
   const labelId = useId();
   const errorId = useId();
   const tooShort = apiKey.trim().length > 0 && apiKey.trim().length < 8;
@@ -53,7 +55,7 @@ export function ApiKeyDialog({ provider, onClose }: { provider: ProviderView; on
               aria-invalid={failure || tooShort ? true : undefined}
               aria-describedby={failure ? errorId : undefined}
               onChange={(event) => setApiKey(event.target.value)}
-              autoFocus
+              ref={keyField}
             />
             <button
               type="button"

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { ProviderView, SignInProgress } from '../../../preload/contract';
 import { OpenLink } from './OpenLink';
 import { WaitingLine } from './Spinner';
+import { useFocusOnOpen } from './useFocusOnOpen';
 
 /** Anthropic-style sign-in: the page shows a code, the user pastes it here. */
 export function PastePanel({
@@ -19,6 +20,7 @@ export function PastePanel({
   const [refusal, setRefusal] = useState<string>();
   const [busy, setBusy] = useState(false);
   const fieldId = useId();
+  const field = useFocusOnOpen<HTMLTextAreaElement>();
   const hintId = useId();
   const errorId = useId();
   if (progress.phase === 'starting') return <WaitingLine>Preparing the sign-in page…</WaitingLine>;
@@ -65,7 +67,7 @@ export function PastePanel({
           aria-invalid={refusal ? true : undefined}
           placeholder="code#state"
           onChange={(event) => setCode(event.target.value)}
-          autoFocus
+          ref={field}
         />
         <p id={hintId} className="form-hint">
           The <code>code#state</code> pair, the whole address from the page, or the code alone.

@@ -84,7 +84,10 @@ export function ProviderCard({ provider, vault, opensItself, compact = false }: 
     } else if (phase === 'cancelled') {
       dismiss();
     } else if (phase === 'error' && flowError) {
-      setNote({ kind: 'error', text: `${describeFailure(flowError).title}. ${flowError.message}` });
+      const { title } = describeFailure(flowError);
+      // The daemon's sentence often says it already ("Sign-in was denied at …"): no echo.
+      const text = flowError.message.toLowerCase().startsWith(title.toLowerCase()) ? flowError.message : `${title}. ${flowError.message}`;
+      setNote({ kind: 'error', text });
     }
   }, [phase, flowError, dismiss]);
 
