@@ -178,6 +178,8 @@ export const AgentInfo = z.object({
   rows: z.number().int(),
   startedAt: z.number(),
   exit: AgentExit.nullable(),
+  /** Someone asked it to stop (kill, restart, remove): its exit is no surprise worth a notification. */
+  stopRequested: z.boolean(),
   restarts: z.number().int(),
   lastOutputAt: z.number().nullable(),
 });
@@ -288,6 +290,31 @@ export const HistoryQuery = z
 export const HistoryPage = z.object({ items: z.array(RelayMessage), nextCursor: z.string().optional() });
 export type HistoryPage = z.infer<typeof HistoryPage>;
 
+// ── Cloud sync ───────────────────────────────────────────────────────────────────────────────────
+
+export const SyncState = z.enum(['off', 'signing_in', 'syncing', 'up_to_date', 'offline', 'needs_passphrase', 'error']);
+export type SyncState = z.infer<typeof SyncState>;
+
+/** What the tray and Settings show about cloud sync: never a token, passphrase or key. */
+export const SyncStatus = z.object({
+  state: SyncState,
+  /** Signed in to a sync server (sync may still be off). */
+  signedIn: z.boolean(),
+  server: z.string().optional(),
+  /** The sync account (its email). */
+  account: z.string().optional(),
+  deviceName: z.string().optional(),
+  /** Epoch ms of the last successful exchange with the server. */
+  lastSyncAt: z.number().optional(),
+  /** needs_passphrase: 'choose' on the first device, 'enter' where the account already has one. */
+  passphrase: z.enum(['choose', 'enter']).optional(),
+  /** A sentence for the user: what happened and what to do. */
+  message: z.string().optional(),
+  /** error: what to act on, e.g. needs_signin, device_revoked, blob_tampered. */
+  code: z.string().optional(),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
 const method = <A extends z.ZodTuple, R extends z.ZodType>(args: A, result: R) => ({ args, result });
 const none = z.tuple([]);
 
@@ -360,6 +387,25 @@ export const methods = {
   'relay.send': method(z.tuple([z.object({ to: z.string().min(1).max(64), body: z.string().min(1).max(64 * 1024) }).strict()]), RelayMessage),
   'relay.read': method(z.tuple([z.string().min(1).max(64)]), RelayMessage),
   'relay.history': method(z.tuple([HistoryQuery.default({})]), HistoryPage),
+
+  'sync.status': method(none, SyncStatus),
+  /** Signs in to a sync server with a device code; progress arrives as `sync.signIn` events. */
+  'sync.login': method(z.tuple([z.object({ server: z.string().url().max(2048), allowInsecureHttp: z.boolean().optional() }).strict()]), z.object({ flowId: z.string() })),
+  'sync.cancel': method(z.tuple([z.string()]), z.null()),
+  /**
+   * Turns sync on: the passphrase to choose (first device) or enter (the passphrase or the recovery
+   * code, other devices). The recovery code comes back once, on the first device only.
+   */
+  'sync.enable': method(z.tuple([z.object({ passphrase: z.string().min(1).max(1024) }).strict()]), z.object({ status: SyncStatus, recoveryCode: z.string().optional() })),
+  /** Stops talking to the server; the local vault stays as it is. */
+  'sync.disable': method(none, SyncStatus),
+  'sync.now': method(none, SyncStatus),
+  /** Deletes the vault, key envelope, leases and devices on the server and turns sync off here. */
+  'sync.removeServerData': method(z.tuple([z.object({ confirm: z.literal(true) }).strict()]), SyncStatus),
+  /** Re-wraps the same vault key: `current` is the passphrase or the recovery code. */
+  'sync.changePassphrase': method(z.tuple([z.object({ current: z.string().min(1).max(1024), next: z.string().min(1).max(1024) }).strict()]), SyncStatus),
+  /** Forgets the sync sign-in on this device (the local vault stays). */
+  'sync.signOut': method(none, SyncStatus),
 } as const;
 
 /** Events the daemon pushes to every connected UI: name → payload. */
@@ -374,6 +420,9 @@ export const events = {
   'terminal.output': TerminalOutput,
   /** A message was queued, delivered or failed. */
   'relay.message': RelayMessage,
+  'sync.changed': SyncStatus,
+  /** Progress of a sync sign-in (provider 'agent-relay-cloud', method 'device'). */
+  'sync.signIn': SignInProgress,
 } as const;
 
 export type Methods = typeof methods;

@@ -68,7 +68,7 @@ export interface AgentNetworkOptions {
 }
 
 /** The bridge's plain (mutable, serialisable) shapes of the core's read-only records. */
-const agentInfo = (info: HostedAgentInfo): Omit<AgentInfo, 'account'> & { account?: string | null } => ({
+const agentInfo = (info: HostedAgentInfo): Omit<AgentInfo, 'account' | 'stopRequested'> => ({
   ...info,
   args: [...info.args],
 });
@@ -97,6 +97,8 @@ export class AgentNetwork {
   /** Provider agents: which account each runs with, and its login files when the CLI keeps them. */
   private readonly accounts = new Map<string, { provider: string; account: string; binding?: CredentialBinding }>();
   private readonly rotationTimer: NodeJS.Timeout;
+  /** Agents someone asked to stop; cleared when they start again. */
+  private readonly stopRequested = new Set<string>();
 
   constructor(private readonly options: AgentNetworkOptions) {
     const logger = options.logger;
@@ -136,7 +138,12 @@ export class AgentNetwork {
 
   private describe(info: HostedAgentInfo): AgentInfo {
     const bound = this.accounts.get(info.name);
-    return { ...agentInfo(info), provider: bound?.provider ?? null, account: bound?.account ?? null };
+    return {
+      ...agentInfo(info),
+      provider: bound?.provider ?? null,
+      account: bound?.account ?? null,
+      stopRequested: this.stopRequested.has(info.name),
+    };
   }
 
   async spawn(request: SpawnRequest): Promise<AgentInfo> {
@@ -186,6 +193,7 @@ export class AgentNetwork {
         ...(promptStyle ? { provider: promptStyle } : {}),
       }),
     );
+    this.stopRequested.delete(info.name);
     if (request.provider && account) this.accounts.set(info.name, { provider: request.provider, account, ...(binding ? { binding } : {}) });
     else this.accounts.delete(info.name);
     const host = this.host(info.name);
@@ -256,6 +264,8 @@ export class AgentNetwork {
   }
 
   async kill(name: string): Promise<AgentInfo> {
+    this.host(name);
+    this.stopRequested.add(name);
     unwrap(await this.manager.kill(name));
     return this.describe(this.host(name).info);
   }
@@ -265,13 +275,20 @@ export class AgentNetwork {
     await this.adoptRotation(name);
     const bound = this.accounts.get(name);
     if (bound?.binding) await this.pushLogin(bound.provider, bound.account);
-    return this.describe(unwrap(await this.manager.restart(name)));
+    this.stopRequested.add(name);
+    try {
+      return this.describe(unwrap(await this.manager.restart(name)));
+    } finally {
+      this.stopRequested.delete(name);
+    }
   }
 
   async remove(name: string): Promise<void> {
+    this.stopRequested.add(name);
     await this.adoptRotation(name);
     unwrap(await this.manager.remove(name));
     this.accounts.delete(name);
+    this.stopRequested.delete(name);
   }
 
   /** Attaches `connection` to an agent's terminal; output then flows to it as `terminal.output`. */

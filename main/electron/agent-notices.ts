@@ -9,7 +9,7 @@ export function agentNotice(before: AgentInfo | undefined, after: AgentInfo): { 
   if (after.status === 'waiting_for_input') {
     return { title: `${after.name} needs your input`, body: after.statusReason ?? 'It is waiting at a prompt.' };
   }
-  if (after.status === 'exited') {
+  if (after.status === 'exited' && !after.stopRequested) {
     const exit = after.exit;
     const how = !exit ? 'It stopped.' : exit.signalName ? `Stopped by ${exit.signalName}.` : `Exit code ${exit.exitCode}.`;
     return { title: `${after.name} exited`, body: how };

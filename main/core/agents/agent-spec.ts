@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { AgentError, fail, ok, type Result } from './agent-errors.js';
 import { validateSize } from './pty-session.js';
@@ -34,6 +35,13 @@ export interface AgentSpec {
   readonly provider: PromptProvider | undefined;
 }
 
+/** `~` and `~/x` mean the user's home, as in a shell. */
+function expandHome(folder: string): string {
+  if (folder === '~') return os.homedir();
+  if (folder.startsWith('~/') || folder.startsWith('~\\')) return path.join(os.homedir(), folder.slice(2));
+  return folder;
+}
+
 const invalid = (message: string, field: string): Result<never> => fail(new AgentError('invalid_agent_spec', message, { field }));
 
 /** Checks a spec and fills in defaults (cwd: the daemon's folder, 120x32, 10,000 lines). */
@@ -62,7 +70,7 @@ export function normalizeAgentSpec(input: AgentSpecInput, defaultCwd = process.c
     name: input.name,
     command: input.command,
     args: [...args],
-    cwd: path.resolve(defaultCwd, input.cwd ?? '.'),
+    cwd: path.resolve(defaultCwd, expandHome(input.cwd ?? '.')),
     env: { ...env },
     cols,
     rows,

@@ -4,10 +4,13 @@ import type { Bridge } from '../bridge';
 export type FolderPicker = () => Promise<string | undefined>;
 
 /**
- * The host's folder picker, where it has one. Electron will offer it through a contract method
- * (such as `app.pickFolder` over `dialog.showOpenDialog`); until then, and headless, the folder is typed.
+ * The host's folder picker, where it has one: the tray app's native dialog (`app.pickFolder`). The
+ * web dashboard has none: there the folder is typed.
  */
 export function folderPickerFor(bridge: Bridge): FolderPicker | undefined {
-  void bridge;
-  return undefined;
+  if (bridge.transport !== 'ipc') return undefined;
+  return async () => {
+    const picked = await bridge.call('app.pickFolder', { title: 'Choose the working folder' });
+    return picked.path ?? undefined;
+  };
 }

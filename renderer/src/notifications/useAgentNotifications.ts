@@ -2,7 +2,6 @@ import { useEffect, useRef } from 'react';
 import type { AgentInfo } from '../../../preload/contract';
 import { hrefFor } from '../routes';
 import { alertsBetween, type AgentAlert } from './agent-alerts';
-import { stoppedByUser } from './user-stops';
 
 export const notificationsSupported = (): boolean => typeof Notification !== 'undefined';
 
@@ -12,6 +11,8 @@ export function requestNotificationPermission(): void {
 }
 
 function showDesktopNotification(alert: AgentAlert): void {
+  // The tray app notifies from its main process (even with no window open); only the web dashboard does it here.
+  if (window.relay) return;
   if (!notificationsSupported() || Notification.permission !== 'granted') return;
   try {
     const notification = new Notification(alert.title, { body: alert.detail ?? '', tag: alert.key });
@@ -27,7 +28,7 @@ function showDesktopNotification(alert: AgentAlert): void {
 
 /**
  * Raises a toast (and a desktop notification when enabled) when an agent starts waiting for input or
- * exits, except for exits the user caused with Kill, Restart or Remove.
+ * exits, except for exits someone asked for (Kill, Restart, Remove, here or from the CLI).
  */
 export function useAgentNotifications(
   agents: ReadonlyArray<AgentInfo> | undefined,
@@ -47,7 +48,7 @@ export function useAgentNotifications(
     for (const alert of alertsBetween(before, agents)) {
       if (seen.current.has(alert.key)) continue;
       seen.current.add(alert.key);
-      if (alert.kind === 'exited' && stoppedByUser(alert.name)) continue;
+      if (alert.kind === 'exited' && agents.find((a) => a.name === alert.name)?.stopRequested) continue;
       handler.current(alert);
       if (enabled) showDesktopNotification(alert);
     }

@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeAgentSpec } from '../../../main/core/agents/agent-spec.js';
 
@@ -14,6 +16,17 @@ describe('normalizeAgentSpec', () => {
     const result = normalizeAgentSpec({ name, command: 'x' });
     expect(!result.ok && result.error.code).toBe('invalid_agent_spec');
     expect(!result.ok && result.error.message).toContain('letters, digits');
+  });
+
+  it('reads ~ in the working folder as the home folder, as a shell does', () => {
+    const home = os.homedir();
+    const cwd = (folder: string) => {
+      const result = normalizeAgentSpec({ name: 'A', command: 'x', cwd: folder }, '/work');
+      return result.ok ? result.value.cwd : undefined;
+    };
+    expect(cwd('~')).toBe(home);
+    expect(cwd('~/src/shop')).toBe(path.join(home, 'src/shop'));
+    expect(cwd('src/~x')).toBe('/work/src/~x');
   });
 
   it('accepts 32 characters of letters, digits, - and _', () => {

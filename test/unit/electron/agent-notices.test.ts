@@ -16,6 +16,7 @@ const agent = (patch: Partial<AgentInfo>): AgentInfo => ({
   rows: 24,
   startedAt: 0,
   exit: null,
+  stopRequested: false,
   restarts: 0,
   lastOutputAt: null,
   ...patch,
@@ -32,6 +33,10 @@ describe('desktop notifications for agents', () => {
   it('tell when an agent exits, with its code or signal', () => {
     expect(agentNotice(agent({}), agent({ status: 'exited', exit: { exitCode: 2, signal: null, signalName: null, at: 1 } }))?.body).toBe('Exit code 2.');
     expect(agentNotice(agent({}), agent({ status: 'exited', exit: { exitCode: 0, signal: 15, signalName: 'SIGTERM', at: 1 } }))?.body).toBe('Stopped by SIGTERM.');
+  });
+
+  it('stay quiet when the user asked the agent to stop', () => {
+    expect(agentNotice(agent({}), agent({ status: 'exited', stopRequested: true, exit: { exitCode: 0, signal: 15, signalName: 'SIGTERM', at: 1 } }))).toBeUndefined();
   });
 
   it('stay quiet for a new agent, an unchanged status, and ordinary work', () => {
