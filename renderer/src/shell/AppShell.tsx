@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AgentInfo } from '../../../preload/contract';
 import { useAgents } from '../hooks/useAgents';
 import { useAppInfo } from '../hooks/useAppInfo';
@@ -12,7 +12,6 @@ import type { AgentAlert } from '../notifications/agent-alerts';
 import { useAgentNotifications } from '../notifications/useAgentNotifications';
 import { OnboardingPage } from '../onboarding/OnboardingPage';
 import { AgentsPage } from '../pages/AgentsPage';
-import { ConsolePage } from '../pages/ConsolePage';
 import { HomePage } from '../pages/HomePage';
 import { MessagesPage } from '../pages/MessagesPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
@@ -25,6 +24,9 @@ import { NoticeBanner } from './NoticeBanner';
 import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
 import { Toasts } from './Toasts';
+
+// xterm.js and its addons load only when a console opens: the rest of the app starts faster.
+const ConsolePage = lazy(() => import('../pages/ConsolePage').then((m) => ({ default: m.ConsolePage })));
 
 interface PageProps {
   route: Route;
@@ -44,7 +46,11 @@ function Page({ route, settings, agents, theme }: PageProps) {
     case 'agents':
       return <AgentsPage agents={agents} />;
     case 'console':
-      return <ConsolePage key={route.agent} name={route.agent} agents={agents} settings={settings.settings} theme={theme} />;
+      return (
+        <Suspense fallback={<p className="page-loading">Opening {route.agent}'s console…</p>}>
+          <ConsolePage key={route.agent} name={route.agent} agents={agents} settings={settings.settings} theme={theme} />
+        </Suspense>
+      );
     case 'messages':
       return <MessagesPage agents={agents} />;
     case 'settings':
