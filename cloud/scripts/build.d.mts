@@ -1,0 +1,1 @@
+export function buildCloud(options?: { logLevel?: 'silent' | 'error' | 'warning' | 'info' }): Promise<void>;
