@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useAppInfo } from '../hooks/useAppInfo';
 import { useProviders } from '../providers/useProviders';
-import { hrefFor } from '../routes';
+import { hrefFor, parseRoute } from '../routes';
 import { onboardingDone } from './onboarding-state';
 
 // Only the Home the window opens on may turn into the welcome: once the user went anywhere, or the
@@ -25,6 +25,8 @@ export function useFirstRunWelcome(): void {
   useEffect(() => {
     if (decided || !info || !providers) return;
     decided = true;
+    // The address may already have moved on (its hashchange event not yet delivered).
+    if (parseRoute(window.location.hash).page !== 'home') return;
     const anyAccount = providers.providers.some((p) => p.accounts.length > 0);
     if (!anyAccount && !onboardingDone(info.dataDir)) window.location.replace(hrefFor({ page: 'welcome' }));
   }, [info, providers]);

@@ -4,11 +4,16 @@ import { ShieldIcon } from './provider-icons';
 import { methodPhrase } from './sign-in-methods';
 import { expiryText } from './time-left';
 
+/** "plus" → "Plus plan"; plans that already read as words ("3 models", "Max plan") stay as they are. */
+function planText(plan: string): string {
+  return /^[a-z][a-z0-9_-]*$/.test(plan) ? `${plan[0]!.toUpperCase()}${plan.slice(1)} plan` : plan;
+}
+
 /** The small facts about an account, in one line: plan · expires in … · how · from where. */
 function AccountFacts({ account, weaker }: { account: AccountView; weaker: boolean }) {
   const now = useNow(1000);
   const facts = [
-    account.plan,
+    account.plan ? planText(account.plan) : undefined,
     account.expiresAt !== undefined && account.state === 'connected' ? expiryText(account.expiresAt, now) : undefined,
     account.source ?? `via ${methodPhrase(account.method)}`,
   ].filter((fact): fact is string => Boolean(fact));
