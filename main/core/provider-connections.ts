@@ -12,7 +12,7 @@ import type { AuthFlowEvent } from './auth/flow-events.js';
 import type { FetchFunction } from './auth/oauth-client.js';
 import { startPasteCodeFlow, type PasteFlow } from './auth/paste-code.js';
 import { loadProviderRegistry, providersConfigPath, type Provider, type ProviderRegistry } from './auth/provider-registry.js';
-import { RefreshOwner } from './auth/refresh.js';
+import { RefreshOwner, type RefreshLease } from './auth/refresh.js';
 import { revokeTokens } from './auth/revoke.js';
 import { checkSelfHostedEndpoint } from './auth/self-hosted.js';
 import type { TokenSet } from './auth/token-set.js';
@@ -120,6 +120,8 @@ export class ProviderConnections {
   private consented: boolean;
   private readonly timer: NodeJS.Timeout;
   private readonly tokenListeners = new Set<(provider: string, accountId: string) => void>();
+  /** Set by cloud sync while it is on: refreshes across devices take a lease first. */
+  private refreshLease: RefreshLease | undefined;
 
   constructor(private readonly options: ProviderConnectionsOptions) {
     this.registry = loadProviderRegistry(providersConfigPath(options.dataDir, options.providersConfig));
@@ -127,12 +129,18 @@ export class ProviderConnections {
     this.audit = createAuditLog(options.dataDir);
     this.home = options.home ?? os.homedir();
     this.consented = fs.existsSync(path.join(options.dataDir, CONSENT_FILE));
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- read by the lease getter below
+    const self = this;
     this.refresher = new RefreshOwner({
       store: this.tokenStore(),
       providers: (id) => this.registry.get(id),
       lockDir: path.join(options.dataDir, 'locks'),
       ...(options.fetch ? { fetch: options.fetch } : {}),
       logger: options.logger.child('refresh'),
+      // A getter: sync turns on and off while the refresh owner lives.
+      get lease() {
+        return self.refreshLease;
+      },
       onAudit: (event) => {
         if (event.type === 'refreshed' || event.type === 'adopted') this.tokensChanged(event.key);
         this.audit.record({
@@ -336,6 +344,22 @@ export class ProviderConnections {
     });
     this.audit.record({ action: 'refresh', provider: providerId, account: accountId, outcome: 'ok', detail: 'adopted from the agent CLI' });
     this.tokensChanged(`${providerId}:${accountId}`);
+    await this.changed();
+  }
+
+  /** The opened vault, for cloud sync (which seals it end to end). Daemon only. */
+  openedVault(): Promise<CredentialVault> {
+    return this.vault();
+  }
+
+  /** Cloud sync on: refreshes take a lease across devices; undefined turns that off. */
+  setRefreshLease(lease: RefreshLease | undefined): void {
+    this.refreshLease = lease;
+  }
+
+  /** Cloud sync merged accounts from another device: agents get the new logins, the UI the new state. */
+  async syncMerged(changedKeys: ReadonlyArray<{ provider: string; accountId: string }>): Promise<void> {
+    for (const { provider, accountId } of changedKeys) this.tokensChanged(accountKey(provider, accountId));
     await this.changed();
   }
 

@@ -12,6 +12,7 @@ import { createDispatcher, type Dispatcher, type Handlers } from './bridge/dispa
 import { EventHub } from './events.js';
 import type { Logger } from './logging/logger.js';
 import { SettingsService } from './settings/settings-service.js';
+import { SyncService } from './sync/sync-service.js';
 import type { SettingsStore } from './settings/settings-store.js';
 
 export type { HostShell } from './host-shell.js';
@@ -37,6 +38,8 @@ export interface ServiceOptions {
   home?: string;
   /** The HTTP client for provider endpoints (tests may wrap it). */
   fetch?: FetchFunction;
+  /** Cloud sync tuning (tests shorten the timers; the device name defaults to the host name). */
+  sync?: { deviceName?: string; debounceMs?: number; periodMs?: number; leaseTtlSeconds?: number; fetch?: FetchFunction };
 }
 
 
@@ -48,6 +51,7 @@ export interface RelayService {
   readonly info: AppInfo;
   readonly agents: AgentNetwork;
   readonly providers: ProviderConnections;
+  readonly sync: SyncService;
   close(): Promise<void>;
 }
 
@@ -76,6 +80,22 @@ export function createService(options: ServiceOptions): RelayService {
     onChanged: (state) => events.emit('providers.changed', state),
     onProgress: (progress) => events.emit('providers.signIn', progress),
   });
+
+  const syncFetch = options.sync?.fetch ?? options.fetch;
+  const sync = new SyncService({
+    providers,
+    logger: options.logger.child('sync'),
+    ...(syncFetch ? { fetch: syncFetch } : {}),
+    ...(options.sync?.deviceName ? { deviceName: options.sync.deviceName } : {}),
+    ...(options.sync?.debounceMs !== undefined ? { debounceMs: options.sync.debounceMs } : {}),
+    ...(options.sync?.periodMs !== undefined ? { periodMs: options.sync.periodMs } : {}),
+    ...(options.sync?.leaseTtlSeconds !== undefined ? { leaseTtlSeconds: options.sync.leaseTtlSeconds } : {}),
+    ...(options.shell?.openExternal ? { openUrl: (url: string) => void options.shell?.openExternal?.(url) } : {}),
+    onStatus: (status) => events.emit('sync.changed', status),
+    onProgress: (progress) => events.emit('sync.signIn', progress),
+  });
+  // Pull on start (in the background when sync is on).
+  void sync.start();
 
   const agents = new AgentNetwork({
     dataDir: options.dataDir,
@@ -160,6 +180,19 @@ export function createService(options: ServiceOptions): RelayService {
     'relay.send': ({ to, body }) => agents.send(to, body),
     'relay.read': (id) => agents.read(id),
     'relay.history': (query) => agents.history(query),
+
+    'sync.status': () => sync.getStatus(),
+    'sync.login': (request) => sync.login(request),
+    'sync.cancel': (flowId) => {
+      sync.cancel(flowId);
+      return null;
+    },
+    'sync.enable': ({ passphrase }) => sync.enable(passphrase),
+    'sync.disable': () => sync.disable(),
+    'sync.now': () => sync.syncNow(),
+    'sync.removeServerData': () => sync.removeServerData(),
+    'sync.changePassphrase': ({ current, next }) => sync.changePassphrase(current, next),
+    'sync.signOut': () => sync.signOut(),
   };
 
   return {
@@ -169,7 +202,9 @@ export function createService(options: ServiceOptions): RelayService {
     info,
     agents,
     providers,
+    sync,
     async close() {
+      await sync.close();
       providers.close();
       await agents.close();
     },

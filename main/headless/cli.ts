@@ -5,6 +5,7 @@ import type { CliContext } from './cli-context.js';
 import { killAgent, listAgents, printScreen, readMessage, sendMessage, showHistory, spawnAgent } from './commands/agents.js';
 import { connectProvider, disconnectProvider, listProviders } from './commands/providers.js';
 import { status } from './commands/status.js';
+import { syncAction, syncLogin, syncOn } from './commands/sync.js';
 import { up } from './commands/up.js';
 import { DEFAULT_PORT } from './host.js';
 
@@ -181,6 +182,53 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--json', 'print JSON (newest first)')
     .action(async (options: { json?: boolean; agent?: string; limit?: number }, command: Command) => {
       setExit(await showHistory(context(command), { ...options, json: Boolean(options.json) }));
+    });
+
+  const sync = program.command('sync').description('cloud sync: your provider logins on every device, end-to-end encrypted');
+  sync
+    .command('login')
+    .description('sign in to a sync server with a device code')
+    .requiredOption('--server <url>', 'the sync server, e.g. https://sync.example.com')
+    .option('--allow-insecure-http', 'allow plain http to a server that is not on this machine')
+    .option('--no-open', 'do not open a browser; print the address')
+    .option('--json', 'one JSON event per line: device-code, connected, error')
+    .action(async (options: { server: string; allowInsecureHttp?: boolean; open: boolean; json?: boolean }, command: Command) => {
+      setExit(await syncLogin(context(command), { ...options, json: Boolean(options.json) }));
+    });
+  sync
+    .command('on')
+    .description('turn sync on: choose (first device) or enter the sync passphrase')
+    .option('--passphrase-stdin', 'read the passphrase (or recovery code) from standard input')
+    .option('--json', 'print the status (and the recovery code, first device only) as JSON')
+    .action(async (options: { passphraseStdin?: boolean; json?: boolean }, command: Command) => {
+      setExit(await syncOn(context(command), { passphraseStdin: Boolean(options.passphraseStdin), json: Boolean(options.json) }));
+    });
+  sync
+    .command('off')
+    .description('stop syncing; the logins on this device stay')
+    .action(async (_options: unknown, command: Command) => {
+      setExit(await syncAction(context(command), 'off'));
+    });
+  sync
+    .command('now')
+    .description('pull, merge and push now')
+    .option('--json', 'print the status as JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      setExit(await syncAction(context(command), 'now', { json: Boolean(options.json) }));
+    });
+  sync
+    .command('status')
+    .description('show the sync state, server, account and last sync')
+    .option('--json', 'print the status as JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      setExit(await syncAction(context(command), 'status', { json: Boolean(options.json) }));
+    });
+  sync
+    .command('remove-server-data')
+    .description('delete your encrypted data and devices from the sync server (asks for --yes)')
+    .option('--yes', 'confirm')
+    .action(async (options: { yes?: boolean }, command: Command) => {
+      setExit(await syncAction(context(command), 'remove-server-data', { yes: Boolean(options.yes) }));
     });
 
   return program;

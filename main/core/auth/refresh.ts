@@ -44,7 +44,21 @@ export interface RefreshOwnerOptions {
   readonly logger?: Logger;
   /** Audit trail without secrets: refreshes, adoptions of another process's refresh, failures. */
   readonly onAudit?: (event: RefreshAuditEvent) => void;
+  /**
+   * Across devices (cloud sync): a lease per account taken before a rotating refresh token is
+   * used. Denied → wait, let `onDenied` pull, and adopt what the holder refreshed.
+   */
+  readonly lease?: RefreshLease;
+  /** Longest wait for another device's lease before refreshing alone (default 3 min). */
+  readonly leaseWaitMs?: number;
 }
+
+export interface RefreshLease {
+  acquire(key: string): Promise<{ granted: true; release(): Promise<void> } | { granted: false; retryAfterMs: number }>;
+  onDenied?(key: string): Promise<void>;
+}
+
+const DEFAULT_LEASE_WAIT_MS = 3 * 60 * 1000;
 
 /** What a call with an access token reports back to `withFreshToken`. */
 export interface ProviderCallResult<T> {
@@ -133,12 +147,58 @@ export class RefreshOwner {
         this.options.onAudit?.({ type: 'adopted', key, providerId: account.providerId });
         return ok(account.tokens);
       }
-      return await this.refresh(key, account);
+      if (!this.options.lease) return await this.refresh(key, account);
+      return await this.refreshUnderLease(key, account, rejectedAccessToken ?? account.tokens.accessToken, this.options.lease);
     } catch (error) {
       const failure = error instanceof AuthFailure ? error : new AuthFailure('provider_error', `Refreshing failed: ${(error as Error).message}`);
       return { ok: false, error: failure.toError() };
     } finally {
       release?.();
+    }
+  }
+
+  /**
+   * Another device may hold the lease: wait, pull, and use the tokens it refreshed. Only with the
+   * lease (or when the lease cannot be asked for) does this device spend the refresh token.
+   */
+  private async refreshUnderLease(key: string, account: StoredAccount, staleAccessToken: string, lease: RefreshLease): Promise<AuthResult<TokenSet>> {
+    const deadline = this.now() + (this.options.leaseWaitMs ?? DEFAULT_LEASE_WAIT_MS);
+    // What the holder pushed, once pulled: a new access token that is good for a while.
+    const adoptable = async (): Promise<AuthResult<TokenSet> | undefined> => {
+      const current = await this.options.store.loadAccount(key);
+      if (current?.state === 'needs_signin') return fail('needs_signin', `${this.providerName(current)} needs you to sign in again.`);
+      if (current && current.tokens.accessToken !== staleAccessToken && !this.expiresSoon(current.tokens)) {
+        this.options.onAudit?.({ type: 'adopted', key, providerId: current.providerId });
+        return ok(current.tokens);
+      }
+      return undefined;
+    };
+    for (;;) {
+      let outcome: Awaited<ReturnType<RefreshLease['acquire']>>;
+      try {
+        outcome = await lease.acquire(key);
+      } catch (error) {
+        // No lease service (offline): refresh alone; the vaults reconcile later, newest wins.
+        this.options.logger?.warn('refresh lease unavailable; refreshing alone', { account: key, error: (error as Error).message });
+        return this.refresh(key, (await this.options.store.loadAccount(key)) ?? account);
+      }
+      if (outcome.granted) {
+        try {
+          const adopted = await adoptable();
+          if (adopted) return adopted;
+          return await this.refresh(key, (await this.options.store.loadAccount(key)) ?? account);
+        } finally {
+          await outcome.release().catch((error: unknown) => this.options.logger?.warn('refresh lease release failed', { account: key, error: (error as Error).message }));
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(50, outcome.retryAfterMs)));
+      await lease.onDenied?.(key).catch((error: unknown) => this.options.logger?.warn('pull after a denied lease failed', { account: key, error: (error as Error).message }));
+      const adopted = await adoptable();
+      if (adopted) return adopted;
+      if (this.now() >= deadline) {
+        this.options.logger?.warn('another device held the refresh lease too long; refreshing alone', { account: key });
+        return this.refresh(key, (await this.options.store.loadAccount(key)) ?? account);
+      }
     }
   }
 

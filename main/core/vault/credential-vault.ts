@@ -58,6 +58,7 @@ type Loaded = { contents: VaultContents; problem?: VaultProblem };
 export class CredentialVault {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly problemLog: VaultProblem[] = [];
+  private readonly changeListeners = new Set<() => void>();
 
   private constructor(
     private readonly cipher: Cipher,
@@ -183,6 +184,12 @@ export class CredentialVault {
     return (await this.exclusive(() => this.load())).contents;
   }
 
+  /** Called after every write by this process (cloud sync pushes on it). */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
   /** Merges a copy from elsewhere (cloud sync): per entry, newest change wins. */
   async merge(remote: VaultContents): Promise<void> {
     await this.mutate((contents) => ({ contents: mergeContents(contents, remote), result: undefined }));
@@ -252,6 +259,7 @@ export class CredentialVault {
     } catch (error) {
       throw new VaultError('vault_write_failed', `The credential vault could not be saved: ${(error as Error).message}.`);
     }
+    for (const listener of this.changeListeners) listener();
   }
 }
 
