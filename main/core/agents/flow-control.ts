@@ -4,14 +4,21 @@ export interface FlowTarget {
 }
 
 export interface FlowControlOptions {
-  /** Unacknowledged characters at which the pty is paused (VS Code: 100,000). */
+  /** Unacknowledged characters at which the pty is paused (default 1,000,000; VS Code: 100,000). */
   readonly highWatermark?: number;
-  /** Unacknowledged characters below which it is resumed (VS Code: 5,000). */
+  /** Unacknowledged characters below which it is resumed (default 400,000; VS Code: 5,000). */
   readonly lowWatermark?: number;
 }
 
-export const DEFAULT_HIGH_WATERMARK = 100_000;
-export const DEFAULT_LOW_WATERMARK = 5_000;
+/*
+ * A console is remote (WebSocket or IPC, then xterm's parser and a frame), so an acknowledgement takes
+ * tens of milliseconds to come back under load. VS Code's 100,000 / 5,000 drains the console before
+ * the pty resumes: a stop-and-wait that ran the browser console at 0.15 of xterm's own speed. The low
+ * mark leaves the console a queue to parse while the pty resumes; the high one bounds memory per console
+ * (about 2 MB of strings) and the output a Ctrl+C still has to scroll past (a fraction of a second).
+ */
+export const DEFAULT_HIGH_WATERMARK = 1_000_000;
+export const DEFAULT_LOW_WATERMARK = 400_000;
 
 /**
  * Per-consumer acknowledgement accounting. The slowest consumer governs: the target is paused when

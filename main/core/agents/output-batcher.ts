@@ -6,7 +6,8 @@ export interface OutputBatcherOptions {
 }
 
 export const DEFAULT_BATCH_INTERVAL_MS = 5;
-export const DEFAULT_MAX_CHUNK_CHARS = 32 * 1024;
+// Fewer, larger frames under a flood: each chunk costs a frame, a mirror write and a relay scan.
+export const DEFAULT_MAX_CHUNK_CHARS = 64 * 1024;
 
 /** Cuts `data` into pieces of at most `max` UTF-16 units without splitting a surrogate pair. */
 export function splitChunks(data: string, max: number): string[] {

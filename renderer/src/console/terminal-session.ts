@@ -11,8 +11,12 @@ export interface TerminalSink {
 
 export type SessionState = { readonly kind: 'attaching' } | { readonly kind: 'live' } | { readonly kind: 'failed'; readonly code: string; readonly message: string };
 
-/** Acknowledge at least this often (in characters) while output streams; otherwise after a short wait. */
-const ACK_BATCH_CHARS = 5_000;
+/**
+ * Acknowledge at least this often (in characters) while output streams; otherwise after a short wait.
+ * Well below the daemon's low watermark (400,000), so the pty resumes while this console still has
+ * output queued, and large enough that a flood costs tens of calls a second, not thousands.
+ */
+const ACK_BATCH_CHARS = 64 * 1024;
 // A timer, not requestAnimationFrame: frames stop in a hidden tab, and the agent would stall with them.
 const ACK_DELAY_MS = 16;
 

@@ -102,13 +102,17 @@ describe('AgentHost (real pty)', () => {
     expect(heldChars()).toBeLessThan(DEFAULT_HIGH_WATERMARK + 128 * 1024);
     expect((await host.screenText()).join('\n')).not.toContain('FLOOD DONE');
 
-    // Acknowledge what was parsed; from now on acknowledge as it comes.
+    // Acknowledge what was parsed: the pty resumes, and pauses again once the console is behind again.
     let acked = 0;
     const ackAll = () => {
       const total = heldChars();
       attachment.ack(total - acked);
       acked = total;
     };
+    ackAll();
+    await waitFor(() => host.flowStats.lastSeq > pausedAt, 'resumed after the acknowledgement');
+    await waitFor(() => host.flowStats.pauses === 2 && host.flowStats.paused, 'paused again without acknowledgements');
+    // From now on acknowledge as it comes.
     ackAll();
     const timer = setInterval(ackAll, 5);
     try {
