@@ -16,6 +16,8 @@ export async function loadAgents() {
         "export * from './main/core/agents/agent-spec.js';",
         "export * from './main/core/agents/terminal-mirror.js';",
         "export * from './main/core/agents/flow-control.js';",
+        "export * from './main/core/agents/output-batcher.js';",
+        "export { RelayParser } from './main/core/relay/relay-parser.js';",
       ].join('\n'),
       resolveDir: root,
       loader: 'ts',

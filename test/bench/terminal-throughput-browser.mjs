@@ -3,17 +3,18 @@
 //   2. xterm.js alone: the same bytes written straight into a Terminal in the same Chromium (the console's own limit);
 //   3. the app: a flood agent in the headless daemon, its console open in Chromium (5 ms batching, WebSocket,
 //      acknowledgements and flow control, the daemon's mirror), from the flood's start to its last line drawn.
-// Also prints the daemon's peak RSS (VmHWM). Both browser runs use xterm's DOM renderer (Chromium here has no GPU),
+// Also prints the daemon's peak RSS (VmHWM) and its event-loop lag during the flood (event-loop-probe.mjs). Both browser runs use xterm's DOM renderer (Chromium here has no GPU),
 // and end when the last line is on screen. No assertions: it prints figures and the ratio (aim: app ≥ 0.8 × xterm alone).
 //
 // Run: npm run build && node test/bench/terminal-throughput-browser.mjs [lines=200000] [width=100]
+// Env: HEADLESS_MAIN=another build's dist/headless/main.js; DAEMON_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" to profile the daemon.
 /* global window, document, location, requestAnimationFrame -- the page functions run in Chromium */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pty from 'node-pty';
 import { chromium } from 'playwright-core';
 
@@ -53,13 +54,19 @@ async function startHost() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-bench-'));
   const main = process.env.HEADLESS_MAIN ?? path.join(root, 'dist/headless/main.js');
   if (!fs.existsSync(main)) throw new Error(`${main} is missing: run npm run build first.`);
-  const child = spawn(process.execPath, [main, 'up', '--port', '0', '--json', '--no-open', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const nodeArgs = (process.env.DAEMON_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const probe = process.env.LAG_PROBE ?? path.join(root, 'test/bench/event-loop-probe.mjs');
+  const child = spawn(process.execPath, [...nodeArgs, '--import', pathToFileURL(probe).href, main, 'up', '--port', '0', '--json', '--no-open', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...process.env, AGENT_RELAY_TOKEN: '', AGENT_RELAY_DATA_DIR: '' },
   });
   const line = await new Promise((resolve) => readline.createInterface({ input: child.stdout }).once('line', resolve));
   const { url } = JSON.parse(line);
-  return { url, pid: child.pid, dataDir, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM'))) };
+  const lag = (message) => {
+    child.send(message);
+    return message === 'lag-report' ? new Promise((resolve) => child.once('message', (m) => resolve(m.lag))) : Promise.resolve();
+  };
+  return { url, pid: child.pid, dataDir, lag, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM'))) };
 }
 
 const peakRssMb = (pid) => {
@@ -88,13 +95,15 @@ async function throughApp(browser, host) {
   await page.waitForTimeout(500); // attached and fitted
   const box = await page.getByTestId('terminal').boundingBox();
   await page.getByTestId('terminal').click();
+  await host.lag('lag-reset');
   const start = performance.now();
   await page.keyboard.press('Enter');
   await page.waitForFunction((done) => document.querySelector('.xterm-rows')?.textContent?.includes(done), DONE, { polling: 'raf', timeout: 600_000 });
   const seconds = (performance.now() - start) / 1000;
+  const lag = await host.lag('lag-report');
   const rss = peakRssMb(host.pid);
   await page.close();
-  return { seconds, rss, box };
+  return { seconds, rss, box, lag };
 }
 
 /** Baseline 2: xterm.js alone, in a page of its own, fed the same bytes from memory, in the same box size. */
@@ -146,6 +155,7 @@ try {
   console.log(`app: pty → daemon → console:       ${fmt(rate(app.seconds))} MB/s  (${fmt(app.seconds, 2)} s)`);
   console.log(`ratio app / xterm alone:           ${fmt(alone.seconds / app.seconds, 2)}  (aim ≥ 0.80)`);
   console.log(`daemon peak RSS (VmHWM):           ${fmt(app.rss)} MB`);
+  console.log(`daemon event-loop lag in the flood: max ${fmt(app.lag.maxMs)} ms  p99 ${fmt(app.lag.p99Ms)} ms  mean ${fmt(app.lag.meanMs)} ms  (aim max < 50)`);
 } finally {
   await browser.close();
   await host.stop();
