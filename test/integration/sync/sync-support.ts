@@ -171,6 +171,8 @@ export interface Device {
   readonly service: RelayService;
   readonly statuses: SyncStatus[];
   readonly signIns: SignInProgress[];
+  /** Every contract event the daemon emitted, in order. */
+  readonly events: Array<{ event: string; payload: unknown }>;
   readonly logLines: string[];
   call<M extends MethodName>(method: M, ...args: MethodArgs<M>): Promise<MethodResult<M>>;
   close(): Promise<void>;
@@ -192,7 +194,9 @@ export function openDevice(name: string, extra: Partial<ServiceOptions> = {}, di
   });
   const statuses: SyncStatus[] = [];
   const signIns: SignInProgress[] = [];
+  const events: Array<{ event: string; payload: unknown }> = [];
   service.events.subscribe((event, payload) => {
+    events.push({ event, payload });
     if (event === 'sync.changed') statuses.push(payload as SyncStatus);
     if (event === 'sync.signIn') signIns.push(payload as SignInProgress);
   });
@@ -202,6 +206,7 @@ export function openDevice(name: string, extra: Partial<ServiceOptions> = {}, di
     service,
     statuses,
     signIns,
+    events,
     logLines: captured.lines,
     async call<M extends MethodName>(method: M, ...args: MethodArgs<M>): Promise<MethodResult<M>> {
       const reply = await service.dispatcher.dispatch(method, args);
