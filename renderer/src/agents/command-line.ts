@@ -3,7 +3,10 @@ export type ParsedCommandLine =
   | { readonly ok: true; readonly command: string; readonly args: ReadonlyArray<string> }
   | { readonly ok: false; readonly error: string };
 
-export function parseCommandLine(line: string): ParsedCommandLine {
+/** Words as a POSIX shell would split them (quotes and backslashes, no expansion). */
+export type ShellWords = { readonly ok: true; readonly words: ReadonlyArray<string> } | { readonly ok: false; readonly error: string };
+
+export function splitShellWords(line: string): ShellWords {
   const words: string[] = [];
   let word = '';
   let inWord = false;
@@ -39,7 +42,13 @@ export function parseCommandLine(line: string): ParsedCommandLine {
   }
   if (quote) return { ok: false, error: `Close the ${quote === '"' ? 'double' : 'single'} quote.` };
   if (inWord) words.push(word);
-  const [command, ...args] = words;
+  return { ok: true, words };
+}
+
+export function parseCommandLine(line: string): ParsedCommandLine {
+  const split = splitShellWords(line);
+  if (!split.ok) return split;
+  const [command, ...args] = split.words;
   if (command === undefined || command === '') return { ok: false, error: 'Enter a command to run.' };
   return { ok: true, command, args };
 }

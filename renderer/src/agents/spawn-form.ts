@@ -1,16 +1,17 @@
 import type { AgentInfo, SpawnRequest } from '../../../preload/contract';
 import { AGENT_NAME } from '../routes';
-import { parseCommandLine, type ParsedCommandLine } from './command-line';
+import type { CliProviderChoice } from './provider-clis';
+import { checkRuns, EMPTY_RUNS, type RunsCheck, type RunsDraft } from './runs-form';
 
 export interface SpawnDraft {
   readonly name: string;
-  readonly commandLine: string;
+  readonly runs: RunsDraft;
   readonly cwd: string;
   readonly task: string;
   readonly env: string;
 }
 
-export const EMPTY_DRAFT: SpawnDraft = { name: '', commandLine: '', cwd: '', task: '', env: '' };
+export const EMPTY_DRAFT: SpawnDraft = { name: '', runs: EMPTY_RUNS, cwd: '', task: '', env: '' };
 
 /** Why a name cannot be used, or undefined when it can. */
 export function nameProblem(name: string, agents: ReadonlyArray<AgentInfo>): string | undefined {
@@ -42,21 +43,20 @@ export function parseEnvLines(text: string): ParsedEnv {
 
 export interface DraftCheck {
   readonly name: string | undefined;
-  readonly command: ParsedCommandLine;
+  readonly runs: RunsCheck;
   readonly env: ParsedEnv;
 }
 
-export function checkDraft(draft: SpawnDraft, agents: ReadonlyArray<AgentInfo>): DraftCheck {
-  return { name: nameProblem(draft.name, agents), command: parseCommandLine(draft.commandLine), env: parseEnvLines(draft.env) };
+export function checkDraft(draft: SpawnDraft, agents: ReadonlyArray<AgentInfo>, choices: ReadonlyArray<CliProviderChoice>): DraftCheck {
+  return { name: nameProblem(draft.name, agents), runs: checkRuns(draft.runs, choices), env: parseEnvLines(draft.env) };
 }
 
 /** The request for a draft that passed its checks; undefined while one fails. */
 export function spawnRequestOf(draft: SpawnDraft, check: DraftCheck): SpawnRequest | undefined {
-  if (check.name || !check.command.ok || !check.env.ok) return undefined;
+  if (check.name || !check.runs.ok || !check.env.ok) return undefined;
   return {
     name: draft.name,
-    command: check.command.command,
-    args: [...check.command.args],
+    ...check.runs.request,
     ...(draft.cwd.trim() ? { cwd: draft.cwd.trim() } : {}),
     ...(draft.task.trim() ? { task: draft.task } : {}),
     env: { ...check.env.env },
