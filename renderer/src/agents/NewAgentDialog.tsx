@@ -1,16 +1,23 @@
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useId, useMemo, useState, type KeyboardEvent } from 'react';
 import type { AgentInfo } from '../../../preload/contract';
 import { BridgeCallError } from '../bridge';
+import '../styles/agent-forms.css';
 import { Dialog } from '../components/Dialog';
-import { FolderIcon, WarningIcon } from '../components/Icons';
 import { useBridge } from '../hooks/useBridge';
-import { folderPickerFor } from './folder-picker';
-import { ParsedCommandPreview } from './ParsedCommandPreview';
+import { useProviders } from '../providers/useProviders';
+import { FolderField } from './FolderField';
+import { cliProviderChoices } from './provider-clis';
+import { RunsFields } from './RunsFields';
+import type { RunsDraft } from './runs-form';
+import { SpawnFailure } from './SpawnFailure';
 import { checkDraft, EMPTY_DRAFT, spawnRequestOf, type SpawnDraft } from './spawn-form';
 
 type Touched = Partial<Record<keyof SpawnDraft, boolean>>;
 
-/** Spawns an agent from a name and a command line; the daemon's refusal is shown here, the draft kept. */
+/**
+ * Spawns an agent: a provider's CLI with one of its accounts, or any command line. The daemon's
+ * refusal is shown here, the draft kept.
+ */
 export function NewAgentDialog({
   agents,
   onClose,
@@ -21,24 +28,20 @@ export function NewAgentDialog({
   onSpawned: (agent: AgentInfo) => void;
 }) {
   const bridge = useBridge();
-  const pickFolder = useMemo(() => folderPickerFor(bridge), [bridge]);
+  const providers = useProviders();
+  const choices = useMemo(() => cliProviderChoices(providers), [providers]);
   const [draft, setDraft] = useState<SpawnDraft>(EMPTY_DRAFT);
   const [touched, setTouched] = useState<Touched>({});
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<BridgeCallError>();
-  const check = checkDraft(draft, agents);
-  const failureRef = useRef<HTMLDivElement>(null);
-  // Braces: newer Chromium returns a Promise from scrollIntoView, which React would take for a cleanup.
-  useEffect(() => {
-    failureRef.current?.scrollIntoView({ block: 'nearest' });
-  }, [failure]);
-  const ids = { name: useId(), command: useId(), cwd: useId(), task: useId(), env: useId(), parsed: useId(), hint: useId() };
+  const check = checkDraft(draft, agents, choices);
+  const ids = { name: useId(), cwd: useId(), task: useId(), env: useId(), hint: useId() };
 
-  const set = (field: keyof SpawnDraft) => (value: string) => setDraft((d) => ({ ...d, [field]: value }));
+  const set = (field: 'name' | 'cwd' | 'task' | 'env') => (value: string) => setDraft((d) => ({ ...d, [field]: value }));
+  const setRuns = (patch: Partial<RunsDraft>) => setDraft((d) => ({ ...d, runs: { ...d.runs, ...patch } }));
   // Checked live as soon as there is something to check; an empty field only complains once left or submitted.
   const nameError = draft.name !== '' || submitted || touched.name ? check.name : undefined;
-  const commandError = !check.command.ok && (submitted || (touched.commandLine && draft.commandLine !== '')) ? check.command.error : undefined;
   const envError = !check.env.ok ? check.env.error : undefined;
 
   const submit = async () => {
@@ -67,7 +70,7 @@ export function NewAgentDialog({
   return (
     <Dialog
       title="New agent"
-      description="Runs a command in a terminal of its own. Other agents can message it by name."
+      description="Runs a coding agent in a terminal of its own. Other agents can message it by name."
       onClose={onClose}
       className="dialog-form"
       testId="new-agent-dialog"
@@ -103,60 +106,9 @@ export function NewAgentDialog({
           </p>
         </div>
 
-        <div className="form-field">
-          <label htmlFor={ids.command} className="form-label">
-            Command
-          </label>
-          <input
-            id={ids.command}
-            className="input input-block input-mono"
-            value={draft.commandLine}
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="claude --model sonnet"
-            aria-invalid={commandError ? true : undefined}
-            aria-describedby={`${ids.command}-msg ${ids.parsed}`}
-            onChange={(e) => set('commandLine')(e.target.value)}
-            onBlur={() => setTouched((t) => ({ ...t, commandLine: true }))}
-          />
-          {commandError ? (
-            <p id={`${ids.command}-msg`} className="form-error" role="alert">
-              {commandError}
-            </p>
-          ) : check.command.ok ? (
-            <ParsedCommandPreview parsed={check.command} id={ids.parsed} />
-          ) : (
-            <p id={`${ids.command}-msg`} className="form-hint">
-              The program and its arguments, as in a shell: quote words with spaces.
-            </p>
-          )}
-        </div>
+        <RunsFields draft={draft.runs} onChange={setRuns} choices={choices} check={check.runs} showErrors={submitted} />
 
-        <div className="form-field">
-          <label htmlFor={ids.cwd} className="form-label">
-            Working folder <span className="form-optional">optional</span>
-          </label>
-          <div className="input-row">
-            <input
-              id={ids.cwd}
-              className="input input-block input-mono"
-              value={draft.cwd}
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="Your home folder"
-              onChange={(e) => set('cwd')(e.target.value)}
-            />
-            {pickFolder ? (
-              <button
-                type="button"
-                className="button button-secondary"
-                onClick={() => void pickFolder().then((folder) => folder !== undefined && set('cwd')(folder))}
-              >
-                <FolderIcon /> Choose…
-              </button>
-            ) : null}
-          </div>
-        </div>
+        <FolderField id={ids.cwd} value={draft.cwd} onChange={set('cwd')} optional />
 
         <div className="form-field">
           <label htmlFor={ids.task} className="form-label">
@@ -196,15 +148,7 @@ export function NewAgentDialog({
           </p>
         </div>
 
-        {failure ? (
-          <div ref={failureRef} className="form-failure" role="alert" data-testid="spawn-error" data-code={failure.code}>
-            <WarningIcon size={18} />
-            <div>
-              <p className="form-failure-title">The agent could not be started</p>
-              <p className="form-failure-text">{failure.message}</p>
-            </div>
-          </div>
-        ) : null}
+        {failure ? <SpawnFailure failure={failure} title="The agent could not be started" /> : null}
 
         <footer className="dialog-footer">
           <span className="dialog-footer-hint" id={ids.hint}>
