@@ -4,9 +4,10 @@ import { agentActions } from '../agents/agent-actions';
 import type { RowAction } from '../agents/AgentRow';
 import { AgentTable } from '../agents/AgentTable';
 import { NewAgentDialog } from '../agents/NewAgentDialog';
+import { StartTeamDialog } from '../agents/StartTeamDialog';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { EmptyState } from '../components/EmptyState';
-import { CloseIcon, PlusIcon, WarningIcon } from '../components/Icons';
+import { CloseIcon, PlusIcon, TeamIcon, WarningIcon } from '../components/Icons';
 import { AgentsIllustration } from '../components/Illustrations';
 import { PageHeader } from '../components/PageHeader';
 import { useBridge } from '../hooks/useBridge';
@@ -18,6 +19,7 @@ export function AgentsPage({ agents }: { agents: ReadonlyArray<AgentInfo> | unde
   const bridge = useBridge();
   const actions = useMemo(() => agentActions(bridge), [bridge]);
   const [creating, setCreating] = useState(false);
+  const [startingTeam, setStartingTeam] = useState(false);
   const [confirming, setConfirming] = useState<Confirming>();
   const [failure, setFailure] = useState<string>();
 
@@ -35,9 +37,14 @@ export function AgentsPage({ agents }: { agents: ReadonlyArray<AgentInfo> | unde
   };
 
   const newAgentButton = (
-    <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
-      <PlusIcon size={15} /> New agent
-    </button>
+    <div className="header-actions">
+      <button type="button" className="button button-secondary" onClick={() => setStartingTeam(true)}>
+        <TeamIcon size={15} /> Start a team
+      </button>
+      <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+        <PlusIcon size={15} /> New agent
+      </button>
+    </div>
   );
 
   return (
@@ -70,6 +77,9 @@ export function AgentsPage({ agents }: { agents: ReadonlyArray<AgentInfo> | unde
       )}
       {creating ? (
         <NewAgentDialog agents={agents ?? []} onClose={() => setCreating(false)} onSpawned={() => setCreating(false)} />
+      ) : null}
+      {startingTeam ? (
+        <StartTeamDialog agents={agents ?? []} onClose={() => setStartingTeam(false)} onStarted={() => setStartingTeam(false)} />
       ) : null}
       {confirming ? (
         <ConfirmDialog
