@@ -8,6 +8,7 @@ import type { SaveResult } from '../hooks/useSettings';
 import { requestNotificationPermission } from '../notifications/useAgentNotifications';
 import { DraftInput } from '../settings/DraftInput';
 import { refusalText } from '../settings/refusal-text';
+import { useLoginItem, type LoginItem } from '../settings/useLoginItem';
 
 const THEMES: ReadonlyArray<Segment<Theme>> = [
   { value: 'system', label: 'System', icon: <MonitorIcon size={15} /> },
@@ -102,12 +103,51 @@ function TerminalPreview({ settings }: { settings: Settings }) {
   );
 }
 
+/** Start at login: a switch where the host can do it, greyed out with the host's reason where it cannot. */
+function DesktopSection({ loginItem, onSaved }: { loginItem: LoginItem; onSaved: () => void }) {
+  const { state, error, busy } = loginItem;
+  const unsupported = state !== undefined && !state.supported;
+  return (
+    <SettingsSection id="settings-desktop" title="Desktop">
+      <SettingRow
+        label="Start at login"
+        labelId="setting-login-item-label"
+        description={
+          <>
+            Open Agent Relay in the tray when you log in, so agents and sign-ins are ready.
+            {state?.detail ? (
+              <span className={unsupported ? 'setting-detail' : 'setting-detail setting-detail-action'} data-testid="login-item-detail">
+                {state.detail}
+              </span>
+            ) : null}
+          </>
+        }
+        descriptionId="setting-login-item-desc"
+      >
+        <Switch
+          checked={state?.openAtLogin ?? false}
+          disabled={state === undefined || unsupported || busy}
+          labelledBy="setting-login-item-label"
+          describedBy="setting-login-item-desc"
+          onChange={(checked) => void loginItem.set(checked).then((ok) => ok && onSaved())}
+        />
+        {error ? (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+      </SettingRow>
+    </SettingsSection>
+  );
+}
+
 /** Appearance, terminal and notification settings; each change is saved at once and shared live. */
 export function SettingsPage({ settings, save }: { settings: Settings | undefined; save: Save }) {
   const [savedAt, setSavedAt] = useState<number>();
   const markSaved = () => setSavedAt(Date.now());
   const theme = useImmediateSave(save, 'theme', markSaved);
   const notifications = useImmediateSave(save, 'notifications', markSaved);
+  const loginItem = useLoginItem();
 
   const commitText = (field: 'terminalFontFamily') => async (draft: string) => {
     const result = await save({ [field]: draft });
@@ -244,6 +284,8 @@ export function SettingsPage({ settings, save }: { settings: Settings | undefine
           ) : null}
         </SettingRow>
       </SettingsSection>
+
+      <DesktopSection loginItem={loginItem} onSaved={markSaved} />
     </div>
   );
 }
