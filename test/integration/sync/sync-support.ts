@@ -42,9 +42,9 @@ export async function addUser(dataDir: string, email: string, password: string):
   if (result.code !== 0) throw new Error(`users add failed: ${result.stderr}`);
 }
 
-export function startCloud(dataDir: string): Promise<CloudServer> {
+export function startCloud(dataDir: string, port = 0): Promise<CloudServer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLOUD_BIN, 'serve', '--json', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLOUD_BIN, 'serve', '--json', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let settled = false;
