@@ -72,6 +72,19 @@ export function buildProgram(): Command {
     .addOption(new Option('--rate-limit <n>', 'API requests per user per minute').argParser(integer(1, 1_000_000)).default(300))
     .option('--json', 'print JSON-line events (the first is {"event":"listening",…})')
     .action(async (flags: DatabaseFlags & { port: number; host: string; issuer?: string; audience?: string; clientId?: string; publicUrl?: string; trustProxy?: boolean; tlsCert?: string; tlsKey?: string; allowInsecureHttp?: boolean; accessTokenTtl: number; rateLimit: number; json?: boolean }) => {
+      // Signal handlers go in before the listening line: a supervisor may send SIGTERM right after it.
+      let stopSignal: string | undefined;
+      let onStop: ((signal: string) => void) | undefined;
+      const onInt = () => requestStop('SIGINT');
+      const onTerm = () => requestStop('SIGTERM');
+      const requestStop = (signal: string) => {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+        stopSignal = signal;
+        onStop?.(signal);
+      };
+      process.on('SIGINT', onInt);
+      process.on('SIGTERM', onTerm);
       let running;
       try {
         running = await startServer({
@@ -100,18 +113,12 @@ export function buildProgram(): Command {
       } else {
         process.stdout.write(`Agent Relay Cloud ${VERSION} listening on ${server.url}\n  issuer:   ${server.issuer}\n  database: ${server.database.kind} (${server.database.location})\n`);
       }
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          process.off('SIGINT', onInt);
-          process.off('SIGTERM', onTerm);
-          if (flags.json) process.stdout.write(`${JSON.stringify({ event: 'stopping', signal })}\n`);
-          void server.close().then(resolve);
-        };
-        const onInt = () => stop('SIGINT');
-        const onTerm = () => stop('SIGTERM');
-        process.on('SIGINT', onInt);
-        process.on('SIGTERM', onTerm);
+      const signal = await new Promise<string>((resolve) => {
+        if (stopSignal) resolve(stopSignal);
+        else onStop = resolve;
       });
+      if (flags.json) process.stdout.write(`${JSON.stringify({ event: 'stopping', signal })}\n`);
+      await server.close();
       if (flags.json) process.stdout.write(`${JSON.stringify({ event: 'stopped' })}\n`);
     });
 
