@@ -8,7 +8,8 @@ export type AgentErrorCode =
   | 'invalid_agent_spec'
   | 'agent_exists'
   | 'agent_not_found'
-  | 'agent_not_running';
+  | 'agent_not_running'
+  | 'terminal_unavailable';
 
 /** An agent failure the UI and CLI can act on: a code, a sentence, and details for the code. */
 export class AgentError extends BridgeError {

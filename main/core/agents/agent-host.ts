@@ -6,7 +6,9 @@ import { ListenerSet } from './listener-set.js';
 import { OutputBatcher, type OutputBatcherOptions } from './output-batcher.js';
 import { PtySession, type ExitInfo } from './pty-session.js';
 import { StatusDriver, type AgentStatus, type StatusOptions, type StatusVerdict } from './status-detector.js';
-import { TerminalMirror, type OutputChunk, type TerminalSnapshot } from './terminal-mirror.js';
+import { LocalMirror, type MirrorPort } from './mirror-port.js';
+import { defaultMirrorWorker, MirrorThread } from './mirror-thread.js';
+import type { OutputChunk, TerminalSnapshot } from './terminal-mirror.js';
 
 /** An attached console: gets output chunks in seq order and acknowledges what it has parsed. */
 export interface TerminalConsumer {
@@ -51,8 +53,13 @@ export interface AgentHostOptions {
   readonly killGraceMs?: number;
   readonly flow?: FlowControlOptions;
   /**
-   * Watermarks for the in-process mirror, which parses faster than a console but in the same event
-   * loop; default 400,000 / 100,000 characters.
+   * The built mirror worker (terminal-mirror-worker.js) to parse this agent's mirror in, off the
+   * event loop; false keeps the mirror in this thread. Default: the worker beside this bundle, if built.
+   */
+  readonly mirrorWorker?: string | false;
+  /**
+   * Watermarks for the mirror, which parses faster than a console (in the mirror worker, or in this
+   * event loop); default 400,000 / 100,000 characters.
    */
   readonly mirrorFlow?: { readonly highWatermark: number; readonly lowWatermark: number };
   readonly batch?: OutputBatcherOptions;
@@ -77,7 +84,7 @@ export class AgentHost {
   private session: PtySession;
   private readonly batcher: OutputBatcher;
   private readonly flow: FlowController;
-  private readonly mirror: TerminalMirror;
+  private readonly mirror: MirrorPort;
   private status: StatusDriver;
   private readonly consumers = new Map<string, ConsumerEntry>();
   private readonly outputTaps = new ListenerSet<OutputChunk>();
@@ -96,11 +103,18 @@ export class AgentHost {
     private readonly options: AgentHostOptions,
   ) {
     this.session = session;
-    this.mirror = new TerminalMirror({ cols: spec.cols, rows: spec.rows, scrollback: spec.scrollback });
+    const mirrorOptions = { cols: spec.cols, rows: spec.rows, scrollback: spec.scrollback };
+    const worker = options.mirrorWorker === false ? undefined : (options.mirrorWorker ?? defaultMirrorWorker());
+    this.mirror = worker ? MirrorThread.for(worker).open(mirrorOptions) : new LocalMirror(mirrorOptions);
     this.flow = new FlowController(session, options.flow);
     // The mirror is a consumer too, so a mirror that cannot keep up also pauses the pty.
     this.flow.addConsumer(MIRROR, 0, options.mirrorFlow ?? DEFAULT_MIRROR_FLOW);
-    this.mirror.onParsed((chunk) => this.flow.ack(MIRROR, chunk.data.length));
+    this.mirror.onParsed((_seq, chars) => this.flow.ack(MIRROR, chars));
+    this.mirror.onFailed((error) => {
+      // A dead mirror must not hold the pty paused; attaching reports the failure.
+      options.logger?.error('terminal mirror failed', { name: spec.name, error: error.message });
+      this.flow.removeConsumer(MIRROR);
+    });
     this.batcher = new OutputBatcher((data) => this.emitChunk(data), options.batch);
     this.status = this.createStatusDriver();
     this.bindSession(session);
@@ -187,10 +201,11 @@ export class AgentHost {
     let snapshot: TerminalSnapshot;
     try {
       snapshot = await this.mirror.snapshot();
-    } catch {
+    } catch (error) {
       this.consumers.delete(id);
       this.flow.removeConsumer(id);
-      throw new AgentError('agent_not_found', `Agent ${this.spec.name} was removed.`, { name: this.spec.name });
+      if (this.disposed) throw new AgentError('agent_not_found', `Agent ${this.spec.name} was removed.`, { name: this.spec.name });
+      throw new AgentError('terminal_unavailable', `The terminal of ${this.spec.name} could not be read: ${(error as Error).message}`, { name: this.spec.name });
     }
     let detached = false;
     return {
@@ -252,7 +267,6 @@ export class AgentHost {
   /** The visible screen as plain text, after all output so far is parsed. */
   async screenText(): Promise<string[]> {
     this.batcher.flush();
-    await this.mirror.flush();
     return this.mirror.screenText();
   }
 
@@ -312,10 +326,8 @@ export class AgentHost {
         provider: this.spec.provider,
         lastOutputAt: () => this.lastOutput,
         exited: () => !session.running,
-        screen: async () => {
-          await this.mirror.flush();
-          return this.mirror.logicalScreenText();
-        },
+        // A mirror closed or failed meanwhile reads as a blank screen: status is best effort.
+        screen: () => this.mirror.logicalScreenText().catch(() => []),
       },
       (verdict, previous) => this.statusListeners.emit({ verdict, previous }),
       this.options.status,

@@ -5,7 +5,7 @@ import { AgentManager, type AgentEvent } from '../../../main/core/agents/agent-m
 import { normalizeAgentSpec, type AgentSpecInput } from '../../../main/core/agents/agent-spec.js';
 import { DEFAULT_HIGH_WATERMARK } from '../../../main/core/agents/flow-control.js';
 import type { OutputChunk } from '../../../main/core/agents/terminal-mirror.js';
-import { allText, fixture, freshTerminal, visibleText, waitFor, writeAsync } from './agent-test-support.js';
+import { allText, buildMirrorWorker, fixture, freshTerminal, visibleText, waitFor, writeAsync } from './agent-test-support.js';
 
 const hosts: AgentHost[] = [];
 const managers: AgentManager[] = [];
@@ -19,7 +19,10 @@ function baseEnv(): Record<string, string> {
   return out;
 }
 
-function startHost(input: Omit<AgentSpecInput, 'name'> & { name?: string }, options: Parameters<typeof AgentHost.start>[1] = {}): AgentHost {
+type HostInput = Omit<AgentSpecInput, 'name'> & { name?: string };
+type HostOptions = Parameters<typeof AgentHost.start>[1];
+
+function startHostWith(input: HostInput, options: HostOptions = {}): AgentHost {
   const spec = normalizeAgentSpec({ name: 'agent', cwd: os.tmpdir(), cols: 80, rows: 24, ...input });
   if (!spec.ok) throw spec.error;
   const started = AgentHost.start(spec.value, { baseEnv: baseEnv(), killGraceMs: 500, ...options });
@@ -28,7 +31,14 @@ function startHost(input: Omit<AgentSpecInput, 'name'> & { name?: string }, opti
   return started.value;
 }
 
-describe('AgentHost (real pty)', () => {
+const mirrorWorker = await buildMirrorWorker();
+
+describe.each([
+  { where: 'mirror in this thread', mirrorWorker: false as const },
+  { where: 'mirror in the worker thread', mirrorWorker },
+])('AgentHost (real pty, $where)', ({ mirrorWorker }) => {
+  const startHost = (input: HostInput, options: HostOptions = {}) => startHostWith(input, { mirrorWorker, ...options });
+
   it('a late attach of a TUI reproduces the exact screen', async () => {
     // Keys typed before the snapshot change the screen, so the snapshot must be of the current state.
     const host = startHost(fixture('tui.mjs'));
@@ -84,7 +94,8 @@ describe('AgentHost (real pty)', () => {
   }, 60_000);
 
   it('flow control pauses a flood for a console that never acknowledges, and resumes after acks', async () => {
-    const host = startHost(fixture('flood.mjs', '400000', '60', 'stay'));
+    // The mirror gets room enough never to pause the pty itself: this is about the console's marks.
+    const host = startHost(fixture('flood.mjs', '400000', '60', 'stay'), { mirrorFlow: { highWatermark: 50_000_000, lowWatermark: 40_000_000 } });
     const received: OutputChunk[] = [];
     const attachment = await host.attach({ data: (chunk) => received.push(chunk) });
     attachment.start();

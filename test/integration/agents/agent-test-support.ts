@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import xtermHeadless from '@xterm/headless';
 import type { Terminal as HeadlessTerminal } from '@xterm/headless';
 
@@ -45,4 +46,21 @@ export function allText(term: HeadlessTerminal): string[] {
   const lines: string[] = [];
   for (let y = 0; y < buffer.length; y++) lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
   return lines;
+}
+
+/** Bundles the mirror worker the way the app's build does, so tests can run mirrors off-thread. */
+export async function buildMirrorWorker(): Promise<string> {
+  const root = path.resolve(here, '../../..');
+  const outfile = path.join(root, '.tmp/test/mirror-worker', `${process.pid}`, 'terminal-mirror-worker.js');
+  await build({
+    entryPoints: [path.join(root, 'main/core/agents/terminal-mirror-worker.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile,
+    logLevel: 'warning',
+  });
+  return outfile;
 }

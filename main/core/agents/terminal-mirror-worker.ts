@@ -1,0 +1,68 @@
+// The mirror worker (mirror-thread.ts): the headless terminals of every agent, parsed off the
+// daemon's event loop. Built as its own bundle beside the daemon's (terminal-mirror-worker.js).
+import { parentPort } from 'node:worker_threads';
+import type { MirrorEvent, MirrorRequest } from './mirror-thread.js';
+import { TerminalMirror } from './terminal-mirror.js';
+
+const port = parentPort;
+if (!port) throw new Error('terminal-mirror-worker runs as a worker thread only.');
+const mirrors = new Map<number, TerminalMirror>();
+const send = (event: MirrorEvent) => port.postMessage(event);
+
+async function read(mirror: TerminalMirror | undefined, request: Extract<MirrorRequest, { op: 'read' }>): Promise<void> {
+  try {
+    if (!mirror) throw new Error('The terminal mirror was closed before it could be read.');
+    switch (request.what) {
+      case 'snapshot':
+        send({ op: 'reply', req: request.req, value: await mirror.snapshot() });
+        return;
+      case 'flush':
+        await mirror.flush();
+        send({ op: 'reply', req: request.req, value: null });
+        return;
+      case 'screen':
+        await mirror.flush();
+        send({ op: 'reply', req: request.req, value: mirror.screenText() });
+        return;
+      case 'logical-screen':
+        await mirror.flush();
+        send({ op: 'reply', req: request.req, value: mirror.logicalScreenText() });
+        return;
+      default: {
+        const unknown: never = request.what;
+        throw new Error(`unknown read ${String(unknown)}`);
+      }
+    }
+  } catch (error) {
+    send({ op: 'error', req: request.req, message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+port.on('message', (request: MirrorRequest) => {
+  switch (request.op) {
+    case 'open': {
+      const mirror = new TerminalMirror(request.options);
+      mirror.onParsed((chunk) => send({ op: 'parsed', id: request.id, seq: chunk.seq, chars: chunk.data.length }));
+      mirrors.set(request.id, mirror);
+      return;
+    }
+    case 'write':
+      mirrors.get(request.id)?.write({ seq: request.seq, data: request.data });
+      return;
+    case 'resize':
+      mirrors.get(request.id)?.resize(request.cols, request.rows);
+      return;
+    case 'read':
+      // Asked now, so the mirror's snapshot is tagged with the last chunk written before this request.
+      void read(mirrors.get(request.id), request);
+      return;
+    case 'close':
+      mirrors.get(request.id)?.dispose();
+      mirrors.delete(request.id);
+      return;
+    default: {
+      const unknown: never = request;
+      throw new Error(`unknown mirror request ${JSON.stringify(unknown)}`);
+    }
+  }
+});
