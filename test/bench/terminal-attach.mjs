@@ -3,7 +3,7 @@
 // Run: node test/bench/terminal-attach.mjs [runs=20]
 import os from 'node:os';
 import path from 'node:path';
-import { env, fixturesDir, fmt, loadAgents } from './terminal-bench-build.mjs';
+import { mirrorOptions, env, fixturesDir, fmt, loadAgents } from './terminal-bench-build.mjs';
 
 const runs = Number(process.argv[2] ?? 20);
 const { AgentHost, TerminalMirror, normalizeAgentSpec } = await loadAgents();
@@ -51,7 +51,7 @@ const spec = normalizeAgentSpec({
   cols: 120,
   rows: 40,
 });
-const started = AgentHost.start(spec.value, { baseEnv: env(), killGraceMs: 200 });
+const started = AgentHost.start(spec.value, { baseEnv: env(), killGraceMs: 200, ...mirrorOptions() });
 if (!started.ok) throw started.error;
 const host = started.value;
 await new Promise((resolve) => {

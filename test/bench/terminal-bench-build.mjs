@@ -1,5 +1,6 @@
 // Shared by the terminal-*.mjs benchmarks: bundles main/core/agents (TypeScript) with esbuild into
-// .tmp/bench/agents.mjs and imports it; node-pty and xterm stay external and load from node_modules.
+// .tmp/bench/agents.mjs (and the mirror worker beside it) and imports it; node-pty and xterm stay
+// external and load from node_modules. MIRROR=thread runs the agents' mirrors on the event loop.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -31,7 +32,23 @@ export async function loadAgents() {
     outfile,
     logLevel: 'warning',
   });
+  // The mirror worker, where AgentHost looks for it by default: beside the bundle.
+  await build({
+    entryPoints: [path.join(root, 'main/core/agents/terminal-mirror-worker.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile: path.join(path.dirname(outfile), 'terminal-mirror-worker.js'),
+    logLevel: 'warning',
+  });
   return import(pathToFileURL(outfile).href);
+}
+
+/** AgentHost options for where the mirror parses: MIRROR=thread keeps it on the event loop (default: the worker). */
+export function mirrorOptions() {
+  return process.env.MIRROR === 'thread' ? { mirrorWorker: false } : {};
 }
 
 export function env() {

@@ -4,7 +4,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { env, fixturesDir, fmt, loadAgents, mb, rssSampler } from './terminal-bench-build.mjs';
+import { mirrorOptions, env, fixturesDir, fmt, loadAgents, mb, rssSampler } from './terminal-bench-build.mjs';
 
 const lines = Number(process.argv[2] ?? 150_000);
 const { AgentHost, normalizeAgentSpec } = await loadAgents();
@@ -26,7 +26,7 @@ async function run(agents) {
         cols: 120,
         rows: 40,
       });
-      const started = AgentHost.start(spec.value, { baseEnv: env(), killGraceMs: 200 });
+      const started = AgentHost.start(spec.value, { baseEnv: env(), killGraceMs: 200, ...mirrorOptions() });
       if (!started.ok) throw started.error;
       const host = started.value;
       hosts.push(host);

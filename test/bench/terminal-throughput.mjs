@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pty from 'node-pty';
-import { env, fixturesDir, fmt, loadAgents, mb, rssSampler } from './terminal-bench-build.mjs';
+import { mirrorOptions, env, fixturesDir, fmt, loadAgents, mb, rssSampler } from './terminal-bench-build.mjs';
 
 const lines = Number(process.argv[2] ?? 200_000);
 const width = Number(process.argv[3] ?? 100);
@@ -46,7 +46,7 @@ async function throughHost(withConsole) {
   const stopRss = rssSampler();
   const stopLag = lagMonitor();
   const start = performance.now();
-  const started = AgentHost.start(spec.value, { baseEnv: env(), killGraceMs: 200 });
+  const started = AgentHost.start(spec.value, { baseEnv: env(), killGraceMs: 200, ...mirrorOptions() });
   if (!started.ok) throw started.error;
   const host = started.value;
   let consoleChars = 0;
