@@ -3,6 +3,7 @@
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import { readFileSync } from 'node:fs';
+import { buildCloud } from '../cloud/scripts/build.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const quiet = process.argv.includes('--quiet');
@@ -47,5 +48,7 @@ await Promise.all([
     logLevel: quiet ? 'warning' : 'info',
   }),
   viteBuild({ configFile: 'vite.config.ts', logLevel: quiet ? 'warn' : 'info' }),
+  // The sync server (its own workspace package): cloud/dist/main.js.
+  buildCloud({ logLevel: quiet ? 'warning' : 'info' }),
 ]);
 if (!quiet) console.log(`Built in ${Date.now() - started} ms`);
