@@ -31,8 +31,9 @@ function readLine(): Promise<string | undefined> {
   return new Promise((resolve) => {
     const rl = readline.createInterface({ input: process.stdin, terminal: false });
     rl.once('line', (line) => {
-      rl.close();
+      // Resolve first: close() emits 'close' at once, which would resolve with nothing.
       resolve(line);
+      rl.close();
     });
     rl.once('close', () => resolve(undefined));
   });
@@ -47,9 +48,9 @@ function promptHidden(question: string): Promise<string | undefined> {
       if (s.startsWith(question)) process.stderr.write(question);
     };
     rl.question(question, (answer) => {
+      resolve(answer);
       rl.close();
       process.stderr.write('\n');
-      resolve(answer);
     });
     rl.once('close', () => resolve(undefined));
   });
@@ -142,6 +143,8 @@ export async function syncOn(ctx: CliContext, options: { passphraseStdin: boolea
     ctx.err('No terminal to ask for the sync passphrase: pipe it in with --passphrase-stdin.');
     return 2;
   }
+  // Read before anything else runs in this process, so the piped line is there for us.
+  let passphrase = options.passphraseStdin ? await readLine() : undefined;
   const bridge = await openBridge(ctx.dataDir, ctx.providersConfig ? { providersConfig: ctx.providersConfig } : {});
   try {
     const before = await bridge.call('sync.status');
@@ -149,9 +152,9 @@ export async function syncOn(ctx: CliContext, options: { passphraseStdin: boolea
       ctx.err('Sign in to a sync server first: agent-relay-desktop sync login --server URL');
       return 1;
     }
-    let passphrase: string | undefined;
-    if (options.passphraseStdin) passphrase = await readLine();
-    else if (before.passphrase === 'choose') {
+    if (options.passphraseStdin) {
+      // Read above.
+    } else if (before.passphrase === 'choose') {
       ctx.err('Choose a sync passphrase. It never leaves this device; every other device needs it.');
       passphrase = await promptHidden('Sync passphrase: ');
       const again = await promptHidden('Repeat it: ');
