@@ -333,15 +333,15 @@ export class SyncService {
   async close(): Promise<void> {
     for (const abort of this.flows.values()) abort.abort();
     this.flows.clear();
-    const pending = this.debounceTimer !== undefined;
+    const flush = this.debounceTimer !== undefined && this.isActive();
+    this.closed = true;
     this.stopTimers();
     this.unsubscribeVault?.();
     this.options.providers.setRefreshLease(undefined);
-    // A change made just before exit (a CLI command in-process) still reaches the server.
-    if (pending && this.isActive()) {
-      await Promise.race([this.runCycle('push'), new Promise((resolve) => setTimeout(resolve, CLOSE_FLUSH_MS).unref())]);
-    }
-    this.closed = true;
+    // A change made just before exit (a CLI command in-process) still reaches the server; a
+    // cycle under way finishes before the vault goes away.
+    const last = flush ? this.runCycle('push', true) : this.cycles;
+    await Promise.race([last, new Promise((resolve) => setTimeout(resolve, CLOSE_FLUSH_MS).unref())]);
   }
 
   // ── Sign-in ───────────────────────────────────────────────────────────────────────────────────
@@ -518,14 +518,14 @@ export class SyncService {
   }
 
   /** Cycles run one at a time; each resolves when done (errors become the status). */
-  private runCycle(mode: 'pull' | 'push'): Promise<void> {
-    const run = this.cycles.then(() => this.cycle(mode));
+  private runCycle(mode: 'pull' | 'push', flushing = false): Promise<void> {
+    const run = this.cycles.then(() => this.cycle(mode, flushing));
     this.cycles = run.catch(() => undefined);
     return run;
   }
 
-  private async cycle(mode: 'pull' | 'push'): Promise<void> {
-    if (!this.isActive() || !this.vaultKey) return;
+  private async cycle(mode: 'pull' | 'push', flushing: boolean): Promise<void> {
+    if (!(flushing || this.isActive()) || !this.vaultKey) return;
     const key = this.vaultKey;
     const vault = await this.vault();
     if (this.status.state !== 'syncing') this.setStatus({ state: 'syncing' });

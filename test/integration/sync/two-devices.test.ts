@@ -201,6 +201,25 @@ describe('cloud sync between two desktop data dirs through the real sync server'
     expect((await api(cloud.url, token, 'GET', '/key')).body).toMatchObject({ envelope: null });
   }, 90_000);
 
+  it('a change made just before the app closes still reaches the server (in-process CLI commands)', async () => {
+    const email = await newUser();
+    const a = openDevice('laptop', { sync: { deviceName: 'laptop', debounceMs: 60_000, periodMs: 10 * 60_000 } });
+    open.push(a);
+    await signInDevice(a, cloud.url, email, PASSWORD);
+    await a.call('sync.enable', { passphrase: PASSPHRASE });
+    const token = await apiToken(cloud.url, email, PASSWORD);
+    const before = (await api(cloud.url, token, 'GET', '/vault')).body.version as number;
+    await a.call('providers.saveApiKey', { provider: 'openai', apiKey: 'sk-flushed-on-close-0011' });
+    await a.close();
+    open.splice(open.indexOf(a), 1);
+    expect((await api(cloud.url, token, 'GET', '/vault')).body.version).toBe(before + 1);
+
+    const b = device('desktop');
+    await signInDevice(b, cloud.url, email, PASSWORD);
+    await b.call('sync.enable', { passphrase: PASSPHRASE });
+    expect(await connectedProviders(b)).toEqual(['openai']);
+  }, 90_000);
+
   it('turning sync off keeps the local logins and stops traffic; remove-server-data empties the server', async () => {
     const { email, a, b } = await pair();
     await a.call('providers.saveApiKey', { provider: 'openai', apiKey: 'sk-kept-locally-0008' });
