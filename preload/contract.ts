@@ -101,6 +101,8 @@ export const ProviderView = z.object({
   /** Shown instead of pretending a sign-in will work (e.g. a free tier that ended). */
   notice: z.string().optional(),
   methods: z.array(SignInMethod),
+  /** The command-line agent Agent Relay can start signed in to this provider, and its act-without-asking flag. */
+  cli: z.object({ command: z.string(), skipPermissionsFlag: z.string().optional() }).optional(),
   /** Where an existing CLI login was found, for "Import from …"; absent when there is none. */
   importSource: z.string().optional(),
   defaultBaseUrl: z.string().optional(),

@@ -178,6 +178,7 @@ export class ProviderConnections {
         kind: p.kind,
         ...(p.notice ? { notice: p.notice } : {}),
         methods: [...p.methods],
+        ...(p.cli ? { cli: { command: p.cli.command, ...(p.cli.skipPermissionsFlag ? { skipPermissionsFlag: p.cli.skipPermissionsFlag } : {}) } } : {}),
         ...(importFile && fs.existsSync(importFile) ? { importSource: tildePath(importFile, this.home) } : {}),
         ...(p.defaultBaseUrl ? { defaultBaseUrl: p.defaultBaseUrl } : {}),
         accounts: accounts.filter((a) => a.provider === p.id),

@@ -3,17 +3,9 @@ import type { AccountView, ProvidersState } from '../../../preload/contract';
 /** A provider that ships a command-line agent, the command it runs and its flag for acting without asking. */
 export interface ProviderCli {
   readonly command: string;
+  /** Empty when the CLI has no such flag. */
   readonly skipFlag: string;
 }
-
-/** The CLIs the daemon knows how to start with an account (main/core/agent-recipes.ts); self-hosted ones have none. */
-export const PROVIDER_CLIS: Readonly<Record<string, ProviderCli>> = {
-  anthropic: { command: 'claude', skipFlag: '--dangerously-skip-permissions' },
-  openai: { command: 'codex', skipFlag: '--dangerously-bypass-approvals-and-sandbox' },
-  google: { command: 'gemini', skipFlag: '--yolo' },
-  'github-copilot': { command: 'copilot', skipFlag: '--allow-all-tools' },
-  qwen: { command: 'qwen', skipFlag: '--yolo' },
-};
 
 /** One entry of the provider select. */
 export interface CliProviderChoice {
@@ -30,8 +22,9 @@ export interface CliProviderChoice {
 export function cliProviderChoices(state: ProvidersState | undefined): ReadonlyArray<CliProviderChoice> {
   if (!state) return [];
   const choices = state.providers.flatMap((provider): CliProviderChoice[] => {
-    const cli = PROVIDER_CLIS[provider.id];
-    if (!cli) return [];
+    // The daemon says which providers have a command-line agent (self-hosted ones have none).
+    if (!provider.cli) return [];
+    const cli: ProviderCli = { command: provider.cli.command, skipFlag: provider.cli.skipPermissionsFlag ?? '' };
     return [{ id: provider.id, name: provider.name, logo: provider.logo, cli, accounts: provider.accounts, connected: provider.accounts.length > 0 }];
   });
   return [...choices.filter((c) => c.connected), ...choices.filter((c) => !c.connected)];

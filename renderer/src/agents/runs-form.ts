@@ -68,6 +68,6 @@ export function checkRuns(draft: RunsDraft, choices: ReadonlyArray<CliProviderCh
   return {
     ok: true,
     request: { provider: provider.id, account: account.accountId, skipPermissions: draft.skipPermissions, args },
-    preview: { ok: true, command: provider.cli.command, args: [...(draft.skipPermissions ? [provider.cli.skipFlag] : []), ...args] },
+    preview: { ok: true, command: provider.cli.command, args: [...(draft.skipPermissions && provider.cli.skipFlag ? [provider.cli.skipFlag] : []), ...args] },
   };
 }

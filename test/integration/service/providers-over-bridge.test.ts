@@ -69,6 +69,8 @@ describe('provider connections over the bridge, against a real OAuth server', ()
     const state = await client.call('providers.list');
     expect(state.providers.map((p) => p.id)).toEqual(expect.arrayContaining(['anthropic', 'openai', 'google', 'github-copilot', 'qwen', 'ollama', 'test-oidc']));
     expect(state.providers.find((p) => p.id === 'qwen')?.notice).toMatch(/free tier/i);
+    expect(state.providers.find((p) => p.id === 'anthropic')?.cli).toEqual({ command: 'claude', skipPermissionsFlag: '--dangerously-skip-permissions' });
+    expect(state.providers.find((p) => p.id === 'ollama')?.cli).toBeUndefined();
     expect(state.vault).toEqual({ protection: 'weaker', consentRequired: false });
     expect(state.configProblems).toEqual([]);
   });

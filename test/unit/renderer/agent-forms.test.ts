@@ -17,6 +17,12 @@ const account = (provider: string, accountId: string, extra: Partial<AccountView
   canRefresh: true,
   ...extra,
 });
+/** The CLIs the daemon reports for these providers (from its registry). */
+const CLIS: Record<string, ProviderView['cli']> = {
+  anthropic: { command: 'claude', skipPermissionsFlag: '--dangerously-skip-permissions' },
+  openai: { command: 'codex', skipPermissionsFlag: '--dangerously-bypass-approvals-and-sandbox' },
+  google: { command: 'gemini', skipPermissionsFlag: '--yolo' },
+};
 const provider = (id: string, name: string, accounts: AccountView[] = [], kind: ProviderView['kind'] = 'oauth'): ProviderView => ({
   id,
   name,
@@ -25,6 +31,7 @@ const provider = (id: string, name: string, accounts: AccountView[] = [], kind: 
   logo: id,
   kind,
   methods: ['browser'],
+  ...(CLIS[id] ? { cli: CLIS[id] } : {}),
   accounts,
 });
 const state = (...providers: ProviderView[]): ProvidersState => ({ providers, vault: { protection: 'weaker', consentRequired: false }, configProblems: [] });
