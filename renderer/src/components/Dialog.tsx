@@ -25,7 +25,13 @@ export function Dialog({
   const descriptionId = useId();
   useEffect(() => {
     const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
+    if (dialog && !dialog.open) {
+      // React has already focused an autoFocus field; showModal() would move focus to the first
+      // button (the ×), so give it back.
+      const focused = document.activeElement;
+      dialog.showModal();
+      if (focused instanceof HTMLElement && focused !== dialog && dialog.contains(focused)) focused.focus();
+    }
     return () => dialog?.close();
   }, []);
   return (
