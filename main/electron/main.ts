@@ -10,7 +10,7 @@ import path from 'node:path';
 import { resolveDataDir } from '../core/data-dir.js';
 import { processAlive, readDaemonFile, removeDaemonFile, writeDaemonFile } from '../core/daemon-file.js';
 import { createLogger, type Logger } from '../core/logging/logger.js';
-import type { AgentInfo, ProvidersState } from '../../preload/contract.js';
+import type { AgentInfo, ProvidersState, SyncStatus } from '../../preload/contract.js';
 import { createService, type RelayService } from '../core/service.js';
 import { CredentialVault } from '../core/vault/credential-vault.js';
 import { agentNotice } from './agent-notices.js';
@@ -148,12 +148,18 @@ async function run(): Promise<void> {
   };
   let agents: AgentInfo[] = [];
   let providers: ProvidersState['providers'] = [];
+  let syncStatus: SyncStatus = { state: 'off', signedIn: false };
 
   const tray = createTray({
     assetsDir: location.assetsDir,
     actions: {
       open: (route) => windows.open(route),
       openConsole: (name) => windows.openConsole(name),
+      setCloudSync: (on) => {
+        // Turning sync on needs the passphrase (and maybe a sign-in): that happens in Settings.
+        if (on) windows.open('settings');
+        else void service.dispatcher.dispatch('sync.disable', []);
+      },
       // Through the contract, so the Settings page hears of it like any other change.
       setStartAtLogin: (openAtLogin) => {
         void service.dispatcher.dispatch('app.setLoginItem', [openAtLogin]).then((reply) => {
@@ -167,6 +173,7 @@ async function run(): Promise<void> {
       loginItem: loginItem.get(),
       providers: providers.map((p) => ({ id: p.id, name: p.name, state: providerWord(p) })),
       agents: agents.map((a) => ({ name: a.name, status: a.status.replaceAll('_', ' ') })),
+      sync: { on: syncStatus.state !== 'off', state: syncStatus.state.replaceAll('_', ' ') },
     }),
     initialState: trayStatus.get(),
     logger,
@@ -188,6 +195,9 @@ async function run(): Promise<void> {
       providers = (payload as ProvidersState).providers;
       trayStatus.update({ providersNeedingSignIn: providers.filter((p) => p.accounts.some((a) => a.state === 'needs_signin')).map((p) => p.name) });
     } else if (event === 'app.loginItemChanged') {
+      refreshTray();
+    } else if (event === 'sync.changed') {
+      syncStatus = payload as SyncStatus;
       refreshTray();
     }
   });

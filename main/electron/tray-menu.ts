@@ -6,6 +6,8 @@ export interface TrayActions {
   open(route: Route): void;
   /** Opens an agent's console in a window of its own. */
   openConsole(agent: string): void;
+  /** The Cloud sync checkbox: off stops syncing; on needs the passphrase, so it opens Settings. */
+  setCloudSync(on: boolean): void;
   setStartAtLogin(openAtLogin: boolean): void;
   checkForUpdates(): void;
   quit(): void;
@@ -20,6 +22,8 @@ export interface TrayMenuModel {
   readonly providers?: ReadonlyArray<{ readonly id: string; readonly name: string; readonly state: string }>;
   /** Each agent with its status, for its console. */
   readonly agents?: ReadonlyArray<{ readonly name: string; readonly status: string }>;
+  /** Cloud sync: whether it is on, and a word for how it is doing ("up to date", "offline"). */
+  readonly sync?: { readonly on: boolean; readonly state: string };
 }
 
 /** A page item, or a submenu of the page and its entries once there are entries to list. */
@@ -56,8 +60,13 @@ export function trayMenuTemplate(actions: TrayActions, model: TrayMenuModel): Me
       () => actions.open('agents'),
       (model.agents ?? []).map((a) => ({ id: `agent-${a.name}`, label: `${a.name} — ${a.status}`, click: () => actions.openConsole(a.name) })),
     ),
-    // Shown so users know it is coming; enabled when cloud sync exists.
-    { id: 'cloud-sync', label: 'Cloud sync (coming soon)', type: 'checkbox', checked: false, enabled: false },
+    {
+      id: 'cloud-sync',
+      label: model.sync?.on ? `Cloud sync — ${model.sync.state}` : 'Cloud sync',
+      type: 'checkbox',
+      checked: model.sync?.on ?? false,
+      click: (item) => actions.setCloudSync(item.checked),
+    },
     { type: 'separator' },
     {
       id: 'start-at-login',

@@ -83,7 +83,7 @@ test('the tray app: tray menu, window opened from it, bridge answering with host
     'Open Agent Relay',
     'Providers',
     'Agents',
-    'Cloud sync (coming soon)',
+    'Cloud sync',
     '',
     'Start at login',
     'Check for updates…',

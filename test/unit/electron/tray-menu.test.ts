@@ -6,7 +6,7 @@ import { trayClickOpensWindow, trayMenuTemplate, type TrayActions, type TrayMenu
 import { trayIconFile } from '../../../main/electron/tray-icon.js';
 import type { Route } from '../../../main/electron/renderer-location.js';
 
-const noActions: TrayActions = { open: () => undefined, openConsole: () => undefined, setStartAtLogin: () => undefined, checkForUpdates: () => undefined, quit: () => undefined };
+const noActions: TrayActions = { open: () => undefined, openConsole: () => undefined, setCloudSync: () => undefined, setStartAtLogin: () => undefined, checkForUpdates: () => undefined, quit: () => undefined };
 const model: TrayMenuModel = { summary: 'No agents running', loginItem: { supported: true, openAtLogin: false } };
 const labels = (template: MenuItemConstructorOptions[]) => template.map((item) => (item.type === 'separator' ? '---' : item.label));
 const item = (template: MenuItemConstructorOptions[], id: string) => {
@@ -29,7 +29,7 @@ describe('tray menu', () => {
       'Open Agent Relay',
       'Providers',
       'Agents',
-      'Cloud sync (coming soon)',
+      'Cloud sync',
       '---',
       'Start at login',
       'Check for updates…',
@@ -38,7 +38,7 @@ describe('tray menu', () => {
     ]);
     const template = trayMenuTemplate(noActions, model);
     expect(item(template, 'status')).toMatchObject({ enabled: false });
-    expect(item(template, 'cloud-sync')).toMatchObject({ type: 'checkbox', checked: false, enabled: false });
+    expect(item(template, 'cloud-sync')).toMatchObject({ type: 'checkbox', checked: false });
   });
 
   it('opens the window at the chosen page, checks for updates and quits from the menu', () => {
@@ -51,6 +51,16 @@ describe('tray menu', () => {
     for (const id of ['open', 'providers', 'agents', 'check-for-updates', 'quit']) click(template, id);
     expect(opened).toEqual(['home', 'providers', 'agents']);
     expect(calls).toEqual(['updates', 'quit']);
+  });
+
+  it('shows cloud sync as a checkbox with its state, and asks for the flipped state on click', () => {
+    const asked: boolean[] = [];
+    const on = trayMenuTemplate({ ...noActions, setCloudSync: (value) => asked.push(value) }, { ...model, sync: { on: true, state: 'up to date' } });
+    expect(item(on, 'cloud-sync')).toMatchObject({ type: 'checkbox', checked: true, label: 'Cloud sync — up to date' });
+    click(on, 'cloud-sync');
+    const off = trayMenuTemplate({ ...noActions, setCloudSync: (value) => asked.push(value) }, model);
+    click(off, 'cloud-sync');
+    expect(asked).toEqual([false, true]);
   });
 
   it('lists each provider and agent in submenus once there are some; an agent opens its console', () => {
