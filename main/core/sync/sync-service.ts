@@ -227,8 +227,7 @@ export class SyncService {
     await this.start();
     const account = this.requireAccount();
     try {
-      const client = await this.registeredClient();
-      const current = await client.getKey();
+      const { client, key: current } = await this.liveClient();
       let key: Buffer;
       let recoveryCode: string | undefined;
       if (current.envelope === null) {
@@ -411,7 +410,7 @@ export class SyncService {
       };
       await this.save(account);
       this.client = undefined;
-      await this.registeredClient();
+      const { key: envelope } = await this.liveClient();
       this.flows.delete(flowId);
       const view: AccountView = {
         provider: SYNC_PROVIDER_ID,
@@ -430,7 +429,7 @@ export class SyncService {
         this.activate();
         await this.runCycle('pull');
       } else {
-        await this.askForPassphrase();
+        this.askForPassphrase(envelope.envelope === null ? 'choose' : 'enter');
       }
     } catch (error) {
       this.options.logger.warn('sync sign-in failed', { error: (error as Error).message });
@@ -440,16 +439,10 @@ export class SyncService {
   }
 
   /** Signed in, sync not on: the UI asks to choose a passphrase (first device) or enter it. */
-  private async askForPassphrase(): Promise<void> {
-    let passphrase: 'choose' | 'enter' | undefined;
-    try {
-      passphrase = (await (await this.registeredClient()).getKey()).envelope === null ? 'choose' : 'enter';
-    } catch (error) {
-      this.options.logger.warn('could not read the key envelope', { error: (error as Error).message });
-    }
+  private askForPassphrase(passphrase: 'choose' | 'enter'): void {
     this.setStatus({
       state: 'needs_passphrase',
-      ...(passphrase ? { passphrase } : {}),
+      passphrase,
       message:
         passphrase === 'enter'
           ? 'Enter your sync passphrase (or recovery code) to turn sync on for this device.'
@@ -602,8 +595,12 @@ export class SyncService {
         this.setStatus({ state: 'error', code: e.code, message: `${e.message} (agent-relay-desktop sync login --server ${this.account?.server ?? 'URL'})` });
         return;
       case 'device_revoked':
+        // Revoked from another device, or the server data was removed: stop, forget the key and
+        // the registration; turning sync on again registers anew.
         this.deactivate();
-        this.setStatus({ state: 'error', code: e.code, message: e.message });
+        this.vaultKey = undefined;
+        if (this.account) void this.save({ ...this.account, deviceId: undefined, enabled: false, vaultKey: undefined }).catch(() => undefined);
+        this.setStatus({ state: 'error', code: e.code, message: `${e.message} Sync is off on this device; turn it on again to re-register.` });
         return;
       default:
         // blob_tampered and the rest: nothing was applied or overwritten; say what happened, try again later.
@@ -677,6 +674,22 @@ export class SyncService {
       this.options.logger.info('registered this device with the sync server', { device: account.deviceName });
     }
     return client;
+  }
+
+  /**
+   * The client with a live registration, and the key envelope as the server holds it. A
+   * registration that is gone (revoked, or the server data removed) is replaced, once.
+   */
+  private async liveClient(): Promise<{ client: SyncClient; key: { version: number; envelope: unknown } }> {
+    const client = await this.registeredClient();
+    try {
+      return { client, key: await client.getKey() };
+    } catch (error) {
+      if (!(error instanceof SyncError && error.code === 'device_revoked')) throw error;
+      await this.save({ ...this.requireAccount(), deviceId: undefined });
+      const fresh = await this.registeredClient();
+      return { client: fresh, key: await fresh.getKey() };
+    }
   }
 
   /** Renews the sync server's access token once (single flight); false means sign in again. */
@@ -754,18 +767,22 @@ function toEntry(account: SyncAccount): Parameters<CredentialVault['upsert']>[0]
       ...(account.account ? { account: account.account } : {}),
       ...(account.deviceId ? { deviceId: account.deviceId } : {}),
     },
+    // All in `extra`: the refresh owner and the providers list never take this entry for a provider login.
     secrets: {
-      accessToken: account.accessToken,
-      ...(account.refreshToken ? { refreshToken: account.refreshToken } : {}),
-      ...(account.expiresAt !== undefined ? { expiresAt: account.expiresAt } : {}),
-      ...(account.vaultKey ? { extra: { vaultKey: account.vaultKey } } : {}),
+      extra: {
+        accessToken: account.accessToken,
+        ...(account.refreshToken ? { refreshToken: account.refreshToken } : {}),
+        ...(account.expiresAt !== undefined ? { expiresAt: String(account.expiresAt) } : {}),
+        ...(account.vaultKey ? { vaultKey: account.vaultKey } : {}),
+      },
     },
   };
 }
 
 function fromEntry(entry: VaultAccount): SyncAccount | undefined {
   const meta = entry.meta ?? {};
-  if (!meta.server || !meta.issuer || !meta.clientId || !entry.secrets.accessToken) return undefined;
+  const secret = entry.secrets.extra ?? {};
+  if (!meta.server || !meta.issuer || !meta.clientId || !secret.accessToken) return undefined;
   return {
     server: meta.server,
     allowInsecureHttp: meta.allowInsecureHttp === 'true',
@@ -776,9 +793,9 @@ function fromEntry(entry: VaultAccount): SyncAccount | undefined {
     ...(meta.deviceId ? { deviceId: meta.deviceId } : {}),
     deviceName: meta.deviceName ?? os.hostname(),
     enabled: meta.enabled === 'true',
-    accessToken: entry.secrets.accessToken,
-    ...(entry.secrets.refreshToken ? { refreshToken: entry.secrets.refreshToken } : {}),
-    ...(entry.secrets.expiresAt !== undefined ? { expiresAt: entry.secrets.expiresAt } : {}),
-    ...(entry.secrets.extra?.vaultKey ? { vaultKey: entry.secrets.extra.vaultKey } : {}),
+    accessToken: secret.accessToken,
+    ...(secret.refreshToken ? { refreshToken: secret.refreshToken } : {}),
+    ...(secret.expiresAt ? { expiresAt: Number(secret.expiresAt) } : {}),
+    ...(secret.vaultKey ? { vaultKey: secret.vaultKey } : {}),
   };
 }

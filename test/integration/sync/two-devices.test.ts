@@ -184,14 +184,14 @@ describe('cloud sync between two desktop data dirs through the real sync server'
       vaultKey.toString('base64'),
       vaultKey.toString('hex'),
       vaultKey.toString('latin1'),
-      entry!.secrets.accessToken!,
-      entry!.secrets.refreshToken!,
+      entry!.secrets.extra!.accessToken!,
+      entry!.secrets.extra!.refreshToken!,
     ]) {
       expect(bytes.includes(secret), `found ${secret.slice(0, 6)}… in the server's files`).toBe(false);
     }
     // The desktop's own data dir keeps the sync login and key encrypted too.
     const local = allFileBytes(a.dir);
-    for (const secret of ['sk-must-stay-secret-0007', vaultKey.toString('base64'), entry!.secrets.accessToken!]) expect(local.includes(secret)).toBe(false);
+    for (const secret of ['sk-must-stay-secret-0007', vaultKey.toString('base64'), entry!.secrets.extra!.accessToken!]) expect(local.includes(secret)).toBe(false);
     expect(fs.readdirSync(a.dir)).toContain('vault.bin');
 
     // Another user of the same server reads an empty vault.
@@ -219,6 +219,29 @@ describe('cloud sync between two desktop data dirs through the real sync server'
     await b.call('sync.enable', { passphrase: PASSPHRASE });
     expect(await connectedProviders(b)).toEqual(['openai']);
   }, 90_000);
+
+  it('a device revoked from another stops syncing and says so; signing in and turning sync on again registers it anew', async () => {
+    const { email, a, b } = await pair();
+    const token = await apiToken(cloud.url, email, PASSWORD);
+    const devices = (await api(cloud.url, token, 'GET', '/devices')).body.devices as Array<{ id: string; name: string }>;
+    const desktop = devices.find((d) => d.name === 'desktop')!;
+    expect((await api(cloud.url, token, 'DELETE', `/devices/${desktop.id}`)).status).toBe(204);
+
+    const refused = await b.call('sync.now');
+    expect(refused.state).toBe('error');
+    expect(['device_revoked', 'needs_signin']).toContain(refused.code);
+    expect(refused.message).toMatch(/sign|device/i);
+    await a.call('providers.saveApiKey', { provider: 'openai', apiKey: 'sk-after-revoke-0012' });
+    await waitFor(async () => (await a.call('sync.now')).state === 'up_to_date');
+    expect(await connectedProviders(b)).toEqual([]);
+
+    await signInDevice(b, cloud.url, email, PASSWORD);
+    const status = await b.call('sync.status');
+    if (status.state !== 'up_to_date') await b.call('sync.enable', { passphrase: PASSPHRASE });
+    await waitFor(async () => (await b.call('sync.now')).state === 'up_to_date' && (await connectedProviders(b)).includes('openai'));
+    const after = (await api(cloud.url, token, 'GET', '/devices')).body.devices as Array<{ name: string; revoked: boolean }>;
+    expect(after.filter((d) => d.name === 'desktop' && !d.revoked)).toHaveLength(1);
+  }, 120_000);
 
   it('turning sync off keeps the local logins and stops traffic; remove-server-data empties the server', async () => {
     const { email, a, b } = await pair();
