@@ -3,11 +3,14 @@
 //   2. xterm.js alone: the same bytes written straight into a Terminal in the same Chromium (the console's own limit);
 //   3. the app: a flood agent in the headless daemon, its console open in Chromium (5 ms batching, WebSocket,
 //      acknowledgements and flow control, the daemon's mirror), from the flood's start to its last line drawn.
-// Also prints the daemon's peak RSS (VmHWM) and its event-loop lag during the flood (event-loop-probe.mjs). Both browser runs use xterm's DOM renderer (Chromium here has no GPU),
+// Also prints the daemon's peak RSS (VmHWM), its event-loop lag during the flood (event-loop-probe.mjs), and the
+// CPU time the daemon, the flood and Chromium used meanwhile and how long their threads waited for a core (schedstat):
+// on a shared machine, waiting for a core shows up as lost throughput that no profile of our code explains. Both browser runs use xterm's DOM renderer (Chromium here has no GPU),
 // and end when the last line is on screen. No assertions: it prints figures and the ratio (aim: app ≥ 0.8 × xterm alone).
 //
 // Run: npm run build && node test/bench/terminal-throughput-browser.mjs [lines=200000] [width=100]
-// Env: HEADLESS_MAIN=another build's dist/headless/main.js; DAEMON_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" to profile the daemon.
+// Env: HEADLESS_MAIN=another build's dist/headless/main.js; DAEMON_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" to profile the
+// daemon; PAGE_PROFILE=file.cpuprofile to profile the console page's JavaScript during the flood.
 /* global window, document, location, requestAnimationFrame -- the page functions run in Chromium */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -74,6 +77,46 @@ const peakRssMb = (pid) => {
   return match ? Number(match[1]) / 1024 : NaN;
 };
 
+/** CPU seconds used so far by every process under this one, by role (the daemon, the flood in it, Chromium). */
+function cpuByRole(daemonPid) {
+  const procs = new Map();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      // Time its threads were ready to run but waited for a core (other processes had them).
+      let wait = 0;
+      for (const task of fs.readdirSync(`/proc/${entry}/task`)) wait += Number(fs.readFileSync(`/proc/${entry}/task/${task}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
+      procs.set(Number(entry), { ppid: Number(fields[1]), comm, cpu: (Number(fields[11]) + Number(fields[12])) / 100, wait });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const under = (pid, root) => {
+    for (let p = pid; p > 1; p = procs.get(p)?.ppid ?? 0) if (p === root) return true;
+    return false;
+  };
+  const roles = { daemon: 0, flood: 0, chromium: 0, daemonWait: 0, floodWait: 0, chromiumWait: 0, chromiumBy: {} };
+  const add = (role, proc) => {
+    roles[role] += proc.cpu;
+    roles[`${role}Wait`] += proc.wait;
+  };
+  for (const [pid, proc] of procs) {
+    if (pid === daemonPid) add('daemon', proc);
+    else if (under(pid, daemonPid)) add('flood', proc);
+    else if (under(pid, process.pid) && proc.comm.startsWith('chrom')) {
+      add('chromium', proc);
+      const type = /--type=([a-z-]+)/.exec(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'browser';
+      const utility = /--utility-sub-type=([a-z.]+)/.exec(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1];
+      const key = utility ? utility.split('.').pop() : type;
+      roles.chromiumBy[key] = (roles.chromiumBy[key] ?? 0) + proc.cpu;
+    }
+  }
+  return roles;
+}
+
 const quote = (word) => `'${word.replace(/'/g, `'\\''`)}'`;
 
 /** The app: a flood agent that starts when Enter is typed into its open console; timed until the last line shows. */
@@ -96,14 +139,25 @@ async function throughApp(browser, host) {
   const box = await page.getByTestId('terminal').boundingBox();
   await page.getByTestId('terminal').click();
   await host.lag('lag-reset');
+  const cdp = process.env.PAGE_PROFILE ? await page.context().newCDPSession(page) : undefined;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    await cdp.send('Profiler.start');
+  }
+  const cpuBefore = cpuByRole(host.pid);
   const start = performance.now();
   await page.keyboard.press('Enter');
   await page.waitForFunction((done) => document.querySelector('.xterm-rows')?.textContent?.includes(done), DONE, { polling: 'raf', timeout: 600_000 });
   const seconds = (performance.now() - start) / 1000;
   const lag = await host.lag('lag-report');
+  const cpuAfter = cpuByRole(host.pid);
+  if (cdp) fs.writeFileSync(process.env.PAGE_PROFILE, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+  const cpu = Object.fromEntries(Object.keys(cpuAfter).filter((role) => role !== 'chromiumBy').map((role) => [role, cpuAfter[role] - cpuBefore[role]]));
+  cpu.chromiumBy = Object.fromEntries(Object.entries(cpuAfter.chromiumBy).map(([type, used]) => [type, used - (cpuBefore.chromiumBy[type] ?? 0)]));
   const rss = peakRssMb(host.pid);
   await page.close();
-  return { seconds, rss, box, lag };
+  return { seconds, rss, box, lag, cpu };
 }
 
 /** Baseline 2: xterm.js alone, in a page of its own, fed the same bytes from memory, in the same box size. */
@@ -155,6 +209,9 @@ try {
   console.log(`app: pty → daemon → console:       ${fmt(rate(app.seconds))} MB/s  (${fmt(app.seconds, 2)} s)`);
   console.log(`ratio app / xterm alone:           ${fmt(alone.seconds / app.seconds, 2)}  (aim ≥ 0.80)`);
   console.log(`daemon peak RSS (VmHWM):           ${fmt(app.rss)} MB`);
+  console.log(`CPU during the app's flood:         daemon ${fmt(app.cpu.daemon, 2)} s  flood process ${fmt(app.cpu.flood, 2)} s  Chromium ${fmt(app.cpu.chromium, 2)} s  (on ${os.cpus().length} cores)`);
+  console.log(`  Chromium by process:              ${Object.entries(app.cpu.chromiumBy).filter(([, used]) => used >= 0.01).map(([type, used]) => `${type} ${fmt(used, 2)} s`).join('  ')}`);
+  console.log(`  waiting for a core meanwhile:     daemon ${fmt(app.cpu.daemonWait, 2)} s  flood process ${fmt(app.cpu.floodWait, 2)} s  Chromium ${fmt(app.cpu.chromiumWait, 2)} s  (load average ${os.loadavg()[0].toFixed(1)})`);
   console.log(`daemon event-loop lag in the flood: max ${fmt(app.lag.maxMs)} ms  p99 ${fmt(app.lag.p99Ms)} ms  mean ${fmt(app.lag.meanMs)} ms  (aim max < 50)`);
 } finally {
   await browser.close();
