@@ -145,6 +145,21 @@ describe.each([
     expect(host.flowStats.paused).toBe(false);
   }, 90_000);
 
+  it('a mirror that falls behind pauses the pty, so its backlog stays bounded, and the flood still completes', async () => {
+    const mirrorFlow = { highWatermark: 20_000, lowWatermark: 5_000 };
+    const host = startHost(fixture('flood.mjs', '100000', '60', 'stay'), { mirrorFlow, batch: { maxChunkChars: 4_096 } });
+    let maxBacklog = 0;
+    const timer = setInterval(() => (maxBacklog = Math.max(maxBacklog, host.flowStats.mirrorBacklog)), 1);
+    try {
+      await waitFor(async () => (await host.screenText()).some((l) => l.includes('FLOOD DONE')), 'flood finished', 60_000);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(host.flowStats.pauses).toBeGreaterThan(0);
+    // Paused at the mark: what was written before the pause took hold is at most one pty read and one chunk more.
+    expect(maxBacklog).toBeLessThan(mirrorFlow.highWatermark + 64 * 1024 + 4_096);
+  }, 90_000);
+
   it('kill() ends an agent whose pty is paused by a console that never acknowledges', async () => {
     const host = startHost(fixture('flood.mjs', '400000', '60', 'stay'));
     const attachment = await host.attach({ data: () => undefined });
