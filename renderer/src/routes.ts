@@ -2,7 +2,8 @@
 export type PageId = 'home' | 'welcome' | 'providers' | 'agents' | 'messages' | 'settings';
 
 export type Route =
-  | { readonly page: PageId }
+  /** `section`: a part of the page to scroll to, e.g. `#/settings/cloud-sync` (the tray opens it). */
+  | { readonly page: PageId; readonly section?: string }
   | { readonly page: 'console'; readonly agent: string }
   | { readonly page: 'not-found'; readonly path: string };
 
@@ -10,6 +11,8 @@ const PAGE_IDS: ReadonlyArray<PageId> = ['home', 'welcome', 'providers', 'agents
 
 /** The daemon's rule for agent names (preload/contract.ts AgentName). */
 export const AGENT_NAME = /^[A-Za-z0-9_-]{1,32}$/;
+
+const SECTION = /^[a-z][a-z0-9-]{0,63}$/;
 
 const isPageId = (value: string): value is PageId => (PAGE_IDS as ReadonlyArray<string>).includes(value);
 
@@ -26,6 +29,7 @@ export function parseRoute(hash: string): Route {
   const [first, ...rest] = segments;
   if (first === undefined) return { page: 'home' };
   if (isPageId(first) && rest.length === 0) return { page: first };
+  if (first === 'settings' && rest.length === 1 && SECTION.test(rest[0]!)) return { page: 'settings', section: rest[0]! };
   if (first === 'agents' && rest.length === 2 && rest[1] === 'console' && AGENT_NAME.test(rest[0]!)) {
     return { page: 'console', agent: rest[0]! };
   }
@@ -40,8 +44,9 @@ export function hrefFor(route: Route): string {
     case 'providers':
     case 'agents':
     case 'messages':
-    case 'settings':
       return `#/${route.page}`;
+    case 'settings':
+      return route.section ? `#/settings/${route.section}` : '#/settings';
     case 'console':
       return `#/agents/${encodeURIComponent(route.agent)}/console`;
     case 'not-found':

@@ -1,38 +1,11 @@
-import { useEffect, useState } from 'react';
 import type { ProviderView, SignInProgress } from '../../../preload/contract';
-import { CheckIcon } from '../components/Icons';
+import { CopyButton } from '../components/CopyButton';
 import { OpenLink } from './OpenLink';
-import { CopyIcon } from './provider-icons';
 import { WaitingLine } from './Spinner';
 import { useCountdown } from './useCountdown';
 
-/** Copies the code; "Copied" for two seconds confirms it. */
-function CopyButton({ text }: { text: string }) {
-  const [copied, setCopied] = useState(false);
-  useEffect(() => {
-    if (!copied) return;
-    const timer = setTimeout(() => setCopied(false), 2000);
-    return () => clearTimeout(timer);
-  }, [copied]);
-  return (
-    <button
-      type="button"
-      className="button button-secondary"
-      onClick={() => {
-        void navigator.clipboard.writeText(text).then(
-          () => setCopied(true),
-          () => undefined,
-        );
-      }}
-    >
-      {copied ? <CheckIcon size={14} /> : <CopyIcon size={14} />}
-      <span aria-live="polite">{copied ? 'Copied' : 'Copy code'}</span>
-    </button>
-  );
-}
-
-/** RFC 8628: the code to enter, where to enter it, how long it lasts. */
-export function DeviceCodePanel({ provider, progress }: { provider: ProviderView; progress: SignInProgress }) {
+/** RFC 8628: the code to enter, where to enter it, how long it lasts (providers and the sync server). */
+export function DeviceCodePanel({ provider, progress }: { provider: Pick<ProviderView, 'name'>; progress: SignInProgress }) {
   const left = useCountdown(progress.expiresAt);
   const code = progress.userCode ?? '';
   const openUrl = progress.verificationUriComplete ?? progress.verificationUri;
