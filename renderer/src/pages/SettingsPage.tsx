@@ -9,6 +9,7 @@ import { requestNotificationPermission } from '../notifications/useAgentNotifica
 import { DraftInput } from '../settings/DraftInput';
 import { refusalText } from '../settings/refusal-text';
 import { useLoginItem, type LoginItem } from '../settings/useLoginItem';
+import { CloudSyncSection } from '../sync/CloudSyncSection';
 
 const THEMES: ReadonlyArray<Segment<Theme>> = [
   { value: 'system', label: 'System', icon: <MonitorIcon size={15} /> },
@@ -286,6 +287,8 @@ export function SettingsPage({ settings, save }: { settings: Settings | undefine
       </SettingsSection>
 
       <DesktopSection loginItem={loginItem} onSaved={markSaved} />
+
+      <CloudSyncSection />
     </div>
   );
 }
