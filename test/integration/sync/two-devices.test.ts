@@ -191,7 +191,11 @@ describe('cloud sync between two desktop data dirs through the real sync server'
     }
     // The desktop's own data dir keeps the sync login and key encrypted too.
     const local = allFileBytes(a.dir);
-    for (const secret of ['sk-must-stay-secret-0007', vaultKey.toString('base64'), entry!.secrets.extra!.accessToken!]) expect(local.includes(secret)).toBe(false);
+    // …and neither its files (vault, logs) nor its log lines hold the passphrase, recovery code, key or tokens.
+    for (const secret of ['sk-must-stay-secret-0007', PASSPHRASE, recoveryCode, vaultKey.toString('base64'), entry!.secrets.extra!.accessToken!]) {
+      expect(local.includes(secret)).toBe(false);
+      expect(a.logLines.join('\n').includes(secret)).toBe(false);
+    }
     expect(fs.readdirSync(a.dir)).toContain('vault.bin');
 
     // Another user of the same server reads an empty vault.
