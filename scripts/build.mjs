@@ -21,7 +21,13 @@ const banner = {
 
 await Promise.all([
   esbuild({
-    entryPoints: { 'headless/main': 'main/headless/main.ts', 'electron/main': 'main/electron/main.ts' },
+    entryPoints: {
+      'headless/main': 'main/headless/main.ts',
+      'electron/main': 'main/electron/main.ts',
+      // Each agent's terminal mirror parses in this worker, beside the bundle that starts it.
+      'headless/terminal-mirror-worker': 'main/core/agents/terminal-mirror-worker.ts',
+      'electron/terminal-mirror-worker': 'main/core/agents/terminal-mirror-worker.ts',
+    },
     outdir: 'dist',
     bundle: true,
     platform: 'node',
