@@ -63,8 +63,9 @@ function readLineFromStdin(): Promise<string | undefined> {
   return new Promise((resolve) => {
     const rl = readline.createInterface({ input: process.stdin, terminal: false });
     rl.once('line', (line) => {
-      rl.close();
+      // Resolve first: close() emits 'close' at once, which would resolve with nothing.
       resolve(line);
+      rl.close();
     });
     rl.once('close', () => resolve(undefined));
   });
