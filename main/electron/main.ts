@@ -157,7 +157,7 @@ async function run(): Promise<void> {
       openConsole: (name) => windows.openConsole(name),
       setCloudSync: (on) => {
         // Turning sync on needs the passphrase (and maybe a sign-in): that happens in Settings.
-        if (on) windows.open('settings');
+        if (on) windows.open('cloud-sync');
         else void service.dispatcher.dispatch('sync.disable', []);
       },
       // Through the contract, so the Settings page hears of it like any other change.

@@ -43,7 +43,7 @@ export function isAppRendererUrl(url: string, rendererUrl: string): boolean {
 }
 
 /** Pages the shell can open directly (from the tray or a second launch). */
-export type Route = 'home' | 'providers' | 'agents' | 'settings';
+export type Route = 'home' | 'providers' | 'agents' | 'cloud-sync';
 
 /** The hash the renderer's router reads, without the leading '#'. */
 export function routeHash(route: Route): string {
@@ -54,8 +54,8 @@ export function routeHash(route: Route): string {
       return '/providers';
     case 'agents':
       return '/agents';
-    case 'settings':
-      return '/settings';
+    case 'cloud-sync':
+      return '/settings/cloud-sync';
     default: {
       const never: never = route;
       throw new Error(`Unknown route ${String(never)}`);
