@@ -78,7 +78,8 @@ base('an agent started by provider from the dialog runs the CLI with the account
     await skip.check();
     await expect(dialog.getByText(/runs commands and changes files without asking/)).toBeVisible();
     await dialog.getByLabel(/Extra arguments/).fill(`--model opus --name 'two words'`);
-    await expect(dialog.getByTestId('parsed-command').locator('code')).toHaveText(['claude', '--dangerously-skip-permissions', '--model', 'opus', '--name', 'two words']);
+    // The preview shows what will run: the provider's CLI as the daemon knows it (here providers.json points it at the fake).
+    await expect(dialog.getByTestId('parsed-command').locator('code')).toHaveText([fixture('agents/fake-claude.mjs'), '--dangerously-skip-permissions', '--model', 'opus', '--name', 'two words']);
     await dialog.getByLabel(/First task/).fill('Say hello to the others.');
     await page.mouse.move(0, 0);
     await page.setViewportSize({ width: 1280, height: 1100 });
