@@ -1,8 +1,7 @@
-import readline from 'node:readline';
-import type { AccountView, ProviderView, SignInMethod, SignInProgress } from '../../../preload/contract.js';
+import type { AccountView, ProviderView, SignInMethod } from '../../../preload/contract.js';
 import type { CliContext } from '../cli-context.js';
 import { openBridge } from '../bridge-access.js';
-import { hasDisplay, openBrowser } from '../open-browser.js';
+import { followSignIn, readLineFromStdin } from '../sign-in-session.js';
 
 const inMinutes = (at: number): string => {
   const minutes = Math.round((at - Date.now()) / 60_000);
@@ -59,18 +58,6 @@ export interface ConnectOptions {
   readCode?: () => Promise<string | undefined>;
 }
 
-function readLineFromStdin(): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const rl = readline.createInterface({ input: process.stdin, terminal: false });
-    rl.once('line', (line) => {
-      // Resolve first: close() emits 'close' at once, which would resolve with nothing.
-      resolve(line);
-      rl.close();
-    });
-    rl.once('close', () => resolve(undefined));
-  });
-}
-
 /** `connect`: signs in to a provider; exit 0 only when connected. */
 export async function connectProvider(ctx: CliContext, providerId: string, options: ConnectOptions): Promise<number> {
   const bridge = await openBridge(ctx.dataDir, options);
@@ -92,91 +79,39 @@ export async function connectProvider(ctx: CliContext, providerId: string, optio
       return 1;
     }
 
-    let flowId: string | undefined;
-    const early: SignInProgress[] = [];
-    let handle: (p: SignInProgress) => void = (p) => early.push(p);
-    const off = bridge.on('providers.signIn', (p) => handle(p));
-    const onSignal = () => {
-      if (flowId) void bridge.call('providers.cancel', flowId);
-    };
-    process.once('SIGINT', onSignal);
-
-    const outcome = await new Promise<number>((resolve) => {
-      const step = async (p: SignInProgress) => {
-        if (p.flowId !== flowId) return;
-        switch (p.phase) {
-          case 'starting':
-            return;
-          case 'open-url':
-            if (options.json) emit({ event: 'open-url', url: p.url });
-            else ctx.out(`Open this address to sign in to ${provider.name}:\n  ${p.url}`);
-            if (options.open && hasDisplay() && p.url && !bridge.remote) void openBrowser(p.url);
-            return;
-          case 'device-code': {
-            const expiresIn = p.expiresAt ? Math.max(0, Math.round((p.expiresAt - Date.now()) / 1000)) : undefined;
-            if (options.json) {
-              emit({ event: 'device-code', userCode: p.userCode, verificationUri: p.verificationUri, verificationUriComplete: p.verificationUriComplete, expiresIn });
-            } else {
-              ctx.out(`Go to ${p.verificationUri} and enter the code  ${p.userCode}  (${p.expiresAt ? inMinutes(p.expiresAt) : 'expires soon'}).`);
-              ctx.out('Waiting for you to approve… (Ctrl+C cancels)');
-            }
-            const open = p.verificationUriComplete ?? p.verificationUri;
-            if (options.open && hasDisplay() && open && !bridge.remote) void openBrowser(open);
+    return await followSignIn(ctx, {
+      bridge,
+      event: 'providers.signIn',
+      start: () => bridge.call('providers.connect', { provider: provider.id, method, ...(options.account ? { account: options.account } : {}) }),
+      cancel: (flowId) => bridge.call('providers.cancel', flowId),
+      name: provider.name,
+      json: options.json,
+      open: options.open,
+      async onNeedCode(flowId) {
+        if (!options.json) ctx.out('Paste the code the page shows (code#state), then press Enter:');
+        for (;;) {
+          const code = await (options.readCode ?? readLineFromStdin)();
+          if (code === undefined) {
+            await bridge.call('providers.cancel', flowId);
             return;
           }
-          case 'need-code': {
-            if (options.json) emit({ event: 'need-code' });
-            else ctx.out('Paste the code the page shows (code#state), then press Enter:');
-            for (;;) {
-              const code = await (options.readCode ?? readLineFromStdin)();
-              if (code === undefined) {
-                await bridge.call('providers.cancel', p.flowId);
-                return;
-              }
-              try {
-                await bridge.call('providers.submitCode', { flowId: p.flowId, code });
-                return;
-              } catch (error) {
-                const e = error as { code?: string; message: string };
-                if (e.code !== 'invalid_code' && e.code !== 'state_mismatch') return;
-                if (options.json) emit({ event: 'error', code: e.code, message: e.message, retry: true });
-                else ctx.err(`${e.message} Paste it again:`);
-              }
-            }
+          try {
+            await bridge.call('providers.submitCode', { flowId, code });
+            return;
+          } catch (error) {
+            const e = error as { code?: string; message: string };
+            // A code that did not parse or match leaves the flow open for another try.
+            if (e.code !== 'invalid_code' && e.code !== 'state_mismatch') return;
+            if (options.json) emit({ event: 'error', code: e.code, message: e.message, retry: true });
+            else ctx.err(`${e.message} Paste it again:`);
           }
-          case 'connected':
-            if (options.json) emit({ event: 'connected', provider: provider.id, account: p.account?.name });
-            else ctx.out(`Connected to ${provider.name} as ${p.account?.name ?? 'your account'}.`);
-            resolve(0);
-            return;
-          case 'error':
-            if (options.json) emit({ event: 'error', code: p.error?.code, message: p.error?.message });
-            else ctx.err(`${provider.name}: ${p.error?.message ?? 'sign-in failed'}`);
-            resolve(1);
-            return;
-          case 'cancelled':
-            if (options.json) emit({ event: 'error', code: 'cancelled', message: 'Sign-in was cancelled.' });
-            else ctx.err('Sign-in was cancelled.');
-            resolve(1);
-            return;
         }
-      };
-      handle = (p) => void step(p);
-      bridge
-        .call('providers.connect', { provider: provider.id, method, ...(options.account ? { account: options.account } : {}) })
-        .then(({ flowId: id }) => {
-          flowId = id;
-          for (const p of early.splice(0)) void step(p);
-        })
-        .catch((error: { code?: string; message: string }) => {
-          if (options.json) emit({ event: 'error', code: error.code ?? 'error', message: error.message });
-          else ctx.err(error.message);
-          resolve(1);
-        });
+      },
+      connected: (p) => ({
+        json: { provider: provider.id, account: p.account?.name },
+        lines: [`Connected to ${provider.name} as ${p.account?.name ?? 'your account'}.`],
+      }),
     });
-    off();
-    process.off('SIGINT', onSignal);
-    return outcome;
   } finally {
     await bridge.close();
   }

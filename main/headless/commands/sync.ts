@@ -1,8 +1,8 @@
 import readline from 'node:readline';
-import type { SignInProgress, SyncStatus } from '../../../preload/contract.js';
+import type { SyncStatus } from '../../../preload/contract.js';
 import type { CliContext } from '../cli-context.js';
 import { openBridge } from '../bridge-access.js';
-import { hasDisplay, openBrowser } from '../open-browser.js';
+import { followSignIn, readLineFromStdin } from '../sign-in-session.js';
 
 /** `agent-relay-desktop sync …`: cloud sync through the running app, or in this process. */
 
@@ -25,18 +25,6 @@ export function describeSyncStatus(status: SyncStatus): string[] {
   if (status.lastSyncAt && status.state !== 'up_to_date') lines.push(`Last sync:  ${new Date(status.lastSyncAt).toLocaleString()}`);
   if (status.message) lines.push(status.message);
   return lines;
-}
-
-function readLine(): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const rl = readline.createInterface({ input: process.stdin, terminal: false });
-    rl.once('line', (line) => {
-      // Resolve first: close() emits 'close' at once, which would resolve with nothing.
-      resolve(line);
-      rl.close();
-    });
-    rl.once('close', () => resolve(undefined));
-  });
 }
 
 /** Asks on the terminal without echoing what is typed. */
@@ -66,72 +54,20 @@ export interface SyncLoginOptions {
 /** `sync login`: device-code sign-in to the sync server; exit 0 once signed in. */
 export async function syncLogin(ctx: CliContext, options: SyncLoginOptions): Promise<number> {
   const bridge = await openBridge(ctx.dataDir, ctx.providersConfig ? { providersConfig: ctx.providersConfig } : {});
-  const emit = (event: Record<string, unknown>) => ctx.out(JSON.stringify(event));
   try {
-    let flowId: string | undefined;
-    const early: SignInProgress[] = [];
-    let handle: (p: SignInProgress) => void = (p) => early.push(p);
-    const off = bridge.on('sync.signIn', (p) => handle(p));
-    const onSignal = () => {
-      if (flowId) void bridge.call('sync.cancel', flowId);
-    };
-    process.once('SIGINT', onSignal);
-    const outcome = await new Promise<number>((resolve) => {
-      const step = (p: SignInProgress) => {
-        if (p.flowId !== flowId) return;
-        switch (p.phase) {
-          case 'device-code': {
-            const expiresIn = p.expiresAt ? Math.max(0, Math.round((p.expiresAt - Date.now()) / 1000)) : undefined;
-            if (options.json) {
-              emit({ event: 'device-code', userCode: p.userCode, verificationUri: p.verificationUri, verificationUriComplete: p.verificationUriComplete, expiresIn });
-            } else {
-              ctx.out(`Go to ${p.verificationUri} and enter the code  ${p.userCode}`);
-              ctx.out('Waiting for you to approve… (Ctrl+C cancels)');
-            }
-            const open = p.verificationUriComplete ?? p.verificationUri;
-            if (options.open && hasDisplay() && open && !bridge.remote) void openBrowser(open);
-            return;
-          }
-          case 'connected':
-            if (options.json) emit({ event: 'connected', server: options.server, account: p.account?.name });
-            else {
-              ctx.out(`Signed in to ${options.server} as ${p.account?.name ?? 'your account'}.`);
-              ctx.out('Next: agent-relay-desktop sync on   (choose or enter your sync passphrase)');
-            }
-            resolve(0);
-            return;
-          case 'error':
-            if (options.json) emit({ event: 'error', code: p.error?.code, message: p.error?.message });
-            else ctx.err(`Sync sign-in: ${p.error?.message ?? 'failed'}`);
-            resolve(1);
-            return;
-          case 'cancelled':
-            if (options.json) emit({ event: 'error', code: 'cancelled', message: 'Sign-in was cancelled.' });
-            else ctx.err('Sign-in was cancelled.');
-            resolve(1);
-            return;
-          case 'starting':
-          case 'open-url':
-          case 'need-code':
-            return;
-        }
-      };
-      handle = step;
-      bridge
-        .call('sync.login', { server: options.server, ...(options.allowInsecureHttp ? { allowInsecureHttp: true } : {}) })
-        .then(({ flowId: id }) => {
-          flowId = id;
-          for (const p of early.splice(0)) step(p);
-        })
-        .catch((error: { code?: string; message: string }) => {
-          if (options.json) emit({ event: 'error', code: error.code ?? 'error', message: error.message });
-          else ctx.err(error.message);
-          resolve(1);
-        });
+    return await followSignIn(ctx, {
+      bridge,
+      event: 'sync.signIn',
+      start: () => bridge.call('sync.login', { server: options.server, ...(options.allowInsecureHttp ? { allowInsecureHttp: true } : {}) }),
+      cancel: (flowId) => bridge.call('sync.cancel', flowId),
+      name: options.server,
+      json: options.json,
+      open: options.open,
+      connected: (p) => ({
+        json: { server: options.server, account: p.account?.name },
+        lines: [`Signed in to ${options.server} as ${p.account?.name ?? 'your account'}.`, 'Next: agent-relay-desktop sync on   (choose or enter your sync passphrase)'],
+      }),
     });
-    off();
-    process.off('SIGINT', onSignal);
-    return outcome;
   } finally {
     await bridge.close();
   }
@@ -144,7 +80,7 @@ export async function syncOn(ctx: CliContext, options: { passphraseStdin: boolea
     return 2;
   }
   // Read before anything else runs in this process, so the piped line is there for us.
-  let passphrase = options.passphraseStdin ? await readLine() : undefined;
+  let passphrase = options.passphraseStdin ? await readLineFromStdin() : undefined;
   const bridge = await openBridge(ctx.dataDir, ctx.providersConfig ? { providersConfig: ctx.providersConfig } : {});
   try {
     const before = await bridge.call('sync.status');
