@@ -5,7 +5,7 @@ import type { Locator, Page } from '@playwright/test';
 import { connectClient } from '../../main/core/transport/client.js';
 import { startHost, type RunningHost } from '../support/headless-host.js';
 import { expect, openDashboard, SCREENSHOT_DIR, test } from './fixtures.js';
-import { approveDevice, runCloud, startCloud, type CloudServer } from './sync-server.js';
+import { approveDevice, runCloud, startCloud, type CloudServer } from '../support/cloud-server.js';
 
 /**
  * Cloud sync from Settings, end to end: the real headless host, the real sync server (its own CLI

@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { MethodArgs, MethodName, MethodResult, SignInProgress, SyncStatus } from '../../../preload/contract.js';
 import { BridgeError } from '../../../main/core/bridge/errors.js';
@@ -9,6 +7,7 @@ import { createService, type RelayService, type ServiceOptions } from '../../../
 import { JsonFileSettingsStore } from '../../../main/core/settings/settings-store.js';
 import { captureLogger } from '../../support/capture-logger.js';
 import { makeTempDir } from '../../support/temp-dir.js';
+import { approveDevice } from '../../support/cloud-server.js';
 
 /**
  * The real sync server from cloud/ as a child process on 127.0.0.1, its users made with its own
@@ -16,124 +15,8 @@ import { makeTempDir } from '../../support/temp-dir.js';
  * code while the test plays the person at the server's own pages with plain HTTP.
  */
 
-const CLOUD_BIN = fileURLToPath(new URL('../../../cloud/bin/agent-relay-cloud.js', import.meta.url));
-
-export interface CloudServer {
-  readonly url: string;
-  readonly dataDir: string;
-  stop(): Promise<void>;
-}
-
-export function runCloud(args: ReadonlyArray<string>, input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLOUD_BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
-
-export async function addUser(dataDir: string, email: string, password: string): Promise<void> {
-  const result = await runCloud(['users', 'add', email, '--password-stdin', '--data-dir', dataDir], `${password}\n`);
-  if (result.code !== 0) throw new Error(`users add failed: ${result.stderr}`);
-}
-
-export function startCloud(dataDir: string, port = 0): Promise<CloudServer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLOUD_BIN, 'serve', '--json', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let settled = false;
-    const exited = new Promise<void>((r) => child.on('exit', () => r()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      const newline = stdout.indexOf('\n');
-      if (settled || newline < 0) return;
-      settled = true;
-      const event = JSON.parse(stdout.slice(0, newline)) as { url: string };
-      resolve({
-        url: event.url,
-        dataDir,
-        stop: async () => {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-          await exited;
-        },
-      });
-    });
-    child.on('exit', (code) => {
-      if (!settled) {
-        settled = true;
-        reject(new Error(`agent-relay-cloud serve exited with ${code}: ${stderr}`));
-      }
-    });
-  });
-}
-
-// ── The person at the browser ────────────────────────────────────────────────────────────────────
-
-function decodeEntities(text: string): string {
-  return text.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
-}
-
-class Browser {
-  private readonly cookies = new Map<string, string>();
-
-  async visit(url: string, form?: Record<string, string>): Promise<{ url: string; status: number; html: string }> {
-    let current = url;
-    let body = form ? new URLSearchParams(form).toString() : undefined;
-    for (let hops = 0; hops < 20; hops++) {
-      const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-      const response = await fetch(current, {
-        method: body === undefined ? 'GET' : 'POST',
-        redirect: 'manual',
-        headers: { accept: 'text/html', ...(cookie ? { cookie } : {}), ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-        body,
-      });
-      for (const header of response.headers.getSetCookie()) {
-        const pair = header.split(';')[0] ?? '';
-        const eq = pair.indexOf('=');
-        if (eq > 0) this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-      }
-      const location = response.headers.get('location');
-      if (response.status >= 300 && response.status < 400 && location) {
-        await response.arrayBuffer();
-        current = new URL(location, current).href;
-        body = undefined;
-        continue;
-      }
-      return { url: current, status: response.status, html: await response.text() };
-    }
-    throw new Error(`Too many redirects from ${url}`);
-  }
-
-  async submit(page: { url: string; html: string }, formId: string, values: Record<string, string> = {}) {
-    const match = [...page.html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)].find((f) => (f[1] ?? '').includes(`id="${formId}"`));
-    if (!match) throw new Error(`No form #${formId} on ${page.url}: ${page.html.slice(0, 400)}`);
-    const action = new URL(decodeEntities(/action="([^"]*)"/i.exec(match[1] ?? '')?.[1] ?? page.url), page.url).href;
-    const fields: Record<string, string> = {};
-    for (const input of (match[2] ?? '').matchAll(/<input\b([^>]*)>/gi)) {
-      const name = /name="([^"]*)"/i.exec(input[1] ?? '')?.[1];
-      if (name) fields[name] = decodeEntities(/value="([^"]*)"/i.exec(input[1] ?? '')?.[1] ?? '');
-    }
-    return this.visit(action, { ...fields, ...values });
-  }
-}
-
-/** Enters the code on the server's device page, confirms, signs in with email and password, allows. */
-export async function approveDevice(verificationUri: string, userCode: string, email: string, password: string): Promise<void> {
-  const browser = new Browser();
-  const input = await browser.visit(verificationUri);
-  const confirm = await browser.submit(input, 'op.deviceInputForm', { user_code: userCode });
-  let page = await browser.submit(confirm, 'op.deviceConfirmForm');
-  if (page.html.includes('id="login"')) page = await browser.submit(page, 'login', { login: email, password });
-  if (page.html.includes('id="consent"')) page = await browser.submit(page, 'consent');
-  if (page.status !== 200) throw new Error(`device approval ended with ${page.status}: ${page.html.slice(0, 300)}`);
-}
+export { addUser, runCloud, startCloud, type CloudServer } from '../../support/cloud-server.js';
+export { approveDevice };
 
 /** An access token for the API as the test's own client (to look at what the server holds). */
 export async function apiToken(server: string, email: string, password: string): Promise<string> {

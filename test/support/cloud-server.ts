@@ -1,8 +1,8 @@
 /**
- * The real sync server (cloud/) for the browser tests: started with its own CLI on 127.0.0.1, users
- * added with `users add --password-stdin`, and the person at its pages (device code, sign-in,
- * consent) played with fetch and a cookie jar. cloud/test/support has the same for the server's own
- * tests; that package is a separate TypeScript project, so the e2e project cannot import it.
+ * The real sync server (cloud/) for the desktop's tests (integration and browser): started with its
+ * own CLI on 127.0.0.1, users added with `users add --password-stdin`, and the person at its pages
+ * (device code, sign-in, consent) played with fetch and a cookie jar. cloud/test/support has the same
+ * for the server's own tests; that package is a separate TypeScript project and cannot be imported.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -11,6 +11,7 @@ const CLOUD_BIN = path.resolve('cloud', 'bin', 'agent-relay-cloud.js');
 
 export interface CloudServer {
   readonly url: string;
+  readonly dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -27,10 +28,15 @@ export function runCloud(args: ReadonlyArray<string>, input = ''): Promise<{ cod
   });
 }
 
-/** `agent-relay-cloud serve --json --port 0`, resolved with the URL of its listening event. */
-export function startCloud(dataDir: string): Promise<CloudServer> {
+export async function addUser(dataDir: string, email: string, password: string): Promise<void> {
+  const result = await runCloud(['users', 'add', email, '--password-stdin', '--data-dir', dataDir], `${password}\n`);
+  if (result.code !== 0) throw new Error(`users add failed: ${result.stderr}`);
+}
+
+/** `agent-relay-cloud serve --json`, resolved with the URL of its listening event. */
+export function startCloud(dataDir: string, port = 0): Promise<CloudServer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLOUD_BIN, 'serve', '--json', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLOUD_BIN, 'serve', '--json', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let settled = false;
@@ -48,6 +54,7 @@ export function startCloud(dataDir: string): Promise<CloudServer> {
       }
       resolve({
         url: event.url,
+        dataDir,
         stop: async () => {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
           await exited;
@@ -67,14 +74,14 @@ function decodeEntities(text: string): string {
   return text.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
 }
 
-interface ServerPage {
+export interface ServerPage {
   readonly url: string;
   readonly status: number;
   readonly html: string;
 }
 
 /** A browser without JavaScript: follows redirects, keeps cookies, submits forms by id. */
-class FormBrowser {
+export class FormBrowser {
   private readonly cookies = new Map<string, string>();
 
   async visit(url: string, form?: Record<string, string>): Promise<ServerPage> {
@@ -126,5 +133,6 @@ export async function approveDevice(verificationUri: string, userCode: string, e
   let page = await browser.submit(confirm, 'op.deviceConfirmForm');
   if (page.html.includes('id="login"')) page = await browser.submit(page, 'login', { login: email, password });
   if (page.html.includes('id="consent"')) page = await browser.submit(page, 'consent');
+  if (page.status !== 200) throw new Error(`device approval ended with ${page.status}: ${page.html.slice(0, 300)}`);
   return page;
 }
