@@ -7,6 +7,8 @@
 
 export type ScanEvent =
   | { kind: 'print'; ch: string }
+  /** A run of printable ASCII (one cell per character), reported at once for speed. */
+  | { kind: 'text'; text: string }
   | { kind: 'control'; code: number }
   | { kind: 'csi'; params: string; final: string }
   | { kind: 'esc'; final: string };
@@ -28,6 +30,19 @@ export class EscapeScanner {
   scan(text: string, emit: (event: ScanEvent) => void): void {
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
+      if (this.state === 'ground' && code >= 0x20 && code <= 0x7e) {
+        // Most output is plain text: hand over the whole printable run in one event.
+        let end = i + 1;
+        while (end < text.length) {
+          const next = text.charCodeAt(end);
+          if (next < 0x20 || next > 0x7e) break;
+          end++;
+        }
+        this.highSurrogate = '';
+        emit({ kind: 'text', text: text.slice(i, end) });
+        i = end - 1;
+        continue;
+      }
       this.step(code, text[i] as string, emit);
     }
   }
@@ -139,6 +154,7 @@ export function stripEscapes(text: string): string {
   let out = '';
   scanner.scan(text, (event) => {
     if (event.kind === 'print') out += event.ch;
+    else if (event.kind === 'text') out += event.text;
     else if (event.kind === 'control') out += String.fromCharCode(event.code);
   });
   return out;

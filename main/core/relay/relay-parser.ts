@@ -198,6 +198,9 @@ export class RelayParser {
       case 'print':
         this.print(event.ch);
         return;
+      case 'text':
+        this.printAscii(event.text);
+        return;
       case 'control':
         this.control(event.code);
         return;
@@ -235,6 +238,26 @@ export class RelayParser {
       this.flushHeld();
       if (this.block) this.fireBlock(this.row);
       this.lineConsumed = true;
+    }
+  }
+
+  /** print() for a run of printable ASCII: one cell each, no width lookups. */
+  private printAscii(text: string): void {
+    for (let i = 0; i < text.length; i++) {
+      if (this.lineConsumed) return;
+      const ch = text[i] as string;
+      while (this.cells.length < this.col) this.cells.push(' ');
+      this.cells[this.col] = ch;
+      this.col += 1;
+      if (this.crSeen) {
+        this.printedSinceCr = true;
+        this.rewriteEnd = Math.max(this.rewriteEnd, this.col);
+      }
+      if (ch === '>' && this.block && !this.block.innerFence && this.lineText().trim() === '>>>') {
+        this.flushHeld();
+        if (this.block) this.fireBlock(this.row);
+        this.lineConsumed = true;
+      }
     }
   }
 
@@ -456,7 +479,7 @@ export class RelayParser {
       }
       this.flushHeld();
     }
-    if (displayWidth(text) === this.cols && (this.block !== null || RELAY_START.test(text))) {
+    if ((this.block !== null || RELAY_START.test(text)) && displayWidth(text) === this.cols) {
       this.held = { text, row, endRow };
       return;
     }
@@ -619,7 +642,11 @@ function collapse(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 function displayWidth(text: string): number {
+  // Most terminal text is plain ASCII, one cell a character: skip the per-character walk.
+  if (PRINTABLE_ASCII.test(text)) return text.length;
   let width = 0;
   for (const ch of text) width += isZeroWidth(ch.codePointAt(0) ?? 0) ? 0 : charWidth(ch.codePointAt(0) ?? 0);
   return width;
