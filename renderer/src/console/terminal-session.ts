@@ -19,6 +19,12 @@ export type SessionState = { readonly kind: 'attaching' } | { readonly kind: 'li
 const ACK_BATCH_CHARS = 64 * 1024;
 // A timer, not requestAnimationFrame: frames stop in a hidden tab, and the agent would stall with them.
 const ACK_DELAY_MS = 16;
+/**
+ * Output that arrives within this long of the last write is gathered and written together. A keystroke's
+ * echo after a pause is written at once; under a flood xterm gets a few large writes a second and draws
+ * a few frames for them, instead of a frame for every small chunk (drawing is most of a flood's cost).
+ */
+const COALESCE_MS = 50;
 
 /**
  * One console's attachment to an agent's terminal: the snapshot first, then the live chunks after its
@@ -33,6 +39,9 @@ export class TerminalSession {
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
   private readonly offOutput: () => void;
+  private pending = '';
+  private pendingTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastWriteAt = -Infinity;
 
   constructor(
     private readonly bridge: Bridge,
@@ -50,6 +59,7 @@ export class TerminalSession {
     const generation = ++this.generation;
     this.held = [];
     this.unacked = 0;
+    this.dropPending();
     this.onState({ kind: 'attaching' });
     let snapshot: TerminalSnapshot;
     try {
@@ -76,6 +86,7 @@ export class TerminalSession {
     this.disposed = true;
     this.offOutput();
     if (this.ackTimer !== undefined) clearTimeout(this.ackTimer);
+    this.dropPending();
     this.bridge.call('terminal.detach', this.name).catch(() => undefined);
   }
 
@@ -86,9 +97,33 @@ export class TerminalSession {
     }
     if (chunk.seq <= this.lastSeq) return;
     this.lastSeq = chunk.seq;
+    const sinceWrite = Date.now() - this.lastWriteAt;
+    if (this.pending === '' && sinceWrite >= COALESCE_MS) {
+      this.write(chunk.data);
+      return;
+    }
+    this.pending += chunk.data;
+    this.pendingTimer ??= setTimeout(() => this.flushPending(), Math.max(0, COALESCE_MS - sinceWrite));
+  }
+
+  private flushPending(): void {
+    this.pendingTimer = undefined;
+    const data = this.pending;
+    this.pending = '';
+    if (data !== '' && !this.disposed) this.write(data);
+  }
+
+  private dropPending(): void {
+    if (this.pendingTimer !== undefined) clearTimeout(this.pendingTimer);
+    this.pendingTimer = undefined;
+    this.pending = '';
+  }
+
+  private write(data: string): void {
+    this.lastWriteAt = Date.now();
     const generation = this.generation;
-    this.sink.write(chunk.data, () => {
-      if (generation === this.generation && !this.disposed) this.parsed(chunk.data.length);
+    this.sink.write(data, () => {
+      if (generation === this.generation && !this.disposed) this.parsed(data.length);
     });
   }
 
