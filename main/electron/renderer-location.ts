@@ -43,10 +43,15 @@ export function isAppRendererUrl(url: string, rendererUrl: string): boolean {
 }
 
 /** Pages the shell can open directly (from the tray or a second launch). */
-export type Route = 'home' | 'providers' | 'agents' | 'cloud-sync';
+export type Route = 'home' | 'providers' | 'agents' | 'cloud-sync' | `provider:${string}`;
 
 /** The hash the renderer's router reads, without the leading '#'. */
 export function routeHash(route: Route): string {
+  if (route.startsWith('provider:')) {
+    // Provider ids are lowercase letters, digits and dashes (the registry's rule): nothing to escape.
+    const id = route.slice('provider:'.length);
+    return /^[a-z0-9][a-z0-9-]{0,63}$/.test(id) ? `/providers/${id}` : '/providers';
+  }
   switch (route) {
     case 'home':
       return '/';
@@ -56,10 +61,8 @@ export function routeHash(route: Route): string {
       return '/agents';
     case 'cloud-sync':
       return '/settings/cloud-sync';
-    default: {
-      const never: never = route;
-      throw new Error(`Unknown route ${String(never)}`);
-    }
+    default:
+      return '/';
   }
 }
 

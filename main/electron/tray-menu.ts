@@ -52,7 +52,7 @@ export function trayMenuTemplate(actions: TrayActions, model: TrayMenuModel): Me
       'providers',
       'Providers',
       () => actions.open('providers'),
-      (model.providers ?? []).map((p) => ({ id: `provider-${p.id}`, label: `${p.name} — ${p.state}`, click: () => actions.open('providers') })),
+      (model.providers ?? []).map((p) => ({ id: `provider-${p.id}`, label: `${p.name} — ${p.state}`, click: () => actions.open(`provider:${p.id}`) })),
     ),
     pageItem(
       'agents',

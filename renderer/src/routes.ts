@@ -2,7 +2,7 @@
 export type PageId = 'home' | 'welcome' | 'providers' | 'agents' | 'messages' | 'settings';
 
 export type Route =
-  /** `section`: a part of the page to scroll to, e.g. `#/settings/cloud-sync` (the tray opens it). */
+  /** `section`: a part of the page to scroll to, e.g. `#/settings/cloud-sync` or a provider's card `#/providers/openai` (the tray opens them). */
   | { readonly page: PageId; readonly section?: string }
   | { readonly page: 'console'; readonly agent: string }
   | { readonly page: 'not-found'; readonly path: string };
@@ -29,7 +29,7 @@ export function parseRoute(hash: string): Route {
   const [first, ...rest] = segments;
   if (first === undefined) return { page: 'home' };
   if (isPageId(first) && rest.length === 0) return { page: first };
-  if (first === 'settings' && rest.length === 1 && SECTION.test(rest[0]!)) return { page: 'settings', section: rest[0]! };
+  if ((first === 'settings' || first === 'providers') && rest.length === 1 && SECTION.test(rest[0]!)) return { page: first, section: rest[0]! };
   if (first === 'agents' && rest.length === 2 && rest[1] === 'console' && AGENT_NAME.test(rest[0]!)) {
     return { page: 'console', agent: rest[0]! };
   }
@@ -41,12 +41,12 @@ export function hrefFor(route: Route): string {
     case 'home':
       return '#/';
     case 'welcome':
-    case 'providers':
     case 'agents':
     case 'messages':
       return `#/${route.page}`;
+    case 'providers':
     case 'settings':
-      return route.section ? `#/settings/${route.section}` : '#/settings';
+      return route.section ? `#/${route.page}/${route.section}` : `#/${route.page}`;
     case 'console':
       return `#/agents/${encodeURIComponent(route.agent)}/console`;
     case 'not-found':

@@ -20,3 +20,19 @@ test('a malformed providers.json is listed in a warning, and the built-in provid
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test("a provider's address (the tray's Providers submenu opens it) brings its card into view", async ({ page }) => {
+  const dataDir = freshDataDir();
+  const host = await startHost({ dataDir });
+  try {
+    await page.setViewportSize({ width: 1200, height: 600 });
+    await openApp(page, host);
+    await gotoHash(page, '#/providers/openai-compatible');
+    const card = page.getByTestId('provider-openai-compatible');
+    await expect(card).toBeInViewport();
+    await expect(card.getByRole('heading', { level: 3 })).toBeFocused();
+  } finally {
+    await host.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});

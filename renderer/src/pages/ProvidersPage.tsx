@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { PageHeader } from '../components/PageHeader';
 import { ProviderGrid } from '../providers/ProviderGrid';
 import { ShieldIcon } from '../providers/provider-icons';
@@ -5,8 +6,20 @@ import { useProviders } from '../providers/useProviders';
 import { VaultBanners, WEAKER_PROTECTION_TEXT } from '../providers/VaultBanners';
 
 /** Every AI provider: sign in, see who is connected and until when, disconnect. */
-export function ProvidersPage() {
+/** `focus`: a provider whose card to bring into view (`#/providers/<id>`, from the tray). */
+export function ProvidersPage({ focus }: { focus?: string } = {}) {
   const state = useProviders();
+  const loaded = state !== undefined;
+  useEffect(() => {
+    if (!focus || !loaded) return;
+    // After the shell has scrolled the new page to its top.
+    const timer = setTimeout(() => {
+      const card = document.querySelector<HTMLElement>(`[data-provider="${CSS.escape(focus)}"]`);
+      card?.scrollIntoView({ block: 'center' });
+      card?.querySelector<HTMLElement>('h3')?.focus({ preventScroll: true });
+    }, 50);
+    return () => clearTimeout(timer);
+  }, [focus, loaded]);
   const connected = state?.providers.filter((p) => p.accounts.length > 0).length ?? 0;
   return (
     <div className="page page-providers">

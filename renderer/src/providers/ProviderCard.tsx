@@ -122,7 +122,7 @@ export function ProviderCard({ provider, vault, opensItself, compact = false }: 
         <ProviderLogo logo={provider.logo} size={compact ? 36 : 40} />
         <div className="provider-title-block">
           <div className="provider-name-line">
-            <h3 id={titleId} className="provider-name">
+            <h3 id={titleId} className="provider-name" tabIndex={-1}>
               {provider.name}
             </h3>
             <span className="provider-state" data-state={state} data-testid="provider-state">

@@ -42,7 +42,7 @@ function Page({ route, settings, agents, theme }: PageProps) {
     case 'welcome':
       return <OnboardingPage />;
     case 'providers':
-      return <ProvidersPage />;
+      return <ProvidersPage focus={route.section} />;
     case 'agents':
       return <AgentsPage agents={agents} />;
     case 'console':

@@ -81,7 +81,7 @@ describe('tray menu', () => {
     const providers = item(template, 'providers').submenu as MenuItemConstructorOptions[];
     expect(labels(providers)).toEqual(['Open Providers', '---', 'Claude Code — connected as ada@example.com']);
     (providers[2]!.click as () => void)();
-    expect(opened).toEqual(['providers']);
+    expect(opened).toEqual(['provider:anthropic']);
   });
 
   it('shows start at login as a checkbox with the current state, and asks for the flipped state on click', () => {
