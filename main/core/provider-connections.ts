@@ -570,6 +570,8 @@ export class ProviderConnections {
       const vault = await this.vault();
       const soon = Date.now() + 5 * 60_000;
       for (const account of await vault.list()) {
+        // Only provider logins: the vault also keeps internal entries (the sync login).
+        if (!this.registry.get(account.provider)) continue;
         if (account.state === 'connected' && account.canRefresh && account.expiresAt !== undefined && account.expiresAt <= soon) {
           const result = await this.refresher.getFreshToken(accountKey(account.provider, account.accountId));
           if (!result.ok) await this.changed();
