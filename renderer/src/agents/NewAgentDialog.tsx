@@ -1,8 +1,8 @@
-import { useId, useMemo, useState, type KeyboardEvent } from 'react';
+import { useId, useMemo, useState } from 'react';
 import type { AgentInfo } from '../../../preload/contract';
-import { BridgeCallError } from '../bridge';
 import '../styles/agent-forms.css';
 import { Dialog } from '../components/Dialog';
+import { useFormSubmission } from './useFormSubmission';
 import { useBridge } from '../hooks/useBridge';
 import { useProviders } from '../providers/useProviders';
 import { FolderField } from './FolderField';
@@ -32,10 +32,11 @@ export function NewAgentDialog({
   const choices = useMemo(() => cliProviderChoices(providers), [providers]);
   const [draft, setDraft] = useState<SpawnDraft>(EMPTY_DRAFT);
   const [touched, setTouched] = useState<Touched>({});
-  const [submitted, setSubmitted] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<BridgeCallError>();
   const check = checkDraft(draft, agents, choices);
+  const { submitted, busy, failure, submit, submitOnModEnter } = useFormSubmission(
+    () => spawnRequestOf(draft, check),
+    async (request) => onSpawned(await bridge.call('agents.spawn', request)),
+  );
   const ids = { name: useId(), cwd: useId(), task: useId(), env: useId(), hint: useId() };
 
   const set = (field: 'name' | 'cwd' | 'task' | 'env') => (value: string) => setDraft((d) => ({ ...d, [field]: value }));
@@ -43,29 +44,6 @@ export function NewAgentDialog({
   // Checked live as soon as there is something to check; an empty field only complains once left or submitted.
   const nameError = draft.name !== '' || submitted || touched.name ? check.name : undefined;
   const envError = !check.env.ok ? check.env.error : undefined;
-
-  const submit = async () => {
-    setSubmitted(true);
-    const request = spawnRequestOf(draft, check);
-    if (!request || busy) return;
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      const agent = await bridge.call('agents.spawn', request);
-      onSpawned(agent);
-    } catch (error) {
-      setFailure(error instanceof BridgeCallError ? error : new BridgeCallError('internal', (error as Error).message));
-    } finally {
-      setBusy(false);
-    }
-  };
-  // In the multi-line fields Enter is a new line; Ctrl/Cmd+Enter submits from anywhere.
-  const submitOnModEnter = (event: KeyboardEvent) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      void submit();
-    }
-  };
 
   return (
     <Dialog

@@ -1,8 +1,8 @@
-import { useId, useMemo, useState, type KeyboardEvent } from 'react';
+import { useId, useMemo, useState } from 'react';
 import type { AgentInfo, TeamTemplate } from '../../../preload/contract';
-import { BridgeCallError } from '../bridge';
 import '../styles/agent-forms.css';
 import { Dialog } from '../components/Dialog';
+import { useFormSubmission } from './useFormSubmission';
 import { WarningIcon } from '../components/Icons';
 import { useBridge } from '../hooks/useBridge';
 import { useProviders } from '../providers/useProviders';
@@ -64,34 +64,14 @@ export function StartTeamDialog({
   const choices = useMemo(() => cliProviderChoices(providers), [providers]);
   const [draft, setDraft] = useState<TeamDraft>(EMPTY_TEAM_DRAFT);
   const listing = useTeamTemplates(draft.cwd);
-  const [submitted, setSubmitted] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<BridgeCallError>();
   const check = checkTeamDraft(draft, listing.templates, agents, choices);
+  const { submitted, busy, failure, submit, submitOnModEnter } = useFormSubmission(
+    () => teamRequestOf(draft, check),
+    async (request) => onStarted(await bridge.call('teams.start', request)),
+  );
   const ids = { cwd: useId(), team: useId(), hint: useId() };
   const setRuns = (patch: Partial<RunsDraft>) => setDraft((d) => ({ ...d, runs: { ...d.runs, ...patch } }));
   const template = check.template;
-
-  const submit = async () => {
-    setSubmitted(true);
-    const request = teamRequestOf(draft, check);
-    if (!request || busy) return;
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      onStarted(await bridge.call('teams.start', request));
-    } catch (error) {
-      setFailure(error instanceof BridgeCallError ? error : new BridgeCallError('internal', (error as Error).message));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const submitOnModEnter = (event: KeyboardEvent) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      void submit();
-    }
-  };
 
   return (
     <Dialog
