@@ -10,6 +10,40 @@ const preloadEntry = {
   message: 'Only the preload itself loads preload/index.ts; import types from preload/contract.ts instead.',
 };
 
+
+// main/core's folders, lowest first, and which other core folders each may import. An import the other
+// way (say relay/ → network/, or anything → service.ts) fails lint.
+export const CORE_LAYERS = {
+  base: [],
+  logging: [],
+  bridge: ['base', 'logging'],
+  settings: ['base', 'logging', 'bridge'],
+  vault: ['base', 'logging', 'bridge'],
+  auth: ['base', 'logging', 'bridge'],
+  credentials: ['base', 'logging', 'bridge', 'auth'],
+  agents: ['base', 'logging', 'bridge'],
+  relay: ['base', 'logging', 'bridge'],
+  transport: ['base', 'logging', 'bridge'],
+  providers: ['base', 'logging', 'bridge', 'settings', 'vault', 'auth', 'credentials'],
+  sync: ['base', 'logging', 'bridge', 'settings', 'vault', 'auth', 'providers'],
+  network: ['base', 'logging', 'bridge', 'settings', 'auth', 'credentials', 'agents', 'relay', 'providers'],
+};
+const coreShellPatterns = [
+  preloadEntry,
+  { group: ['**/main/electron/**', '**/electron/**'], message: 'main/core must not depend on the Electron shell.' },
+  { group: ['**/main/headless/**', '**/headless/**'], message: 'main/core must not depend on the headless shell.' },
+];
+function corePatternsFor(layer, allowed) {
+  const forbidden = Object.keys(CORE_LAYERS).filter((other) => other !== layer && !allowed.includes(other));
+  return [
+    ...forbidden.map((other) => ({
+      group: [`../${other}/*`, `../../${other}/*`, `**/core/${other}/*`],
+      message: `main/core/${layer} may import only ${allowed.length ? allowed.join(", ") : "no other core folder"} (layers in eslint.config.js).`,
+    })),
+    { group: ['../service', '../service.js', '../../service.js', '**/core/service.js'], message: 'Only the shells import the composition root (service.ts).' },
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', '.tmp/**', 'test-results/**', 'playwright-report/**', 'cloud/dist/**'] },
   js.configs.recommended,
@@ -22,19 +56,28 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [preloadEntry] }],
     },
   },
-  {
-    // The core is the daemon in plain Node: it must run without Electron.
-    files: ['main/core/**'],
+  // The core is the daemon in plain Node, in named layers: each folder may import only the folders
+  // listed for it (and the contract's types). Only the composition root (service.ts) sees them all.
+  ...Object.entries(CORE_LAYERS).map(([layer, allowed]) => ({
+    files: [`main/core/${layer}/**`],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           paths: [{ name: 'electron', message: 'main/core is plain Node: put Electron code in main/electron.' }],
-          patterns: [
-            preloadEntry,
-            { group: ['**/main/electron/**', '../electron/**', '../../electron/**'], message: 'main/core must not depend on the Electron shell.' },
-            { group: ['**/main/headless/**', '../headless/**', '../../headless/**'], message: 'main/core must not depend on the headless shell.' },
-          ],
+          patterns: [...coreShellPatterns, ...corePatternsFor(layer, allowed)],
+        },
+      ],
+    },
+  })),
+  {
+    files: ['main/core/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'main/core is plain Node: put Electron code in main/electron.' }],
+          patterns: coreShellPatterns,
         },
       ],
     },

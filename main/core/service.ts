@@ -1,21 +1,22 @@
 import type { AppInfo, HostKind } from '../../preload/contract.js';
-import { AgentNetwork } from './agent-network.js';
+import { AgentNetwork } from './network/agent-network.js';
 import { BridgeError } from './bridge/errors.js';
-import type { HostShell } from './host-shell.js';
-import { findTeam, listTeams } from './teams.js';
-import { ProviderConnections } from './provider-connections.js';
+import type { HostShell } from './base/host-shell.js';
+import { findTeam, listTeams } from './network/teams.js';
+import { ProviderConnections } from './providers/provider-connections.js';
 import type { FetchFunction } from './auth/oauth-client.js';
 import type { CredentialVault } from './vault/credential-vault.js';
 import { openHeadlessVault } from './vault/headless-vault.js';
 import type { VaultProblem } from './vault/vault-types.js';
 import { createDispatcher, type Dispatcher, type Handlers } from './bridge/dispatcher.js';
-import { EventHub } from './events.js';
+import { EventHub } from './bridge/event-hub.js';
+import type { BridgeEndpoint } from './bridge/endpoint.js';
 import type { Logger } from './logging/logger.js';
 import { SettingsService } from './settings/settings-service.js';
 import { SyncService } from './sync/sync-service.js';
 import type { SettingsStore } from './settings/settings-store.js';
 
-export type { HostShell } from './host-shell.js';
+export type { HostShell } from './base/host-shell.js';
 
 export interface ServiceOptions {
   host: HostKind;
@@ -44,7 +45,7 @@ export interface ServiceOptions {
 
 
 /** The daemon behind the bridge: one object that implements the contract for every transport. */
-export interface RelayService {
+export interface RelayService extends BridgeEndpoint {
   readonly dispatcher: Dispatcher;
   readonly events: EventHub;
   readonly settings: SettingsService;

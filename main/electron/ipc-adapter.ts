@@ -1,7 +1,7 @@
 import { IPC_EVENT_CHANNEL, ipcChannel, methodNames, type Reply } from '../../preload/contract.js';
 import { createConnection, type Connection } from '../core/bridge/connection.js';
 import type { Logger } from '../core/logging/logger.js';
-import type { RelayService } from '../core/service.js';
+import type { BridgeEndpoint } from '../core/bridge/endpoint.js';
 import { isAppRendererUrl } from './renderer-location.js';
 
 /** The part of Electron's ipcMain the adapter uses, so it can be driven without Electron. */
@@ -46,7 +46,7 @@ export function createSenderCheck<W>(
 
 export interface IpcAdapterOptions<E, T extends EventTarget> {
   ipcMain: IpcMainLike<E>;
-  service: Pick<RelayService, 'dispatcher' | 'events'>;
+  service: BridgeEndpoint;
   checkSender: SenderCheck<E>;
   /** The webContents that sent a call (asked only after the sender check passed). */
   senderOf: (event: E) => T;

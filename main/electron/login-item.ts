@@ -3,7 +3,7 @@
  * autostart entry. Either way the app starts with --hidden, in the tray without a window.
  */
 import type { LoginItemState } from '../../preload/contract.js';
-import type { LoginItemCapability, LoginItemResult } from '../core/host-shell.js';
+import type { LoginItemCapability, LoginItemResult } from '../core/base/host-shell.js';
 import { createXdgAutostart } from './xdg-autostart.js';
 
 export const HIDDEN_FLAG = '--hidden';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../core/atomic-file.js';
+import { writeFileAtomic } from '../core/base/atomic-file.js';
 
 export const AUTOSTART_FILE_NAME = 'agent-relay.desktop';
 

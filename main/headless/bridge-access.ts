@@ -5,7 +5,7 @@ import { BridgeError } from '../core/bridge/errors.js';
 import { createLogger } from '../core/logging/logger.js';
 import { createService } from '../core/service.js';
 import { JsonFileSettingsStore } from '../core/settings/settings-store.js';
-import { APP_VERSION } from '../core/version.js';
+import { APP_VERSION } from '../core/base/version.js';
 import { connectToDaemon, NoDaemonError } from './daemon-connection.js';
 
 /** The Electron app keeps its vault in electron-store under this name; only the app can decrypt it. */

@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DATA_DIR_ENV, resolveDataDir } from '../core/data-dir.js';
-import { APP_VERSION } from '../core/version.js';
+import { DATA_DIR_ENV, resolveDataDir } from '../core/base/data-dir.js';
+import { APP_VERSION } from '../core/base/version.js';
 import type { CliContext } from './cli-context.js';
 import { killAgent, listAgents, printScreen, readMessage, sendMessage, showHistory, spawnAgent } from './commands/agents.js';
 import { connectProvider, disconnectProvider, listProviders } from './commands/providers.js';

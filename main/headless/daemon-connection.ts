@@ -1,4 +1,4 @@
-import { processAlive, readDaemonFile, type DaemonInfo } from '../core/daemon-file.js';
+import { processAlive, readDaemonFile, type DaemonInfo } from '../core/transport/daemon-file.js';
 import { connectClient, type NodeClient } from '../core/transport/client.js';
 
 export class NoDaemonError extends Error {

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { removeDaemonFile, writeDaemonFile } from '../core/daemon-file.js';
+import { removeDaemonFile, writeDaemonFile } from '../core/transport/daemon-file.js';
 import { createLogger, type Logger } from '../core/logging/logger.js';
 import { createService, type RelayService } from '../core/service.js';
 import { JsonFileSettingsStore } from '../core/settings/settings-store.js';
 import { newToken } from '../core/transport/auth.js';
 import { startServer, type RunningServer } from '../core/transport/server.js';
-import { APP_VERSION } from '../core/version.js';
+import { APP_VERSION } from '../core/base/version.js';
 
 export const DEFAULT_PORT = 7433;
 

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { writeFileAtomic } from '../../main/core/atomic-file.js';
+import { writeFileAtomic } from '../../main/core/base/atomic-file.js';
 import type { CredentialStore, StoredAccount } from '../../main/core/auth/credential-store.js';
 
 /**

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../atomic-file.js';
+import { writeFileAtomic } from '../base/atomic-file.js';
 
 /** Tokens as the app holds them, before they are put in one CLI's own format. */
 export interface CliTokens {

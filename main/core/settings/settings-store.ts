@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../atomic-file.js';
+import { writeFileAtomic } from '../base/atomic-file.js';
 
 /**
  * Where settings live. Electron backs this with electron-store; the headless host with a JSON file

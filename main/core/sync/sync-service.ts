@@ -9,7 +9,7 @@ import type { RefreshLease } from '../auth/refresh.js';
 import { tokenSetFromResponse } from '../auth/token-set.js';
 import { BridgeError } from '../bridge/errors.js';
 import type { Logger } from '../logging/logger.js';
-import type { ProviderConnections } from '../provider-connections.js';
+import type { ProviderConnections } from '../providers/provider-connections.js';
 import type { CredentialVault } from '../vault/credential-vault.js';
 import { EMPTY_CONTENTS, parseContents, serializeContents } from '../vault/vault-codec.js';
 import type { VaultAccount, VaultContents } from '../vault/vault-types.js';

@@ -5,14 +5,14 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import type { WsServerFrame } from '../../../preload/contract.js';
 import type { Logger } from '../logging/logger.js';
-import type { RelayService } from '../service.js';
+import type { BridgeEndpoint } from '../bridge/endpoint.js';
 import { AUTH_SCRIPT, CONTENT_SECURITY_POLICY, unauthorizedPage } from './auth-pages.js';
 import { cookieName, originProblem, requestToken, tokensEqual } from './auth.js';
 import { readStaticFile } from './static-files.js';
 import { createConnection } from '../bridge/connection.js';
 
 export interface ServerOptions {
-  service: RelayService;
+  service: BridgeEndpoint;
   token: string;
   host: string;
   port: number;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../atomic-file.js';
+import { writeFileAtomic } from '../base/atomic-file.js';
 import type { VaultStore } from './vault-types.js';
 
 export const VAULT_FILE = 'vault.bin';

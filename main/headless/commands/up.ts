@@ -1,6 +1,6 @@
-import { processAlive, readDaemonFile, TOKEN_ENV } from '../../core/daemon-file.js';
+import { processAlive, readDaemonFile, TOKEN_ENV } from '../../core/transport/daemon-file.js';
 import { PortInUseError } from '../../core/transport/server.js';
-import { APP_VERSION } from '../../core/version.js';
+import { APP_VERSION } from '../../core/base/version.js';
 import { DEFAULT_PORT, startHeadless } from '../host.js';
 import { hasDisplay, openBrowser } from '../open-browser.js';
 import type { CliContext } from '../cli-context.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LoginItemState } from '../../../preload/contract.js';
-import type { HostShell } from '../../../main/core/host-shell.js';
+import type { HostShell } from '../../../main/core/base/host-shell.js';
 import { createService, type RelayService } from '../../../main/core/service.js';
 import { JsonFileSettingsStore } from '../../../main/core/settings/settings-store.js';
 import { captureLogger } from '../../support/capture-logger.js';

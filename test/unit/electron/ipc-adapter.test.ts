@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Connection } from '../../../main/core/bridge/connection.js';
 import type { Dispatcher } from '../../../main/core/bridge/dispatcher.js';
-import { EventHub } from '../../../main/core/events.js';
+import { EventHub } from '../../../main/core/bridge/event-hub.js';
 import { createService, type RelayService } from '../../../main/core/service.js';
 import { JsonFileSettingsStore } from '../../../main/core/settings/settings-store.js';
 import {

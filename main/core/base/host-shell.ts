@@ -1,4 +1,4 @@
-import type { LoginItemState, UpdateOutcome } from '../../preload/contract.js';
+import type { LoginItemState, UpdateOutcome } from '../../../preload/contract.js';
 
 export type LoginItemResult =
   | { ok: true; state: LoginItemState }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveDataDir } from '../../main/core/data-dir.js';
+import { resolveDataDir } from '../../../main/core/base/data-dir.js';
 
 describe('the data dir', () => {
   it('prefers the flag, then AGENT_RELAY_DATA_DIR, then the per-OS folder', () => {

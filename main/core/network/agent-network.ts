@@ -1,14 +1,14 @@
 import os from 'node:os';
-import type { AgentInfo, HistoryPage, RelayMessage, SpawnRequest, TeamTemplate, TerminalSnapshot } from '../../preload/contract.js';
-import type { Connection } from './bridge/connection.js';
-import { BridgeError } from './bridge/errors.js';
-import { AgentError, type Result } from './agents/agent-errors.js';
-import type { AgentHost, AgentInfo as HostedAgentInfo } from './agents/agent-host.js';
-import { AgentManager } from './agents/agent-manager.js';
-import type { Logger } from './logging/logger.js';
+import type { AgentInfo, HistoryPage, RelayMessage, SpawnRequest, TeamTemplate, TerminalSnapshot } from '../../../preload/contract.js';
+import type { Connection } from '../bridge/connection.js';
+import { BridgeError } from '../bridge/errors.js';
+import { AgentError, type Result } from '../agents/agent-errors.js';
+import type { AgentHost, AgentInfo as HostedAgentInfo } from '../agents/agent-host.js';
+import { AgentManager } from '../agents/agent-manager.js';
+import type { Logger } from '../logging/logger.js';
 import { teamBriefing } from './teams.js';
-import type { Provider } from './auth/provider-registry.js';
-import type { CliTokens } from './credentials/cli-credentials.js';
+import type { Provider } from '../auth/provider-registry.js';
+import type { CliTokens } from '../credentials/cli-credentials.js';
 import {
   planProviderAgent,
   rewriteAgentLogin,
@@ -17,7 +17,7 @@ import {
   type AgentCredentialsInput,
   type CredentialBinding,
 } from './agent-recipes.js';
-import type { PromptProvider } from './agents/prompt-patterns.js';
+import type { PromptProvider } from '../agents/prompt-patterns.js';
 
 /** Where provider agents get their logins: the provider connections (the refresh owner). */
 export interface CredentialSource {
@@ -53,7 +53,7 @@ function agentBaseEnv(): Record<string, string> {
 
 const PROMPT_STYLE: Readonly<Record<string, PromptProvider>> = { anthropic: 'claude', openai: 'codex', google: 'gemini' };
 const ROTATION_CHECK_MS = 30_000;
-import { RelayHub, TargetDirectory, type AgentRunState, type RelayMessage as LoggedMessage, type RelayTarget } from './relay/index.js';
+import { RelayHub, TargetDirectory, type AgentRunState, type RelayMessage as LoggedMessage, type RelayTarget } from '../relay/index.js';
 
 export interface AgentNetworkOptions {
   dataDir: string;

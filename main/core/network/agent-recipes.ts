@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AccountView } from '../../preload/contract.js';
-import type { Provider } from './auth/provider-registry.js';
-import type { TokenSet } from './auth/token-set.js';
-import { BridgeError } from './bridge/errors.js';
-import { writeFileAtomic } from './atomic-file.js';
-import { CLI_FORMATS, checkAgentRotation, type FileCli } from './credentials/agent-credentials.js';
-import type { CliTokens } from './credentials/cli-credentials.js';
-import { codexAccountFromIdToken } from './credentials/codex-credentials.js';
-import { copilotAgentEnv } from './credentials/copilot-credentials.js';
+import type { AccountView } from '../../../preload/contract.js';
+import type { Provider } from '../auth/provider-registry.js';
+import type { TokenSet } from '../auth/token-set.js';
+import { BridgeError } from '../bridge/errors.js';
+import { writeFileAtomic } from '../base/atomic-file.js';
+import { CLI_FORMATS, checkAgentRotation, type FileCli } from '../credentials/agent-credentials.js';
+import type { CliTokens } from '../credentials/cli-credentials.js';
+import { codexAccountFromIdToken } from '../credentials/codex-credentials.js';
+import { copilotAgentEnv } from '../credentials/copilot-credentials.js';
 
 /** The CLIs whose login the app writes into an isolated config home, by provider. */
 const FILE_CLIS: Readonly<Record<string, FileCli>> = { anthropic: 'claude', openai: 'codex', google: 'gemini' };

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { AgentName, type TeamTemplate } from '../../preload/contract.js';
-import { BridgeError } from './bridge/errors.js';
+import { AgentName, type TeamTemplate } from '../../../preload/contract.js';
+import { BridgeError } from '../bridge/errors.js';
 
 export const TEAMS_FILE = 'teams.json';
 

@@ -1,4 +1,4 @@
-import type { EventName, EventPayload } from '../../preload/contract.js';
+import type { EventName, EventPayload } from '../../../preload/contract.js';
 
 type Listener = (event: EventName, payload: unknown) => void;
 
