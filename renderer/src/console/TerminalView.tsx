@@ -11,6 +11,7 @@ import { useConnection } from '../hooks/useConnection';
 import { IS_MAC } from '../hooks/useShortcuts';
 import { copyText, readClipboardText } from './clipboard';
 import { SearchBar } from './SearchBar';
+import { revealLine } from './reveal-line';
 import { TerminalSession, type SessionState } from './terminal-session';
 import { TERMINAL_THEMES } from './terminal-theme';
 
@@ -35,12 +36,15 @@ export function TerminalView({
   theme,
   onState,
   onNotice,
+  reveal,
 }: {
   name: string;
   settings: TerminalSettings | undefined;
   theme: 'light' | 'dark';
   onState: (state: SessionState) => void;
   onNotice: (text: string) => void;
+  /** A search hit to scroll to and select once the console shows the agent's screen. */
+  reveal?: { readonly text: string; readonly fromBottom: number } | undefined;
 }) {
   const bridge = useBridge();
   const connection = useConnection();
@@ -52,6 +56,7 @@ export function TerminalView({
   const callbacks = useRef({ onState, onNotice });
   callbacks.current = { onState, onNotice };
   const initial = useRef({ settings, theme });
+  const [attached, setAttached] = useState(false);
 
   useEffect(() => {
     const element = box.current!;
@@ -123,6 +128,7 @@ export function TerminalView({
         callbacks.current.onState(state);
         // Once the snapshot is drawn at the agent's size, take this window's size.
         if (state.kind === 'live') fitNow();
+        setAttached(state.kind === 'live');
       },
     );
 
@@ -161,6 +167,15 @@ export function TerminalView({
     previousConnection.current = connection;
     if (connection === 'open' && before !== 'open' && live) void live.session.attach();
   }, [connection, live]);
+
+  // A search hit: once the snapshot is drawn (and fitted), scroll to it and select it.
+  useEffect(() => {
+    if (!live || !attached || !reveal) return;
+    const frame = requestAnimationFrame(() => {
+      if (!revealLine(live.term, reveal.text, reveal.fromBottom)) callbacks.current.onNotice(`“${reveal.text}” is no longer in ${name}'s scrollback.`);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [live, attached, reveal, name]);
 
   useEffect(() => {
     if (!live) return;

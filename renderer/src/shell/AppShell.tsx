@@ -19,6 +19,8 @@ import { ProvidersPage } from '../pages/ProvidersPage';
 import { SettingsPage } from '../pages/SettingsPage';
 import { assertNever, type Route } from '../routes';
 import { ConnectionBanner } from './ConnectionBanner';
+import { SearchDialog } from '../search/SearchDialog';
+import { IS_MAC } from '../hooks/useShortcuts';
 import { NAV_ITEMS } from './navigation';
 import { NoticeBanner } from './NoticeBanner';
 import { Sidebar } from './Sidebar';
@@ -48,7 +50,7 @@ function Page({ route, settings, agents, theme }: PageProps) {
     case 'console':
       return (
         <Suspense fallback={<p className="page-loading">Opening {route.agent}'s console…</p>}>
-          <ConsolePage key={route.agent} name={route.agent} agents={agents} settings={settings.settings} theme={theme} />
+          <ConsolePage key={route.agent} name={route.agent} agents={agents} settings={settings.settings} theme={theme} reveal={route.find} />
         </Suspense>
       );
     case 'messages':
@@ -82,6 +84,19 @@ export function AppShell() {
   );
   useShortcuts(shortcuts);
 
+  // Ctrl/Cmd+Shift+F: search every agent's scrollback. Caught before a console's terminal sees it.
+  const [searching, setSearching] = useState(false);
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!(IS_MAC ? event.metaKey : event.ctrlKey) || !event.shiftKey || event.altKey || event.code !== 'KeyF') return;
+      event.preventDefault();
+      event.stopPropagation();
+      setSearching(true);
+    };
+    window.addEventListener('keydown', onKeyDown, true);
+    return () => window.removeEventListener('keydown', onKeyDown, true);
+  }, []);
+
   // After a navigation (not the first render), move focus to the new page's title.
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
@@ -100,7 +115,7 @@ export function AppShell() {
       <a className="skip-link" href="#main-content" onClick={(e) => { e.preventDefault(); mainRef.current?.focus(); }}>
         Skip to content
       </a>
-      <Sidebar route={route} />
+      <Sidebar route={route} onSearch={() => setSearching(true)} />
       <div className="main-column">
         <ConnectionBanner state={connection} />
         {info ? <NoticeBanner notices={info.notices} /> : null}
@@ -109,6 +124,16 @@ export function AppShell() {
         </main>
         <Toasts alerts={alerts} notificationsOn={settings.settings?.notifications ?? false} onDismiss={dismissAlert} />
         <StatusBar info={info} connection={connection} />
+        {searching ? (
+          <SearchDialog
+            agents={agents}
+            onClose={() => setSearching(false)}
+            onOpen={(agent, find) => {
+              setSearching(false);
+              navigate({ page: 'console', agent, find });
+            }}
+          />
+        ) : null}
       </div>
     </div>
   );
