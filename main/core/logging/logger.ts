@@ -76,8 +76,10 @@ function serializeFields(fields: Record<string, unknown> | undefined): Record<st
   return out;
 }
 
+const RANK: Record<LogLevel, number> = { debug: 20, info: 30, warn: 40, error: 50 };
+
 function lower(a: LogLevel, b: LogLevel): LogLevel {
-  return pino.levels.values[a] <= pino.levels.values[b] ? a : b;
+  return RANK[a] <= RANK[b] ? a : b;
 }
 
 /**
