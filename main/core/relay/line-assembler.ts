@@ -37,6 +37,9 @@ export interface LineSink {
   closer(row: number): void;
 }
 
+/** The CSI final bytes the assembler acts on (cursor movement, erasing, screen switches). */
+const CSI_FINALS_USED = 'hlABEFHfdG`CDKJXP@su';
+
 export class LineAssembler {
   private cols_: number;
   private rows_: number;
@@ -44,6 +47,11 @@ export class LineAssembler {
   private readonly scanner = new EscapeScanner();
   private readonly decoder = new TextDecoder('utf-8');
   private cells: string[] = [];
+  /**
+   * Printable ASCII appended at the end of the line and not yet split into cells: the common case
+   * (plain text written left to right) costs one string append, not a cell per character.
+   */
+  private tail = '';
   private col = 0;
   private crSeen = false;
   private printedSinceCr = false;
@@ -115,6 +123,7 @@ export class LineAssembler {
 
   private print(ch: string): void {
     if (this.lineConsumed) return;
+    this.settle();
     const code = ch.codePointAt(0) ?? 0;
     if (isZeroWidth(code)) {
       const at = Math.max(0, Math.min(this.col, this.cells.length) - 1);
@@ -135,6 +144,13 @@ export class LineAssembler {
 
   /** print() for a run of printable ASCII: one cell each, no width lookups. */
   private printAscii(text: string): void {
+    if (this.lineConsumed) return;
+    if (!this.crSeen && this.col === this.cells.length + this.tail.length && !(text.includes('>') && this.sink.wantsCloser())) {
+      this.tail += text;
+      this.col += text.length;
+      return;
+    }
+    this.settle();
     for (let i = 0; i < text.length; i++) {
       if (this.lineConsumed) return;
       const ch = text[i] as string;
@@ -147,6 +163,14 @@ export class LineAssembler {
       }
       if (ch === '>') this.checkCloser();
     }
+  }
+
+  /** Moves the tail into cells, before anything that edits the line other than appending. */
+  private settle(): void {
+    const tail = this.tail;
+    if (tail === '') return;
+    this.tail = '';
+    for (let i = 0; i < tail.length; i++) this.cells.push(tail[i] as string);
   }
 
   private checkCloser(): void {
@@ -183,12 +207,15 @@ export class LineAssembler {
   }
 
   private csi(params: string, final: string): void {
+    // Colours (SGR) and every other sequence that neither moves the cursor nor edits: nothing to do.
+    if (!CSI_FINALS_USED.includes(final)) return;
     const priv = /^[?<=>]/.test(params);
     const nums = (priv ? params.slice(1) : params).split(';').map((part) => {
       const n = Number.parseInt(part.split(':')[0] ?? '', 10);
       return Number.isFinite(n) ? n : 0;
     });
     const n = Math.max(1, nums[0] ?? 0);
+    if (final === 'K' || final === 'J' || final === 'X' || final === 'P' || final === '@') this.settle();
     if (priv) {
       if ((final === 'h' || final === 'l') && nums.some((m) => m === 1049 || m === 1047 || m === 47)) {
         this.switchScreen(final === 'h');
@@ -333,7 +360,8 @@ export class LineAssembler {
   private lineFeed(): void {
     const consumed = this.lineConsumed;
     const text = this.lineText();
-    const used = Math.max(1, Math.ceil(displayWidth(text) / this.cols_));
+    // A character takes at most two columns: a short line needs no width count.
+    const used = text.length * 2 <= this.cols_ ? 1 : Math.max(1, Math.ceil(displayWidth(text) / this.cols_));
     const row = this.row;
     this.resetLine();
     this.row += used;
@@ -349,6 +377,7 @@ export class LineAssembler {
 
   private resetLine(): void {
     this.cells = [];
+    this.tail = '';
     this.col = 0;
     this.crSeen = false;
     this.printedSinceCr = false;
@@ -357,8 +386,9 @@ export class LineAssembler {
   }
 
   private lineText(): string {
-    const cells = this.printedSinceCr ? this.cells.slice(0, this.rewriteEnd) : this.cells;
-    return cells.join('').trimEnd();
+    // After a rewrite (printedSinceCr) the tail is settled: printing after a \r goes cell by cell.
+    if (this.printedSinceCr) return this.cells.slice(0, this.rewriteEnd).join('').trimEnd();
+    return (this.cells.length === 0 ? this.tail : this.cells.join('') + this.tail).trimEnd();
   }
 }
 

@@ -154,6 +154,8 @@ export class RelayGrammar implements LineSink {
   // LineSink
 
   line(text: string, row: number, endRow: number): void {
+    // Most lines are neither relay lines nor fences: nothing to read or remember (same result, no regex).
+    if (this.held === null && this.block === null && !text.includes('->relay:') && !text.includes('```') && !text.includes('~~~')) return;
     if (this.held) {
       if (this.isContinuation(text)) {
         this.held.text += text;
