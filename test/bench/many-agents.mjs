@@ -92,7 +92,11 @@ async function connect(daemon) {
     else waiter?.reject(new Error(`${frame.error.code}: ${frame.error.message}`));
   });
   const ackTimer = setInterval(() => {
-    for (const [name, count] of unacked) if (count > 0) (unacked.set(name, 0), void call('terminal.ack', name, count).catch(() => undefined));
+    for (const [name, count] of unacked) {
+      if (count === 0) continue;
+      unacked.set(name, 0);
+      void call('terminal.ack', name, count).catch(() => undefined);
+    }
   }, 100);
   return { call, received: () => received, close: () => (clearInterval(ackTimer), ws.close()) };
 }
