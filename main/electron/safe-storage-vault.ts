@@ -43,6 +43,7 @@ export function createSafeStorageCipher(safeStorage: SafeStorageLike, platform: 
 
 export function createElectronVaultStore(store: KeyValueStoreLike, now: () => Date = () => new Date()): VaultStore {
   return {
+    file: store.path,
     read() {
       const value = store.get('data');
       return typeof value === 'string' ? Buffer.from(value, 'base64') : undefined;

@@ -2,7 +2,7 @@ import { type AuthResult, AuthFailure, CANCELLED_MESSAGE, fail, ok } from './aut
 import { exchangeAuthorizationCode } from './browser-flow.js';
 import { type Clock, type PollOutcome, EXPIRED_MESSAGE, pollDeviceGrant, systemClock } from './device-flow.js';
 import type { AuthFlowListener } from './flow-events.js';
-import { type FetchFunction, type OAuthContext, createOAuthContext, toAuthFailure } from './oauth-client.js';
+import { type FetchFunction, type OAuthContext, createOAuthContext, toAuthFailure, withRequestTimeout } from './oauth-client.js';
 import { validatePasted } from './paste-code.js';
 import type { Provider } from './provider-registry.js';
 import type { TokenSet } from './token-set.js';
@@ -44,7 +44,7 @@ async function postJson(fetchFn: FetchFunction, url: string, body: Record<string
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(body),
-    signal,
+    signal: withRequestTimeout(signal),
   });
 }
 

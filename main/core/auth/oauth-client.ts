@@ -22,6 +22,20 @@ export interface OAuthContextOptions {
   /** Replaces global fetch (tests count requests with it); the default is global fetch. */
   readonly fetch?: FetchFunction;
   readonly signal?: AbortSignal;
+  /** Longest wait for any one answer from the provider (default TOKEN_REQUEST_TIMEOUT_MS). */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Every request to a provider ends within this time: a hung token request must not hold the
+ * refresh lock (or a sign-in) forever, nor leave a caller waiting with no answer.
+ */
+export const TOKEN_REQUEST_TIMEOUT_MS = 30_000;
+
+/** The caller's signal (if any) joined with a timeout that starts now. */
+export function withRequestTimeout(signal: AbortSignal | undefined, timeoutMs: number = TOKEN_REQUEST_TIMEOUT_MS): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
 }
 
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -73,9 +87,14 @@ export function oauthErrorStatusFetch(base: FetchFunction): FetchFunction {
   };
 }
 
-function baseOptions(provider: Provider, fetchFn: FetchFunction | undefined, signal?: AbortSignal): oauth.HttpRequestOptions<'POST', URLSearchParams> {
+function baseOptions(
+  provider: Provider,
+  fetchFn: FetchFunction | undefined,
+  signal: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+): oauth.HttpRequestOptions<'POST', URLSearchParams> {
   const options: oauth.HttpRequestOptions<'POST', URLSearchParams> = {};
-  if (signal) options.signal = signal;
+  options.signal = withRequestTimeout(signal, timeoutMs);
   if (fetchFn) options[oauth.customFetch] = fetchFn as never;
   // GitHub answers form-encoded unless asked for JSON.
   options.headers = { accept: 'application/json' };
@@ -84,13 +103,13 @@ function baseOptions(provider: Provider, fetchFn: FetchFunction | undefined, sig
 }
 
 /** Finds the endpoints the registry entry does not give, by OpenID then OAuth discovery. */
-async function discover(provider: Provider, fetchFn: FetchFunction | undefined, signal?: AbortSignal): Promise<oauth.AuthorizationServer> {
+async function discover(provider: Provider, fetchFn: FetchFunction | undefined, signal?: AbortSignal, timeoutMs?: number): Promise<oauth.AuthorizationServer> {
   if (!provider.issuer) throw new AuthFailure('provider_misconfigured', `${provider.name} has no issuer and no endpoints.`);
   const issuer = new URL(provider.issuer);
-  const opts = baseOptions(provider, fetchFn, signal) as oauth.DiscoveryRequestOptions;
   let lastError: unknown;
   for (const algorithm of ['oidc', 'oauth2'] as const) {
     try {
+      const opts = baseOptions(provider, fetchFn, signal, timeoutMs) as oauth.DiscoveryRequestOptions;
       const response = await oauth.discoveryRequest(issuer, { ...opts, algorithm });
       return await oauth.processDiscoveryResponse(issuer, response);
     } catch (error) {
@@ -114,7 +133,7 @@ function needsDiscovery(provider: Provider): boolean {
 
 /** Server metadata: the registry's endpoints, with discovery filling what is missing. */
 export async function resolveAuthorizationServer(provider: Provider, options: OAuthContextOptions = {}): Promise<oauth.AuthorizationServer> {
-  const discovered = needsDiscovery(provider) ? await discover(provider, options.fetch, options.signal) : undefined;
+  const discovered = needsDiscovery(provider) ? await discover(provider, options.fetch, options.signal, options.timeoutMs) : undefined;
   const issuer = provider.issuer ?? discovered?.issuer ?? provider.tokenEndpoint;
   if (!issuer) throw new AuthFailure('provider_misconfigured', `${provider.name} has no issuer or token endpoint.`);
   // Explicit registry values win over discovered ones: the user's overrides are deliberate.
@@ -144,7 +163,7 @@ export async function createOAuthContext(provider: Provider, options: OAuthConte
     clientAuth,
     requestOptions(encoding, signal) {
       const base = oauthErrorStatusFetch(fetchFn ?? fetch);
-      return baseOptions(provider, encoding === 'json' ? jsonBodyFetch(base) : base, signal) as oauth.TokenEndpointRequestOptions;
+      return baseOptions(provider, encoding === 'json' ? jsonBodyFetch(base) : base, signal, options.timeoutMs) as oauth.TokenEndpointRequestOptions;
     },
   };
 }
@@ -153,6 +172,7 @@ export async function createOAuthContext(provider: Provider, options: OAuthConte
 export function toAuthFailure(error: unknown, provider: Provider, signal?: AbortSignal): AuthFailure {
   if (error instanceof AuthFailure) return error;
   if (signal?.aborted) return new AuthFailure('cancelled', 'Sign-in was cancelled.');
+  if (isTimeout(error)) return new AuthFailure('timeout', `${provider.name} did not answer in time; nothing was changed. Try again.`);
   if (error instanceof oauth.ResponseBodyError) {
     const description = error.error_description ? ` (${error.error_description})` : '';
     switch (error.error) {
@@ -181,6 +201,11 @@ export function toAuthFailure(error: unknown, provider: Provider, signal?: Abort
   }
   const message = error instanceof Error ? error.message : String(error);
   return new AuthFailure('provider_error', `${provider.name} sent an answer we could not use: ${message}.`);
+}
+
+function isTimeout(error: unknown): boolean {
+  const named = (e: unknown) => (e as { name?: string } | undefined)?.name === 'TimeoutError';
+  return named(error) || named((error as { cause?: unknown } | undefined)?.cause);
 }
 
 function describeCause(error: Error): string {

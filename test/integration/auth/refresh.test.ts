@@ -193,3 +193,32 @@ describe('providers.json for the refresh owner', () => {
     expect(loadProviderRegistry(providersConfigPath(dataDir)).get('test-oidc')?.issuer).toBe(oidc.issuer);
   });
 });
+
+describe('a token endpoint that never answers', () => {
+  it('ends the refresh with timeout, changes nothing and frees the lock for the next refresh', async () => {
+    const tokens = await expiringAccount();
+    const { default: http } = await import('node:http');
+    const hung: import('node:http').ServerResponse[] = [];
+    const server = http.createServer((_req, res) => hung.push(res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as import('node:net').AddressInfo).port;
+    try {
+      const stuck: Provider = { ...provider, tokenEndpoint: `http://127.0.0.1:${port}/token` };
+      const started = Date.now();
+      const result = await new RefreshOwner({ store, providers: () => stuck, lockDir: path.join(dataDir, 'locks'), requestTimeoutMs: 500 }).getFreshToken(KEY);
+      expect(result.ok ? 'ok' : result.error).toMatchObject({ code: 'timeout', message: expect.stringMatching(/did not answer in time; nothing was changed/) });
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(hung).toHaveLength(1);
+      expect((await store.loadAccount(KEY))?.tokens.refreshToken).toBe(tokens.refreshToken);
+      expect(fs.readdirSync(path.join(dataDir, 'locks'))).toEqual([]);
+      // The lock is free and the refresh token unspent: the real server refreshes it.
+      const next = await owner().getFreshToken(KEY);
+      expect(next.ok).toBe(true);
+      expect(oidc.countGrants('refresh_token')).toBe(1);
+    } finally {
+      for (const res of hung) res.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
