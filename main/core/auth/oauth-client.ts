@@ -46,6 +46,31 @@ export function isLoopbackUrl(url: string | URL): boolean {
   return LOOPBACK_HOSTS.has(parsed.hostname);
 }
 
+/** Every endpoint the entry gives is on this machine (a local test server or a self-hosted provider). */
+function servedFromLoopback(provider: Provider): boolean {
+  const urls = [provider.issuer, provider.authorizationEndpoint, provider.tokenEndpoint, provider.deviceAuthorizationEndpoint];
+  const given = urls.filter((u): u is string => typeof u === 'string');
+  return given.length > 0 && given.every((u) => URL.canParse(u) && isLoopbackUrl(u));
+}
+
+/**
+ * A device flow's `verification_uri` (and `verification_uri_complete`) is opened in the user's
+ * browser and is where they type their code: it must be https. Plain http is accepted only on this
+ * machine from a provider that itself runs on this machine (tests, self-hosted), or when the user
+ * allowed insecure http explicitly. Returns why an address is refused, or undefined when it is fine.
+ */
+export function verificationUriProblem(uri: string, provider: Provider, allowInsecureHttp = false): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(uri);
+  } catch {
+    return `${JSON.stringify(uri)} is not a web address`;
+  }
+  if (parsed.protocol === 'https:') return undefined;
+  if (parsed.protocol === 'http:' && (allowInsecureHttp || (isLoopbackUrl(parsed) && servedFromLoopback(provider)))) return undefined;
+  return parsed.protocol === 'http:' ? `plain http (${parsed.origin})` : `a ${parsed.protocol} address`;
+}
+
 function insecureAllowed(provider: Provider): boolean {
   const urls = [provider.issuer, provider.authorizationEndpoint, provider.tokenEndpoint, provider.deviceAuthorizationEndpoint];
   const given = urls.filter((u): u is string => typeof u === 'string');

@@ -372,6 +372,7 @@ export class SyncService {
         signal: abort.signal,
         ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
         logger: this.options.logger.child('sync-sign-in'),
+        allowInsecureHttp,
         onEvent: (event) => {
           if (event.event !== 'device-code') return;
           progress({
