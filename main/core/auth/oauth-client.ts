@@ -142,18 +142,24 @@ async function discover(provider: Provider, fetchFn: FetchFunction | undefined, 
       lastError = error;
     }
   }
+  const missing = missingEndpoints(provider);
   throw new AuthFailure(
     'discovery_failed',
-    `Could not find ${provider.name}'s sign-in endpoints at ${provider.issuer} (${(lastError as Error | undefined)?.message ?? 'no answer'}).`,
+    `Could not find ${provider.name}'s sign-in endpoints at ${provider.issuer} (${(lastError as Error | undefined)?.message ?? 'no answer'}). Check the issuer, or set ${missing.join(', ')} for "${provider.id}" in providers.json.`,
   );
 }
 
+/** The endpoints the entry needs for its sign-in methods and does not give. */
+function missingEndpoints(provider: Provider): string[] {
+  const missing: string[] = [];
+  if ((provider.methods.includes('browser') || provider.methods.includes('paste')) && !provider.authorizationEndpoint) missing.push('authorizationEndpoint');
+  if (!provider.tokenEndpoint) missing.push('tokenEndpoint');
+  if (provider.methods.includes('device') && provider.deviceLogin === 'rfc8628' && !provider.deviceAuthorizationEndpoint) missing.push('deviceAuthorizationEndpoint');
+  return missing;
+}
+
 function needsDiscovery(provider: Provider): boolean {
-  if (!provider.issuer) return false;
-  if (!provider.tokenEndpoint) return true;
-  if ((provider.methods.includes('browser') || provider.methods.includes('paste')) && !provider.authorizationEndpoint) return true;
-  if (provider.methods.includes('device') && provider.deviceLogin === 'rfc8628' && !provider.deviceAuthorizationEndpoint) return true;
-  return false;
+  return Boolean(provider.issuer) && missingEndpoints(provider).length > 0;
 }
 
 /** Server metadata: the registry's endpoints, with discovery filling what is missing. */
