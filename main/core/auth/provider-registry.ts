@@ -336,7 +336,7 @@ export function applyOverrides(
   for (const [id, override] of Object.entries(overrides)) {
     const base = result.get(id);
     const moved = base ? moveWithIssuer(base, override) : undefined;
-    if (base && moved && 'missing' in moved) {
+    if (base && moved && !('merged' in moved)) {
       const keyPath = describeKey(['providers', id, 'issuer']);
       const fields = moved.missing.join(' and ');
       errors.push({
@@ -347,7 +347,7 @@ export function applyOverrides(
       });
       continue;
     }
-    const merged = moved ? moved.merged : { ...CUSTOM_DEFAULTS, id, name: override.name ?? '', ...override };
+    const merged = moved && 'merged' in moved ? moved.merged : { ...CUSTOM_DEFAULTS, id, name: override.name ?? '', ...override };
     const parsed = ProviderSchema.safeParse(merged);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
