@@ -15,6 +15,8 @@ import type { Logger } from './logging/logger.js';
 import { SettingsService } from './settings/settings-service.js';
 import { SyncService } from './sync/sync-service.js';
 import type { SettingsStore } from './settings/settings-store.js';
+import type { AgentRuntime } from './agents/agent-runtime.js';
+import { SearchQueryError } from './terminal-host/scrollback-index.js';
 
 export type { HostShell } from './base/host-shell.js';
 
@@ -39,6 +41,8 @@ export interface ServiceOptions {
   home?: string;
   /** The HTTP client for provider endpoints (tests may wrap it). */
   fetch?: FetchFunction;
+  /** Where the agents' ptys live (the terminal host client); default: in this process. */
+  agentRuntime?: AgentRuntime;
   /** Cloud sync tuning (tests shorten the timers; the device name defaults to the host name). */
   sync?: { deviceName?: string; debounceMs?: number; periodMs?: number; leaseTtlSeconds?: number; fetch?: FetchFunction };
 }
@@ -53,7 +57,8 @@ export interface RelayService extends BridgeEndpoint {
   readonly agents: AgentNetwork;
   readonly providers: ProviderConnections;
   readonly sync: SyncService;
-  close(): Promise<void>;
+  /** keepAgents: the agents keep running in the terminal host for the next daemon. */
+  close(options?: { keepAgents?: boolean }): Promise<void>;
 }
 
 export function createService(options: ServiceOptions): RelayService {
@@ -103,6 +108,7 @@ export function createService(options: ServiceOptions): RelayService {
     logger: options.logger,
     scrollback: () => settings.get().scrollbackLines,
     credentials: providers,
+    ...(options.agentRuntime ? { runtime: options.agentRuntime } : {}),
     ...(options.defaultAgentCwd ? { defaultCwd: options.defaultAgentCwd } : {}),
     onAgentsChanged: (list) => events.emit('agents.changed', list),
     onRelayMessage: (message) => events.emit('relay.message', message),
@@ -174,6 +180,16 @@ export function createService(options: ServiceOptions): RelayService {
       return null;
     },
     'terminal.screen': (name) => agents.screen(name),
+    'agents.search': async (query) => {
+      const started = performance.now();
+      try {
+        const result = await agents.search(query);
+        return { ...result, hits: result.hits.map((hit) => ({ ...hit, before: [...hit.before], after: [...hit.after] })), tookMs: Math.round((performance.now() - started) * 10) / 10 };
+      } catch (error) {
+        if (error instanceof SearchQueryError || (error as { code?: string }).code === 'invalid_search') throw new BridgeError('invalid_search', (error as Error).message);
+        throw error;
+      }
+    },
 
     'teams.list': ({ cwd }) => listTeams(cwd),
     'teams.start': (request) => agents.startTeam(findTeam(request.team, request.cwd), request),
@@ -204,10 +220,10 @@ export function createService(options: ServiceOptions): RelayService {
     agents,
     providers,
     sync,
-    async close() {
+    async close(closeOptions = {}) {
       await sync.close();
       providers.close();
-      await agents.close();
+      await agents.close(closeOptions);
     },
   };
 }

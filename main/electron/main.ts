@@ -50,7 +50,7 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function run(): Promise<void> {
-  const logger = createLogger({ dir: path.join(dataDir, 'logs') });
+  const logger = createLogger({ dir: path.join(dataDir, 'logs'), sync: false });
   const location = appLocation(import.meta.url, app.getAppPath());
   const links = createExternalLinks({ openExternal: (url) => shell.openExternal(url), logger });
 
