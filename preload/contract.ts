@@ -111,8 +111,10 @@ export const ProviderView = z.object({
 export type ProviderView = z.infer<typeof ProviderView>;
 
 export const VaultStatus = z.object({
-  /** 'weaker': secrets are encrypted with a key file, not an OS key store. */
+  /** 'weaker': secrets are not sealed by an OS key store (headless: a key file; Electron on Linux without a keyring: a fixed key). */
   protection: z.enum(['os-keystore', 'weaker']),
+  /** When 'weaker': what really protects the secrets, as a sentence to show. */
+  protectionDetail: z.string().optional(),
   /** The user must agree before anything is stored (Electron without a real key store). */
   consentRequired: z.boolean(),
   /** A vault that could not be read, kept aside: what happened and where the copy is. */

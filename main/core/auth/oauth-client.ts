@@ -46,6 +46,31 @@ export function isLoopbackUrl(url: string | URL): boolean {
   return LOOPBACK_HOSTS.has(parsed.hostname);
 }
 
+/** Every endpoint the entry gives is on this machine (a local test server or a self-hosted provider). */
+function servedFromLoopback(provider: Provider): boolean {
+  const urls = [provider.issuer, provider.authorizationEndpoint, provider.tokenEndpoint, provider.deviceAuthorizationEndpoint];
+  const given = urls.filter((u): u is string => typeof u === 'string');
+  return given.length > 0 && given.every((u) => URL.canParse(u) && isLoopbackUrl(u));
+}
+
+/**
+ * A device flow's `verification_uri` (and `verification_uri_complete`) is opened in the user's
+ * browser and is where they type their code: it must be https. Plain http is accepted only on this
+ * machine from a provider that itself runs on this machine (tests, self-hosted), or when the user
+ * allowed insecure http explicitly. Returns why an address is refused, or undefined when it is fine.
+ */
+export function verificationUriProblem(uri: string, provider: Provider, allowInsecureHttp = false): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(uri);
+  } catch {
+    return `${JSON.stringify(uri)} is not a web address`;
+  }
+  if (parsed.protocol === 'https:') return undefined;
+  if (parsed.protocol === 'http:' && (allowInsecureHttp || (isLoopbackUrl(parsed) && servedFromLoopback(provider)))) return undefined;
+  return parsed.protocol === 'http:' ? `plain http (${parsed.origin})` : `a ${parsed.protocol} address`;
+}
+
 function insecureAllowed(provider: Provider): boolean {
   const urls = [provider.issuer, provider.authorizationEndpoint, provider.tokenEndpoint, provider.deviceAuthorizationEndpoint];
   const given = urls.filter((u): u is string => typeof u === 'string');
@@ -117,18 +142,24 @@ async function discover(provider: Provider, fetchFn: FetchFunction | undefined, 
       lastError = error;
     }
   }
+  const missing = missingEndpoints(provider);
   throw new AuthFailure(
     'discovery_failed',
-    `Could not find ${provider.name}'s sign-in endpoints at ${provider.issuer} (${(lastError as Error | undefined)?.message ?? 'no answer'}).`,
+    `Could not find ${provider.name}'s sign-in endpoints at ${provider.issuer} (${(lastError as Error | undefined)?.message ?? 'no answer'}). Check the issuer, or set ${missing.join(', ')} for "${provider.id}" in providers.json.`,
   );
 }
 
+/** The endpoints the entry needs for its sign-in methods and does not give. */
+function missingEndpoints(provider: Provider): string[] {
+  const missing: string[] = [];
+  if ((provider.methods.includes('browser') || provider.methods.includes('paste')) && !provider.authorizationEndpoint) missing.push('authorizationEndpoint');
+  if (!provider.tokenEndpoint) missing.push('tokenEndpoint');
+  if (provider.methods.includes('device') && provider.deviceLogin === 'rfc8628' && !provider.deviceAuthorizationEndpoint) missing.push('deviceAuthorizationEndpoint');
+  return missing;
+}
+
 function needsDiscovery(provider: Provider): boolean {
-  if (!provider.issuer) return false;
-  if (!provider.tokenEndpoint) return true;
-  if ((provider.methods.includes('browser') || provider.methods.includes('paste')) && !provider.authorizationEndpoint) return true;
-  if (provider.methods.includes('device') && provider.deviceLogin === 'rfc8628' && !provider.deviceAuthorizationEndpoint) return true;
-  return false;
+  return Boolean(provider.issuer) && missingEndpoints(provider).length > 0;
 }
 
 /** Server metadata: the registry's endpoints, with discovery filling what is missing. */

@@ -85,6 +85,10 @@ export class CredentialVault {
     return this.cipher.protection;
   }
 
+  get protectionDetail(): string | undefined {
+    return this.cipher.protectionDetail;
+  }
+
   /** Every problem met since open (a vault broken by someone else later is reported here too). */
   get problems(): ReadonlyArray<VaultProblem> {
     return this.problemLog;

@@ -9,6 +9,8 @@ export interface Cipher {
   readonly kind: string;
   /** 'weaker' makes the UI and `providers` output say "weaker protection". */
   readonly protection: 'os-keystore' | 'weaker';
+  /** When 'weaker': a sentence saying what really protects the secrets, shown as it is. */
+  readonly protectionDetail?: string;
   encrypt(plain: Buffer): Buffer | Promise<Buffer>;
   decrypt(cipher: Buffer): Buffer | Promise<Buffer>;
 }

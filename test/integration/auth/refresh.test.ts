@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -197,11 +199,10 @@ describe('providers.json for the refresh owner', () => {
 describe('a token endpoint that never answers', () => {
   it('ends the refresh with timeout, changes nothing and frees the lock for the next refresh', async () => {
     const tokens = await expiringAccount();
-    const { default: http } = await import('node:http');
-    const hung: import('node:http').ServerResponse[] = [];
+    const hung: http.ServerResponse[] = [];
     const server = http.createServer((_req, res) => hung.push(res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as import('node:net').AddressInfo).port;
+    const port = (server.address() as AddressInfo).port;
     try {
       const stuck: Provider = { ...provider, tokenEndpoint: `http://127.0.0.1:${port}/token` };
       const started = Date.now();
