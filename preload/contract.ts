@@ -33,6 +33,8 @@ export const Settings = z.object({
   terminalFontSize: z.number().int().min(8).max(32),
   scrollbackLines: z.number().int().min(100).max(100_000),
   notifications: z.boolean(),
+  /** What quitting the tray app does with running agents: ask, stop them, or keep them running in the background. */
+  agentsOnQuit: z.enum(['ask', 'stop', 'keep']),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -46,6 +48,7 @@ export const DEFAULT_SETTINGS: Settings = {
   terminalFontSize: 13,
   scrollbackLines: 10_000,
   notifications: true,
+  agentsOnQuit: 'ask',
 };
 
 // ── Desktop integration ──────────────────────────────────────────────────────────────────────────
