@@ -14,7 +14,7 @@ import type { AgentInfo, ProvidersState, SyncStatus } from '../../preload/contra
 import { createService, openAgentRuntime, type RelayService } from '../core/service.js';
 import { CredentialVault } from '../core/vault/credential-vault.js';
 import { agentNotice } from './agent-notices.js';
-import { createElectronVaultStore, createSafeStorageCipher, isWeakBackend, VAULT_STORE_NAME } from './safe-storage-vault.js';
+import { createElectronVaultStore, createSafeStorageCipher, isWeakBackend, vaultStoreOptions } from './safe-storage-vault.js';
 import { newToken } from '../core/transport/auth.js';
 import { startServer, type RunningServer } from '../core/transport/server.js';
 import { APP_VERSION } from '../core/base/version.js';
@@ -50,7 +50,7 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function run(): Promise<void> {
-  const logger = createLogger({ dir: path.join(dataDir, 'logs') });
+  const logger = createLogger({ dir: path.join(dataDir, 'logs'), sync: false });
   const location = appLocation(import.meta.url, app.getAppPath());
   const links = createExternalLinks({ openExternal: (url) => shell.openExternal(url), logger });
 
@@ -126,7 +126,7 @@ async function run(): Promise<void> {
     openVault: () =>
       CredentialVault.open({
         cipher: createSafeStorageCipher(safeStorage, process.platform),
-        store: createElectronVaultStore(new ElectronStore<Record<string, unknown>>({ cwd: dataDir, name: VAULT_STORE_NAME })),
+        store: createElectronVaultStore(new ElectronStore<Record<string, unknown>>(vaultStoreOptions(dataDir))),
       }),
     vaultConsentRequired: isWeakBackend(safeStorage, process.platform),
   });

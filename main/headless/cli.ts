@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { DATA_DIR_ENV, resolveDataDir } from '../core/base/data-dir.js';
 import { APP_VERSION } from '../core/base/version.js';
 import type { CliContext } from './cli-context.js';
+import { watchForClosedPipe } from './closed-pipe.js';
 import { killAgent, listAgents, printScreen, readMessage, sendMessage, showHistory, spawnAgent } from './commands/agents.js';
 import { connectProvider, disconnectProvider, listProviders } from './commands/providers.js';
 import { status } from './commands/status.js';
@@ -36,10 +37,23 @@ interface Io {
   err(line: string): void;
 }
 
-const stdio: Io = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
+let stdio: Io | undefined;
+/** The process's own stdout and stderr, each quiet once its reader has gone (closed-pipe.ts). */
+function processIo(): Io {
+  if (!stdio) {
+    const outClosed = watchForClosedPipe(process.stdout);
+    const errClosed = watchForClosedPipe(process.stderr);
+    stdio = {
+      out: (line) => {
+        if (!outClosed() && !process.stdout.destroyed) process.stdout.write(`${line}\n`);
+      },
+      err: (line) => {
+        if (!errClosed() && !process.stderr.destroyed) process.stderr.write(`${line}\n`);
+      },
+    };
+  }
+  return stdio;
+}
 
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('agent-relay-desktop');
@@ -264,7 +278,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 }
 
 /** Runs the CLI and returns its exit status. */
-export async function runCli(argv: readonly string[], io: Io = stdio): Promise<number> {
+export async function runCli(argv: readonly string[], io: Io = processIo()): Promise<number> {
   let exitCode = 0;
   const program = buildProgram(io, (code) => {
     exitCode = code;

@@ -39,7 +39,7 @@ export function defaultStaticDir(): string {
 /** Starts the daemon with the UI served on loopback: the headless host. */
 export async function startHeadless(options: HeadlessOptions): Promise<HeadlessHost> {
   fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const logger = options.logger ?? createLogger({ dir: path.join(options.dataDir, 'logs') });
+  const logger = options.logger ?? createLogger({ dir: path.join(options.dataDir, 'logs'), sync: false });
   const token = options.token ?? newToken();
   const agentRuntime = await openAgentRuntime(options.dataDir, logger, process.env.AGENT_RELAY_VERSION_OVERRIDE || APP_VERSION);
   const service = createService({
