@@ -195,6 +195,11 @@ export const AgentInfo = z.object({
   stopRequested: z.boolean(),
   restarts: z.number().int(),
   lastOutputAt: z.number().nullable(),
+  /** Whether it needs the human, and why ("Ann asks for permission" · "folder trust"); null when not. */
+  attention: z
+    .object({ kind: z.enum(['permission', 'question', 'usage_limit', 'sign_in', 'error']), title: z.string(), reason: z.string() })
+    .nullable()
+    .optional(),
 });
 export type AgentInfo = z.infer<typeof AgentInfo>;
 

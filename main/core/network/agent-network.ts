@@ -9,6 +9,7 @@ import { ScrollbackIndex } from '../terminal-host/scrollback-index.js';
 import { AgentManager } from '../agents/agent-manager.js';
 import type { Logger } from '../logging/logger.js';
 import { teamBriefing } from './teams.js';
+import { attentionOf } from './attention.js';
 import type { Provider } from '../auth/provider-registry.js';
 import type { CliTokens } from '../credentials/cli-credentials.js';
 import {
@@ -160,11 +161,13 @@ export class AgentNetwork {
 
   private describe(info: HostedAgentInfo): AgentInfo {
     const bound = this.accounts.get(info.name);
+    const stopRequested = this.stopRequested.has(info.name);
     return {
       ...agentInfo(info),
       provider: bound?.provider ?? null,
       account: bound?.account ?? null,
-      stopRequested: this.stopRequested.has(info.name),
+      stopRequested,
+      attention: attentionOf({ ...info, stopRequested }),
     };
   }
 

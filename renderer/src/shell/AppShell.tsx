@@ -115,7 +115,7 @@ export function AppShell() {
       <a className="skip-link" href="#main-content" onClick={(e) => { e.preventDefault(); mainRef.current?.focus(); }}>
         Skip to content
       </a>
-      <Sidebar route={route} onSearch={() => setSearching(true)} />
+      <Sidebar route={route} onSearch={() => setSearching(true)} agents={agents} />
       <div className="main-column">
         <ConnectionBanner state={connection} />
         {info ? <NoticeBanner notices={info.notices} /> : null}

@@ -1,5 +1,7 @@
 import { IS_MAC, shortcutLabel } from '../hooks/useShortcuts';
 import { hrefFor, navPageOf, type Route } from '../routes';
+import type { AgentInfo } from '../../../preload/contract';
+import { AttentionList } from './AttentionList';
 import { LogoMark } from './LogoMark';
 import { NAV_ITEMS, type NavItem } from './navigation';
 
@@ -25,7 +27,7 @@ function NavLink({ item, current }: { item: NavItem; current: boolean }) {
 }
 
 /** The app's name and the pages. Settings sits apart at the bottom, as in most desktop tools. */
-export function Sidebar({ route, onSearch }: { route: Route; onSearch?: () => void }) {
+export function Sidebar({ route, onSearch, agents }: { route: Route; onSearch?: () => void; agents?: ReadonlyArray<AgentInfo> | undefined }) {
   const main = NAV_ITEMS.filter((item) => item.page !== 'settings');
   const settings = NAV_ITEMS.filter((item) => item.page === 'settings');
   return (
@@ -56,6 +58,7 @@ export function Sidebar({ route, onSearch }: { route: Route; onSearch?: () => vo
             <NavLink key={item.page} item={item} current={navPageOf(route) === item.page} />
           ))}
         </ul>
+        <AttentionList agents={agents} />
         <ul className="nav-list nav-list-bottom">
           {settings.map((item) => (
             <NavLink key={item.page} item={item} current={navPageOf(route) === item.page} />
