@@ -20,6 +20,7 @@ import { SettingsPage } from '../pages/SettingsPage';
 import { assertNever, type Route } from '../routes';
 import { ConnectionBanner } from './ConnectionBanner';
 import { SearchDialog } from '../search/SearchDialog';
+import { RestoreOffer } from './RestoreOffer';
 import { IS_MAC } from '../hooks/useShortcuts';
 import { NAV_ITEMS } from './navigation';
 import { NoticeBanner } from './NoticeBanner';
@@ -119,6 +120,7 @@ export function AppShell() {
       <div className="main-column">
         <ConnectionBanner state={connection} />
         {info ? <NoticeBanner notices={info.notices} /> : null}
+        {connection === 'open' ? <RestoreOffer /> : null}
         <main id="main-content" className="content" ref={mainRef} tabIndex={-1} data-page={route.page}>
           <Page route={route} settings={settings} agents={agents} theme={theme} />
         </main>

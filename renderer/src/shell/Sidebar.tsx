@@ -46,7 +46,7 @@ export function Sidebar({ route, onSearch, agents }: { route: Route; onSearch?: 
           aria-keyshortcuts="Control+Shift+F Meta+Shift+F"
           data-testid="open-search"
         >
-          <span>Search agents…</span>
+          <span>Search…</span>
           <kbd className="nav-shortcut" aria-hidden="true">
             {IS_MAC ? '⇧⌘F' : 'Ctrl+Shift+F'}
           </kbd>
