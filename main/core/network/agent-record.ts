@@ -51,7 +51,7 @@ export function cliOf(agent: Pick<RecordedAgent, 'provider' | 'command'>): 'clau
   if (agent.provider === 'anthropic') return 'claude';
   if (agent.provider === 'openai') return 'codex';
   if (agent.provider === 'google') return 'gemini';
-  const base = agent.command ? path.basename(agent.command).replace(/\.(exe|cmd|js|mjs)$/i, '') : '';
+  const base = agent.command ? (agent.command.split(/[\\/]/).pop() ?? '').replace(/\.(exe|cmd|js|mjs)$/i, '') : '';
   return base === 'claude' || base === 'codex' || base === 'gemini' ? base : null;
 }
 
