@@ -27,12 +27,20 @@ export type AppInfo = z.infer<typeof AppInfo>;
 export const Theme = z.enum(['system', 'light', 'dark']);
 export type Theme = z.infer<typeof Theme>;
 
+/** A whole number in a range, refused with a sentence a person reads ("Font size must be between 8 and 32"). */
+const rangeOf = (what: string, min: number, max: number, unit = '') => {
+  const message = `${what} must be between ${min.toLocaleString('en-US')} and ${max.toLocaleString('en-US')}${unit}`;
+  return z.number().int({ message: `${what} must be a whole number` }).min(min, { message }).max(max, { message });
+};
+
 export const Settings = z.object({
   theme: Theme,
-  terminalFontFamily: z.string().min(1).max(200),
-  terminalFontSize: z.number().int().min(8).max(32),
-  scrollbackLines: z.number().int().min(100).max(100_000),
+  terminalFontFamily: z.string().min(1, { message: 'Font family cannot be empty' }).max(200, { message: 'Font family must be at most 200 characters' }),
+  terminalFontSize: rangeOf('Font size', 8, 32),
+  scrollbackLines: rangeOf('Scrollback', 100, 100_000, ' lines'),
   notifications: z.boolean(),
+  /** What quitting the tray app does with running agents: ask, stop them, or keep them running in the background. */
+  agentsOnQuit: z.enum(['ask', 'stop', 'keep']),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -46,6 +54,7 @@ export const DEFAULT_SETTINGS: Settings = {
   terminalFontSize: 13,
   scrollbackLines: 10_000,
   notifications: true,
+  agentsOnQuit: 'ask',
 };
 
 // ── Desktop integration ──────────────────────────────────────────────────────────────────────────

@@ -1,5 +1,6 @@
 import type { AppInfo, HostKind } from '../../preload/contract.js';
-import { AgentNetwork } from './network/agent-network.js';
+import { AgentNetwork, WITHHELD_ENV } from './network/agent-network.js';
+import { TerminalHostClient } from './terminal-host/host-client.js';
 import { BridgeError } from './bridge/errors.js';
 import type { HostShell } from './base/host-shell.js';
 import { findTeam, listTeams } from './network/teams.js';
@@ -19,6 +20,31 @@ import type { AgentRuntime } from './agents/agent-runtime.js';
 import { SearchQueryError } from './terminal-host/scrollback-index.js';
 
 export type { HostShell } from './base/host-shell.js';
+
+/** Set to 1 to keep the agents inside the daemon (they end with it), as before the terminal host. */
+export const IN_PROCESS_AGENTS_ENV = 'AGENT_RELAY_IN_PROCESS_AGENTS';
+
+/** The environment the terminal host (and so every agent) starts with: the daemon's, minus its secrets. */
+export function terminalHostEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !WITHHELD_ENV.includes(key)) env[key] = value;
+  return env;
+}
+
+/**
+ * The agents' runtime for a daemon: the terminal host this data folder has (reattached), or one
+ * started with the first agent. In-process (undefined) only when asked, or when the host cannot be
+ * used (said in the log).
+ */
+export async function openAgentRuntime(dataDir: string, logger: Logger, version: string): Promise<AgentRuntime | undefined> {
+  if (process.env[IN_PROCESS_AGENTS_ENV] === '1') return undefined;
+  try {
+    return await TerminalHostClient.open({ dataDir, version, logger, env: terminalHostEnv() });
+  } catch (error) {
+    logger.error('agents run inside the daemon this time: the terminal host cannot be used', { error: (error as Error).message });
+    return undefined;
+  }
+}
 
 export interface ServiceOptions {
   host: HostKind;

@@ -3,39 +3,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { removeDaemonFile, writeDaemonFile } from '../core/transport/daemon-file.js';
 import { createLogger, type Logger } from '../core/logging/logger.js';
-import { createService, type RelayService } from '../core/service.js';
+import { createService, openAgentRuntime, type RelayService } from '../core/service.js';
 import { JsonFileSettingsStore } from '../core/settings/settings-store.js';
 import { newToken } from '../core/transport/auth.js';
 import { startServer, type RunningServer } from '../core/transport/server.js';
 import { APP_VERSION } from '../core/base/version.js';
-import type { AgentRuntime } from '../core/agents/agent-runtime.js';
-import { WITHHELD_ENV } from '../core/network/agent-network.js';
-import { TerminalHostClient } from '../core/terminal-host/host-client.js';
-
-/** Set to 1 to keep the agents inside the daemon (they end with it), as before the terminal host. */
-export const IN_PROCESS_AGENTS_ENV = 'AGENT_RELAY_IN_PROCESS_AGENTS';
-
-/** The environment the terminal host (and so every agent) starts with: the daemon's, minus its secrets. */
-export function terminalHostEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !WITHHELD_ENV.includes(key)) env[key] = value;
-  return env;
-}
-
-/**
- * The agents' runtime: the terminal host this data folder has (reattached), or one started with the
- * first agent. In-process only when asked, or when the host cannot be used (said in the log).
- */
-export async function openAgentRuntime(dataDir: string, logger: Logger, version = APP_VERSION): Promise<AgentRuntime | undefined> {
-  if (process.env[IN_PROCESS_AGENTS_ENV] === '1') return undefined;
-  try {
-    return await TerminalHostClient.open({ dataDir, version, logger, env: terminalHostEnv() });
-  } catch (error) {
-    logger.error('agents run inside the daemon this time: the terminal host cannot be used', { error: (error as Error).message });
-    return undefined;
-  }
-}
-
 export const DEFAULT_PORT = 7433;
 
 export interface HeadlessOptions {

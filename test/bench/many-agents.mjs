@@ -23,6 +23,7 @@ const seconds = Number(process.argv[2] ?? 10);
 const spinner = path.join(root, 'test/fixtures/agents/spinner.pl');
 const cases = (process.env.CASES ?? 'spin10,spin50,idle10,scroll20').split(',');
 const TICK = 100; // /proc/<pid>/stat counts in USER_HZ, 100 on Linux
+const fmt = (n, digits = 1) => n.toFixed(digits);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function startDaemon(main) {
@@ -111,17 +112,44 @@ function rssMb(pid) {
   return { rss: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024, peak: Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024 };
 }
 
-/** Daemon CPU in ms per second over `seconds`, and RSS at the end. */
+/** CPU seconds per thread of the daemon, by thread name (user, system). */
+function threads(pid) {
+  const out = new Map();
+  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+      const comm = `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}${task === String(pid) ? '(main)' : ''}`;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const prev = out.get(comm) ?? { user: 0, system: 0 };
+      out.set(comm, { user: prev.user + Number(fields[11]) / TICK, system: prev.system + Number(fields[12]) / TICK });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return out;
+}
+
+/** Daemon CPU in ms per second over `seconds`, and RSS at the end; DETAIL=1 also per thread. */
 async function measure(daemon) {
   const before = cpuSeconds(daemon.pid);
+  const threadsBefore = threads(daemon.pid);
   const start = performance.now();
   await sleep(seconds * 1000);
   const used = cpuSeconds(daemon.pid) - before;
   const wall = (performance.now() - start) / 1000;
+  if (process.env.DETAIL) {
+    const parts = [];
+    for (const [name, t] of threads(daemon.pid)) {
+      const b = threadsBefore.get(name) ?? { user: 0, system: 0 };
+      const user = ((t.user - b.user) * 1000) / wall;
+      const system = ((t.system - b.system) * 1000) / wall;
+      if (user + system > 0) parts.push(`${name} ${fmt(user)}u+${fmt(system)}s`);
+    }
+    console.log(`    per thread (ms/s): ${parts.join(', ')}`);
+  }
   return { cpuMsPerS: (used * 1000) / wall, ...rssMb(daemon.pid) };
 }
 
-const fmt = (n, digits = 1) => n.toFixed(digits);
 const print = (label, m, extra = '') =>
   console.log(`${label.padEnd(40)} ${fmt(m.cpuMsPerS).padStart(6)} ms CPU/s (${fmt(m.cpuMsPerS / 10).padStart(4)}% of a core)  RSS ${fmt(m.rss, 0).padStart(4)} MB${extra}`);
 
@@ -155,7 +183,7 @@ async function run(main, label) {
       await sleep(2000);
       print(`${count} spinners, no console`, await measure(daemon));
       const consoles = [];
-      for (const name of names.slice(0, 5)) {
+      for (const name of process.env.NO_CONSOLES ? [] : names.slice(0, 5)) {
         const viewer = await connect(daemon);
         await viewer.call('terminal.attach', name);
         consoles.push(viewer);

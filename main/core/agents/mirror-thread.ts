@@ -16,8 +16,10 @@ export type MirrorRequest =
 
 export type MirrorRead = 'snapshot' | 'flush' | 'screen' | 'logical-screen';
 
+/** Chunks firstSeq to seq of one mirror, joined. */
 export interface MirrorWrite {
   readonly id: number;
+  readonly firstSeq: number;
   readonly seq: number;
   readonly data: string;
 }
@@ -30,10 +32,11 @@ export type MirrorEvent =
   | { readonly op: 'error'; readonly req: number; readonly message: string };
 
 /**
- * Small writes wait up to this long to travel to the worker together: a spinner redrawn ten times a
- * second in ten agents costs a few messages a second, not a hundred. Every read sends them first.
+ * Small writes wait up to this long to travel to the worker together, each mirror's joined into one
+ * write: a spinner redrawn ten times a second in ten agents costs a couple of messages and parses a
+ * second, not a hundred. The mirror falls behind by that much; every read sends them first.
  */
-export const MIRROR_WRITE_DELAY_MS = 50;
+export const MIRROR_WRITE_DELAY_MS = 500;
 /** Queued characters that are sent at once (a flood's chunks go without delay). */
 export const MIRROR_WRITE_NOW_CHARS = 64 * 1024;
 
@@ -68,7 +71,9 @@ export class MirrorThread {
   private nextReq = 1;
   private failure: Error | undefined;
   private stopping = false;
-  private queued: MirrorWrite[] = [];
+  private queued: Array<{ id: number; firstSeq: number; seq: number; data: string[] }> = [];
+  /** Index in `queued` of each mirror's write, so its next chunk joins it. */
+  private queuedBy = new Map<number, number>();
   private queuedChars = 0;
   private writeTimer: NodeJS.Timeout | undefined;
 
@@ -109,7 +114,15 @@ export class MirrorThread {
   /** Queues a chunk; it travels with others after a moment, or at once when the queue is large. */
   write(id: number, seq: number, data: string): void {
     if (this.failure) return;
-    this.queued.push({ id, seq, data });
+    const at = this.queuedBy.get(id);
+    const last = at === undefined ? undefined : this.queued[at];
+    if (last && last.seq === seq - 1) {
+      last.seq = seq;
+      last.data.push(data);
+    } else {
+      this.queuedBy.set(id, this.queued.length);
+      this.queued.push({ id, firstSeq: seq, seq, data: [data] });
+    }
     this.queuedChars += data.length;
     if (this.queuedChars >= MIRROR_WRITE_NOW_CHARS) this.sendWrites();
     else if (!this.writeTimer) {
@@ -122,8 +135,9 @@ export class MirrorThread {
     if (this.writeTimer) clearTimeout(this.writeTimer);
     this.writeTimer = undefined;
     if (this.queued.length === 0) return;
-    const writes = this.queued;
+    const writes: MirrorWrite[] = this.queued.map(({ id, firstSeq, seq, data }) => ({ id, firstSeq, seq, data: data.length === 1 ? (data[0] as string) : data.join('') }));
     this.queued = [];
+    this.queuedBy.clear();
     this.queuedChars = 0;
     if (!this.failure) this.worker.postMessage({ op: 'write', writes } satisfies MirrorRequest);
   }
@@ -139,7 +153,10 @@ export class MirrorThread {
 
   closed(id: number): void {
     if (!this.mirrors.delete(id)) return;
-    this.queued = this.queued.filter((write) => write.id !== id);
+    if (this.queuedBy.delete(id)) {
+      this.queued = this.queued.filter((write) => write.id !== id);
+      this.queuedBy = new Map(this.queued.map((write, index) => [write.id, index]));
+    }
     this.post({ op: 'close', id });
     if (this.mirrors.size === 0 && MirrorThread.threads.get(this.file) === this) {
       // No new mirror opens here; the worker ends once reads already asked are answered.
@@ -182,6 +199,7 @@ export class MirrorThread {
     this.failure = error;
     if (this.writeTimer) clearTimeout(this.writeTimer);
     this.queued = [];
+    this.queuedBy.clear();
     if (MirrorThread.threads.get(this.file) === this) MirrorThread.threads.delete(this.file);
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();

@@ -75,7 +75,7 @@ port.on('message', (request: MirrorRequest) => {
       return;
     }
     case 'write':
-      for (const write of request.writes) mirrors.get(write.id)?.write({ seq: write.seq, data: write.data });
+      for (const write of request.writes) mirrors.get(write.id)?.write({ seq: write.seq, data: write.data }, write.firstSeq);
       return;
     case 'resize':
       mirrors.get(request.id)?.resize(request.cols, request.rows);

@@ -228,7 +228,7 @@ export function toAuthFailure(error: unknown, provider: Provider, signal?: Abort
     return new AuthFailure('unauthorized', `${provider.name} refused the credentials (HTTP ${error.status}).`);
   }
   if (error instanceof TypeError && /fetch failed/i.test(error.message)) {
-    return new AuthFailure('network_error', `Could not reach ${provider.name}: ${describeCause(error)}.`);
+    return new AuthFailure('network_error', unreachableText(error, provider.name));
   }
   const message = error instanceof Error ? error.message : String(error);
   return new AuthFailure('provider_error', `${provider.name} sent an answer we could not use: ${message}.`);
@@ -239,7 +239,22 @@ function isTimeout(error: unknown): boolean {
   return named(error) || named((error as { cause?: unknown } | undefined)?.cause);
 }
 
-function describeCause(error: Error): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? error.message;
+/** A failed connection in words a person reads ("Could not reach claude.ai — check your connection"), not a bare ENOTFOUND. */
+export function unreachableText(error: Error, fallbackHost: string): string {
+  const cause = (error as { cause?: { code?: string; message?: string; hostname?: string; address?: string; port?: number } }).cause;
+  const host = cause?.hostname ?? (cause?.address ? `${cause.address}${cause.port ? `:${cause.port}` : ''}` : fallbackHost);
+  switch (cause?.code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'ENETUNREACH':
+    case 'EHOSTUNREACH':
+      return `Could not reach ${host} — check your connection.`;
+    case 'ECONNREFUSED':
+      return `Could not reach ${host}: nothing answered there. Check your connection, or whether the server is running.`;
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return `${host} did not answer in time — check your connection.`;
+    default:
+      return `Could not reach ${host} — check your connection (${cause?.code ?? cause?.message ?? error.message}).`;
+  }
 }

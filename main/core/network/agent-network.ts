@@ -118,7 +118,10 @@ export class AgentNetwork {
       const host = this.manager.get(name);
       if (!host) continue;
       const meta = this.manager.meta?.(name);
-      if (meta?.provider && meta.account) this.accounts.set(name, { provider: meta.provider, account: meta.account });
+      if (meta?.provider && meta.account) {
+        this.accounts.set(name, { provider: meta.provider, account: meta.account });
+        if (meta.cli && meta.configHome) void this.rebind(name, meta.provider, meta.account, meta.cli as CredentialBinding['cli'], meta.configHome);
+      }
       this.relay.resize(name, host.info.cols, host.info.rows);
       this.directory.add(relayTarget(host));
     }
@@ -210,7 +213,7 @@ export class AgentNetwork {
         ...(request.rows ? { rows: request.rows } : {}),
         scrollback: this.options.scrollback(),
         ...(promptStyle ? { provider: promptStyle } : {}),
-      }, request.provider && account ? { provider: request.provider, account } : undefined),
+      }, request.provider && account ? { provider: request.provider, account, ...(binding ? { cli: binding.cli, configHome: binding.configHome } : {}) } : undefined),
     );
     this.stopRequested.delete(info.name);
     if (request.provider && account) this.accounts.set(info.name, { provider: request.provider, account, ...(binding ? { binding } : {}) });
@@ -225,6 +228,25 @@ export class AgentNetwork {
     const described = this.describe(info);
     this.options.onAgentsChanged(this.list());
     return described;
+  }
+
+  /**
+   * An agent found running in the terminal host: its login files are watched again, measured against
+   * the account's tokens in the vault (so a rotation the CLI made while no daemon ran is adopted).
+   */
+  private async rebind(name: string, provider: string, account: string, cli: CredentialBinding['cli'], configHome: string): Promise<void> {
+    const source = this.options.credentials;
+    if (!source) return;
+    try {
+      const fresh = await source.freshCredentials(provider, account);
+      if (!fresh.tokens) return;
+      const bound = this.accounts.get(name);
+      if (!bound || bound.provider !== provider) return;
+      bound.binding = { provider, accountId: account, cli, configHome, given: toCliTokens(fresh.tokens, fresh.account) };
+      await this.adoptRotation(name);
+    } catch (error) {
+      this.options.logger.warn('could not watch the login of an agent found running', { name, error: (error as Error).message });
+    }
   }
 
   /** Keeps tokens an agent's CLI rotated by itself, and hands them to the other agents of that account. */

@@ -1,18 +1,36 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { writeFileAtomic } from '../base/atomic-file.js';
 
 /** `terminal-host.json` in the data dir: where the terminal host listens and its per-run token (0600). */
-export const HostFileInfo = z.object({
-  pid: z.number().int(),
-  port: z.number().int().min(1).max(65_535),
-  token: z.string().min(16),
-  protocol: z.object({ major: z.number().int(), minor: z.number().int() }),
-  version: z.string(),
-  startedAt: z.string(),
-});
-export type HostFileInfo = z.infer<typeof HostFileInfo>;
+export interface HostFileInfo {
+  readonly pid: number;
+  readonly port: number;
+  readonly token: string;
+  readonly protocol: { readonly major: number; readonly minor: number };
+  readonly version: string;
+  readonly startedAt: string;
+}
+
+const int = (value: unknown, min = -Infinity, max = Infinity): value is number => Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+
+/** Checked by hand: the host process stays small (no schema library) so it starts fast. */
+export function parseHostFile(value: unknown): HostFileInfo | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const v = value as Record<string, unknown>;
+  const protocol = v.protocol as Record<string, unknown> | undefined;
+  if (!int(v.pid, 1) || !int(v.port, 1, 65_535) || typeof v.token !== 'string' || v.token.length < 16) return undefined;
+  if (!protocol || typeof protocol !== 'object' || !int(protocol.major, 0) || !int(protocol.minor, 0)) return undefined;
+  if (typeof v.version !== 'string' || typeof v.startedAt !== 'string') return undefined;
+  return {
+    pid: v.pid,
+    port: v.port,
+    token: v.token,
+    protocol: { major: protocol.major, minor: protocol.minor },
+    version: v.version,
+    startedAt: v.startedAt,
+  };
+}
 
 export const HOST_FILE = 'terminal-host.json';
 export const hostFilePath = (dataDir: string): string => path.join(dataDir, HOST_FILE);
@@ -23,8 +41,7 @@ export function writeHostFile(dataDir: string, info: HostFileInfo): void {
 
 export function readHostFile(dataDir: string): HostFileInfo | undefined {
   try {
-    const parsed = HostFileInfo.safeParse(JSON.parse(fs.readFileSync(hostFilePath(dataDir), 'utf8')));
-    return parsed.success ? parsed.data : undefined;
+    return parseHostFile(JSON.parse(fs.readFileSync(hostFilePath(dataDir), 'utf8')));
   } catch {
     return undefined;
   }

@@ -99,7 +99,7 @@ export async function up(ctx: CliContext, options: UpOptions): Promise<number> {
       void host.close({ keepAgents }).then(
         () => {
           release();
-          if (options.json) ctx.out(JSON.stringify({ event: 'stopped', signal, agentsKept: keepAgents ? running : 0 }));
+          if (options.json) ctx.out(JSON.stringify({ event: 'stopped', signal, ...(keepAgents && running > 0 ? { agentsKept: running } : {}) }));
           resolve(0);
         },
         (error: unknown) => {
