@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../../preload/contract.js';
 import { LOCK_WAIT_ENV } from '../../../main/core/base/file-lock.js';
 import { AUDIT_FILE, createAuditLog } from '../../../main/core/vault/audit-log.js';
 import { VAULT_FILE } from '../../../main/core/vault/file-vault-store.js';
@@ -132,7 +133,7 @@ describe('settings with several writers', () => {
     const results = await Promise.all(patches.map((patch) => runChild(['settings', tmp.dir, JSON.stringify(patch), '25'])));
     for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0 });
     const stored = JSON.parse(fs.readFileSync(path.join(tmp.dir, 'settings.json'), 'utf8')) as Record<string, unknown>;
-    expect(stored).toEqual({ theme: 'dark', terminalFontFamily: 'Iosevka', terminalFontSize: 20, scrollbackLines: 5000, notifications: false });
+    expect(stored).toEqual({ ...DEFAULT_SETTINGS, theme: 'dark', terminalFontFamily: 'Iosevka', terminalFontSize: 20, scrollbackLines: 5000, notifications: false });
   });
 
   it('a settings writer that times out changes nothing and says why', async () => {
