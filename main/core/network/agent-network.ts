@@ -511,12 +511,12 @@ export class AgentNetwork {
     this.attachments.clear();
     if (options.keepAgents && this.manager.release) await this.manager.release();
     else {
-      // Stopped on purpose: nothing to offer after the next start.
+      // Stopped on purpose: nothing of this daemon's to offer after the next start. An offer not yet
+      // answered (say a CLI command ran its own daemon after a reboot) stays for the app.
       await this.manager.dispose();
-      this.restorable = [];
       const stopped = [...this.recipes.values()].map((recipe) => ({ ...recipe, running: false }));
       try {
-        writeAgentRecord(this.options.dataDir, stopped);
+        writeAgentRecord(this.options.dataDir, [...stopped, ...this.restorable.filter((a) => !this.recipes.has(a.name))]);
       } catch {
         // The data folder may be gone already.
       }
