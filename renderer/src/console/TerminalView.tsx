@@ -13,6 +13,7 @@ import { IS_MAC, isAppShortcut } from '../hooks/useShortcuts';
 import { withMonospaceFallback } from '../settings/font-stack';
 import { copyText, readClipboardText } from './clipboard';
 import { SearchBar } from './SearchBar';
+import { revealLine } from './reveal-line';
 import { TerminalSession, type SessionState } from './terminal-session';
 import { TERMINAL_THEMES } from './terminal-theme';
 
@@ -37,12 +38,15 @@ export function TerminalView({
   theme,
   onState,
   onNotice,
+  reveal,
 }: {
   name: string;
   settings: TerminalSettings | undefined;
   theme: 'light' | 'dark';
   onState: (state: SessionState) => void;
   onNotice: (text: string) => void;
+  /** A search hit to scroll to and select once the console shows the agent's screen. */
+  reveal?: { readonly text: string; readonly fromBottom: number } | undefined;
 }) {
   const bridge = useBridge();
   const connection = useConnection();
@@ -54,6 +58,7 @@ export function TerminalView({
   const callbacks = useRef({ onState, onNotice });
   callbacks.current = { onState, onNotice };
   const initial = useRef({ settings, theme });
+  const [attached, setAttached] = useState(false);
 
   useEffect(() => {
     const element = box.current!;
@@ -144,6 +149,7 @@ export function TerminalView({
         callbacks.current.onState(state);
         // Once the snapshot is drawn at the agent's size, take this window's size.
         if (state.kind === 'live') fitNow();
+        setAttached(state.kind === 'live');
       },
     );
 
@@ -184,6 +190,15 @@ export function TerminalView({
     previousConnection.current = connection;
     if (connection === 'open' && before !== 'open' && live) void live.session.attach();
   }, [connection, live]);
+
+  // A search hit: once the snapshot is drawn (and fitted), scroll to it and select it.
+  useEffect(() => {
+    if (!live || !attached || !reveal) return;
+    const frame = requestAnimationFrame(() => {
+      if (!revealLine(live.term, reveal.text, reveal.fromBottom)) callbacks.current.onNotice(`“${reveal.text}” is no longer in ${name}'s scrollback.`);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [live, attached, reveal, name]);
 
   useEffect(() => {
     if (!live) return;
