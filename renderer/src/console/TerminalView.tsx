@@ -3,6 +3,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { WebglAddon } from '@xterm/addon-webgl';
+import { claimWebglSlot } from './webgl-contexts';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import type { Settings } from '../../../preload/contract';
@@ -79,17 +80,34 @@ export function TerminalView({
     // window.open: the Electron shell routes it to the system browser, a browser opens a tab.
     term.loadAddon(new WebLinksAddon((_event, uri) => window.open(uri, '_blank', 'noopener,noreferrer')));
     term.open(element);
-    try {
-      const webgl = new WebglAddon();
-      webgl.onContextLoss(() => {
-        webgl.dispose();
+    // WebGL where the browser has it, within a cap on live contexts; the DOM renderer otherwise.
+    // A hidden page draws nothing (no animation frames) and gives its context back.
+    let webgl: { addon: WebglAddon; release: () => void } | undefined;
+    let webglFailed = false;
+    const dropWebgl = () => {
+      const current = webgl;
+      webgl = undefined;
+      if (!current) return;
+      current.release();
+      current.addon.dispose();
+      setRenderer('dom');
+    };
+    const loadWebgl = () => {
+      if (webgl || webglFailed || document.hidden) return;
+      try {
+        const addon = new WebglAddon();
+        addon.onContextLoss(dropWebgl);
+        term.loadAddon(addon);
+        webgl = { addon, release: claimWebglSlot(dropWebgl) };
+        setRenderer('webgl');
+      } catch {
+        webglFailed = true; // No WebGL here: xterm's DOM renderer draws instead.
         setRenderer('dom');
-      });
-      term.loadAddon(webgl);
-      setRenderer('webgl');
-    } catch {
-      setRenderer('dom'); // No WebGL here: xterm's DOM renderer draws instead.
-    }
+      }
+    };
+    loadWebgl();
+    const onVisibility = () => (document.hidden ? dropWebgl() : loadWebgl());
+    document.addEventListener('visibilitychange', onVisibility);
 
     term.attachCustomKeyEventHandler((event) => {
       // App shortcuts are left to the window: the page changes and the program gets nothing.
@@ -158,6 +176,8 @@ export function TerminalView({
       onResize.dispose();
       onInput.dispose();
       session.dispose();
+      document.removeEventListener('visibilitychange', onVisibility);
+      dropWebgl();
       term.dispose();
       setLive(undefined);
     };
