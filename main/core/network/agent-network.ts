@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import os from 'node:os';
 import type { AgentInfo, HistoryPage, RelayMessage, SpawnRequest, TeamTemplate, TerminalSnapshot } from '../../../preload/contract.js';
 import type { Connection } from '../bridge/connection.js';
@@ -18,6 +19,7 @@ import {
   type CredentialBinding,
 } from './agent-recipes.js';
 import type { PromptProvider } from '../agents/prompt-patterns.js';
+import { isInteractiveShell } from '../agents/foreground-program.js';
 
 /** Where provider agents get their logins: the provider connections (the refresh owner). */
 export interface CredentialSource {
@@ -68,13 +70,14 @@ export interface AgentNetworkOptions {
 }
 
 /** The bridge's plain (mutable, serialisable) shapes of the core's read-only records. */
-const agentInfo = (info: HostedAgentInfo): Omit<AgentInfo, 'account' | 'stopRequested'> => ({
+const agentInfo = (info: HostedAgentInfo): Omit<AgentInfo, 'account' | 'stopRequested' | 'id' | 'acceptRelay' | 'shellPrompt'> => ({
   ...info,
   args: [...info.args],
 });
-const relayMessage = (m: LoggedMessage): RelayMessage => ({
+const relayMessage = ({ recipientIds, ...m }: LoggedMessage): RelayMessage => ({
   ...m,
   recipients: [...m.recipients],
+  ...(recipientIds ? { recipientIds: [...recipientIds] } : {}),
   deliveries: m.deliveries.map((d) => ({ ...d })),
 });
 
@@ -99,6 +102,8 @@ export class AgentNetwork {
   private readonly rotationTimer: NodeJS.Timeout;
   /** Agents someone asked to stop; cleared when they start again. */
   private readonly stopRequested = new Set<string>();
+  /** Each agent's identity (kept over restarts) and whether it takes relay messages at a shell prompt. */
+  private readonly identities = new Map<string, { id: string; acceptRelay: boolean }>();
 
   constructor(private readonly options: AgentNetworkOptions) {
     const logger = options.logger;
@@ -109,7 +114,9 @@ export class AgentNetwork {
       this.manager.onEvent((event) => {
         if (event.type === 'restarted') this.relay.resetAgent(event.agent.name);
         if (event.type === 'removed') {
+          // Messages still queued for it fail now, visibly; a later agent of that name is another agent.
           this.directory.remove(event.name);
+          this.identities.delete(event.name);
           for (const perConnection of this.attachments.values()) {
             perConnection.get(event.name)?.detach();
             perConnection.delete(event.name);
@@ -122,6 +129,9 @@ export class AgentNetwork {
         if (event.type === 'exited') void this.adoptRotation(event.name);
       }),
     );
+    // Agents do not outlive the daemon yet, so what was queued for one before a restart cannot reach
+    // it (a terminal host that reattaches agents calls this after reattaching).
+    this.relay.failAbsentRecipients();
     if (options.credentials) {
       this.unsubscribe.push(options.credentials.onTokensChanged((provider, accountId) => void this.pushLogin(provider, accountId)));
     }
@@ -138,12 +148,37 @@ export class AgentNetwork {
 
   private describe(info: HostedAgentInfo): AgentInfo {
     const bound = this.accounts.get(info.name);
+    const identity = this.identity(info.name);
+    const host = this.manager.get(info.name);
     return {
       ...agentInfo(info),
+      id: identity.id,
       provider: bound?.provider ?? null,
       account: bound?.account ?? null,
       stopRequested: this.stopRequested.has(info.name),
+      acceptRelay: identity.acceptRelay,
+      shellPrompt: host ? atShellPrompt(host) : false,
     };
+  }
+
+  private identity(name: string): { id: string; acceptRelay: boolean } {
+    let identity = this.identities.get(name);
+    if (!identity) {
+      identity = { id: newAgentId(), acceptRelay: false };
+      this.identities.set(name, identity);
+    }
+    return identity;
+  }
+
+  /** "Accept relay messages" for one agent: injected even while a plain shell is its foreground program. */
+  setAcceptRelay(name: string, on: boolean): AgentInfo {
+    const host = this.host(name);
+    this.identity(name).acceptRelay = on;
+    this.options.logger.info('relay: accept relay messages changed', { name, on });
+    // Anything held back may go now (or, turned off, is refused at its next attempt).
+    this.relay.router.pump();
+    this.options.onAgentsChanged(this.list());
+    return this.describe(host.info);
   }
 
   async spawn(request: SpawnRequest): Promise<AgentInfo> {
@@ -194,12 +229,14 @@ export class AgentNetwork {
       }),
     );
     this.stopRequested.delete(info.name);
+    // A new agent, even one that takes the name of an earlier one: a new identity.
+    this.identities.set(info.name, { id: newAgentId(), acceptRelay: request.acceptRelay ?? false });
     if (request.provider && account) this.accounts.set(info.name, { provider: request.provider, account, ...(binding ? { binding } : {}) });
     else this.accounts.delete(info.name);
     const host = this.host(info.name);
     this.relay.resize(info.name, info.cols, info.rows);
     if (this.directory.get(info.name)) this.directory.remove(info.name);
-    this.directory.add(relayTarget(host));
+    this.directory.add(relayTarget(host, this.identity(info.name)));
     // The first task waits in the agent's queue until it is idle, like any other message.
     const first = [briefing, request.task].filter(Boolean).join('\n\n');
     if (first) this.relay.sendFromHuman(info.name, first);
@@ -375,10 +412,23 @@ export class AgentNetwork {
   }
 }
 
+function newAgentId(): string {
+  return `a-${crypto.randomUUID()}`;
+}
+
+/** A plain shell (bash, zsh, PowerShell, cmd…) is at its prompt in the agent's terminal. */
+function atShellPrompt(host: AgentHost): boolean {
+  const program = host.foregroundProgram();
+  return program !== null && isInteractiveShell(program);
+}
+
 /** The relay's view of one hosted agent. */
-function relayTarget(host: AgentHost): RelayTarget {
+function relayTarget(host: AgentHost, identity: { readonly id: string; readonly acceptRelay: boolean }): RelayTarget {
   return {
     name: host.name,
+    id: identity.id,
+    isShellPrompt: () => atShellPrompt(host),
+    acceptsRelay: () => identity.acceptRelay,
     state: (): AgentRunState => host.currentStatus,
     lastHumanInputAt: () => host.lastHumanInputAt,
     write: (data) => {

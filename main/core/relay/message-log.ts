@@ -10,7 +10,12 @@ import type { Logger } from '../logging/logger.js';
  * and cut off; a corrupt line is skipped with a warning and left in place. Nothing is ever wiped.
  */
 
-export const DeliveryStatus = z.enum(['queued', 'delivering', 'delivered', 'failed']);
+/**
+ * A copy's life: `queued` → `delivering` (flushed before the write) → `delivered` (written to the
+ * terminal) → `acknowledged` (the recipient showed it or reacted) or `unacknowledged` (it did neither
+ * within the window: flagged, never re-sent); `failed` (with a code and reason) from any pending state.
+ */
+export const DeliveryStatus = z.enum(['queued', 'delivering', 'delivered', 'acknowledged', 'unacknowledged', 'failed']);
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 
 export const MessageOrigin = z.enum(['agent', 'human', 'system']);
@@ -23,6 +28,8 @@ const MessageRecord = z.object({
   from: z.string(),
   to: z.string(),
   recipients: z.array(z.string()),
+  /** Per recipient, the agent it is addressed to (its id); absent in logs written before agents had ids. */
+  recipientIds: z.array(z.string()).optional(),
   body: z.string(),
   thread: z.string().nullable(),
   origin: MessageOrigin,
@@ -58,13 +65,17 @@ export interface RelayMessage {
   readonly from: string;
   readonly to: string;
   readonly recipients: ReadonlyArray<string>;
+  readonly recipientIds?: ReadonlyArray<string>;
   readonly body: string;
   readonly thread: string | null;
   readonly origin: MessageOrigin;
   readonly kind: MessageRecord['kind'];
   readonly deliveries: ReadonlyArray<Delivery>;
-  /** delivered when every copy is; queued while any is pending; failed otherwise. */
-  readonly status: 'queued' | 'delivered' | 'failed';
+  /**
+   * queued while any copy is pending; failed if any failed; acknowledged when every copy was;
+   * unacknowledged if one was written but never seen; delivered otherwise.
+   */
+  readonly status: MessageStatus;
 }
 
 export interface HistoryFilter {
@@ -95,6 +106,24 @@ export interface MessageLogOptions {
   now?: () => number;
   /** Off only in benchmarks that want to measure without the disk. */
   fsync?: boolean;
+}
+
+export type MessageStatus = 'queued' | 'delivered' | 'acknowledged' | 'unacknowledged' | 'failed';
+
+export function messageStatus(deliveries: ReadonlyArray<Pick<Delivery, 'status'>>): MessageStatus {
+  if (deliveries.length === 0) return 'failed';
+  if (deliveries.some((d) => d.status === 'queued' || d.status === 'delivering')) return 'queued';
+  if (deliveries.some((d) => d.status === 'failed')) return 'failed';
+  if (deliveries.every((d) => d.status === 'acknowledged')) return 'acknowledged';
+  if (deliveries.some((d) => d.status === 'unacknowledged')) return 'unacknowledged';
+  return 'delivered';
+}
+
+/** The key a copy is queued under: its recipient's id, or its name for old records. */
+export function recipientKey(message: Pick<RelayMessage, 'recipients' | 'recipientIds'>, recipient: string): string {
+  const index = message.recipients.findIndex((r) => r.toLowerCase() === recipient.toLowerCase());
+  const id = index >= 0 ? message.recipientIds?.[index] : undefined;
+  return id ?? `name:${recipient.toLowerCase()}`;
 }
 
 interface Entry {
@@ -136,13 +165,17 @@ export class MessageLog {
     this.fd = -1;
   }
 
-  /** Appends a new message with the initial status of each copy, in one flushed write. */
-  appendMessage(record: Omit<MessageRecord, 't'>, statuses: ReadonlyArray<StatusChange>): RelayMessage {
+  /**
+   * Appends a new message with the initial status of each copy, in one write, flushed before it
+   * returns unless `durable: false` (then with the next flush, at the latest on the next tick: a burst
+   * of messages shares one fsync; any `delivering` record flushes them first).
+   */
+  appendMessage(record: Omit<MessageRecord, 't'>, statuses: ReadonlyArray<StatusChange>, options: { durable?: boolean } = {}): RelayMessage {
     if (this.entries.has(record.id)) throw new Error(`message ${record.id} is already in the log`);
     const msg: MessageRecord = { t: 'msg', ...record };
     const ts = this.now();
     const lines = [msg, ...statuses.map((s) => this.statusRecord(record.id, s, ts))];
-    this.write(lines);
+    this.write(lines, options.durable ?? true);
     for (const line of lines) this.apply(line);
     return this.view(record.id) as RelayMessage;
   }
@@ -267,13 +300,7 @@ export class MessageLog {
     if (!entry) return undefined;
     const { t: _t, ...rec } = entry.record;
     const deliveries = [...entry.deliveries.values()];
-    const status =
-      deliveries.length > 0 && deliveries.every((d) => d.status === 'delivered')
-        ? 'delivered'
-        : deliveries.some((d) => d.status === 'queued' || d.status === 'delivering')
-          ? 'queued'
-          : 'failed';
-    return { ...rec, deliveries, status };
+    return { ...rec, deliveries, status: messageStatus(deliveries) };
   }
 
   private replay(logger: Logger | undefined): void {
