@@ -309,6 +309,8 @@ export class RelayRouter {
         // Leaving idle after an injection is the recipient reacting to it.
         const state = target.state();
         if ((state === 'working' || state === 'waiting_for_input') && this.acks.has(key)) this.acknowledge(key, Number.POSITIVE_INFINITY);
+        // Written, then the process ended before it showed or reacted to it: it may never have read it.
+        if (state === 'exited' && this.acks.has(key)) this.acknowledge(key, Number.POSITIVE_INFINITY, `${target.name} exited before it showed or reacted to this message; it may not have read it.`);
         this.pump();
       }),
     );
@@ -453,31 +455,32 @@ export class RelayRouter {
     else this.acks.set(key, [wait]);
   }
 
-  /** The first `count` waits for `key` are acknowledged. */
-  private acknowledge(key: string, count: number): void {
+  /** The first `count` waits for `key` are settled: acknowledged, or failed with `exitReason`. */
+  private acknowledge(key: string, count: number, exitReason?: string): void {
     const waits = this.acks.get(key);
     if (!waits) return;
     const done = waits.splice(0, count);
     if (waits.length === 0) this.acks.delete(key);
     for (const wait of done) wait.cancel();
-    this.settle(
-      done.flatMap((wait) => wait.copies),
-      'acknowledged',
-    );
+    const copies = done.flatMap((wait) => wait.copies);
+    if (exitReason) this.settle(copies, 'failed', exitReason);
+    else this.settle(copies, 'acknowledged');
   }
 
-  private settle(copies: ReadonlyArray<QueuedCopy>, status: 'acknowledged' | 'unacknowledged', reason?: string): void {
+  private settle(copies: ReadonlyArray<QueuedCopy>, status: 'acknowledged' | 'unacknowledged' | 'failed', reason?: string): void {
     if (this.closed) return;
     // A copy that failed or was settled meanwhile keeps its state.
     const open = copies.filter(({ id, recipient }) => this.log.get(id)?.deliveries.find((d) => d.recipient === recipient)?.status === 'delivered');
     if (open.length === 0) return;
+    const code = status === 'failed' ? { code: 'recipient_exited' } : {};
     this.log.appendStatuses(
-      open.map(({ id, recipient }) => ({ id, change: { recipient, status, ...(reason ? { reason } : {}) } })),
+      open.map(({ id, recipient }) => ({ id, change: { recipient, status, ...code, ...(reason ? { reason } : {}) } })),
       { durable: false },
     );
     for (const { id, recipient } of open) {
       const message = this.log.get(id) as RelayMessage;
       if (status === 'acknowledged') this.emit({ type: 'acknowledged', message, recipient });
+      else if (status === 'failed') this.emit({ type: 'failed', message, recipient, code: 'recipient_exited', reason: reason ?? '' });
       else this.emit({ type: 'unacknowledged', message, recipient, reason: reason ?? '' });
     }
   }
