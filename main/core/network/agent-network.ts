@@ -67,6 +67,8 @@ export interface AgentNetworkOptions {
   /** Announces changes to every UI. */
   onAgentsChanged: (agents: AgentInfo[]) => void;
   onRelayMessage: (message: RelayMessage) => void;
+  /** Relay tuning, for benchmarks (e.g. maxBatch 1 = one message per injection, the old way). */
+  relay?: { maxBatch?: number };
 }
 
 /** The bridge's plain (mutable, serialisable) shapes of the core's read-only records. */
@@ -108,7 +110,7 @@ export class AgentNetwork {
   constructor(private readonly options: AgentNetworkOptions) {
     const logger = options.logger;
     this.manager = new AgentManager({ logger, defaultCwd: options.defaultCwd ?? os.homedir(), baseEnv: agentBaseEnv() });
-    this.relay = RelayHub.open({ dataDir: options.dataDir, directory: this.directory, logger });
+    this.relay = RelayHub.open({ dataDir: options.dataDir, directory: this.directory, logger, ...options.relay });
     this.unsubscribe.push(
       this.manager.onOutput(({ name, chunk }) => this.relay.ingest(name, chunk.data)),
       this.manager.onEvent((event) => {

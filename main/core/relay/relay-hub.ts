@@ -10,7 +10,7 @@ import { RelayRouter, type RelayEvent, type RouterOptions, type SendResult } fro
  * and the message log, wired together. The integrator calls `ingest` from each agent's data stream.
  */
 
-export interface RelayHubOptions extends Pick<RouterOptions, 'humanQuietMs' | 'injectionSettleMs' | 'maxBytes' | 'ackWindowMs'> {
+export interface RelayHubOptions extends Pick<RouterOptions, 'humanQuietMs' | 'injectionSettleMs' | 'maxBytes' | 'ackWindowMs' | 'maxBatch'> {
   dataDir: string;
   directory: TargetDirectory;
   logger?: Logger;
@@ -48,6 +48,7 @@ export class RelayHub {
       ...(options.injectionSettleMs !== undefined ? { injectionSettleMs: options.injectionSettleMs } : {}),
       ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
       ...(options.ackWindowMs !== undefined ? { ackWindowMs: options.ackWindowMs } : {}),
+      ...(options.maxBatch !== undefined ? { maxBatch: options.maxBatch } : {}),
       onInjected: (recipient, text) => this.entry(recipient).parser.noteInjected(text),
       bracketedPaste: (target) => target.acceptsBracketedPaste?.() ?? this.bracketedPaste(target.name),
     });
@@ -73,13 +74,13 @@ export class RelayHub {
     this.pasteMode(agent).push(text);
     this.router.noteOutput(agent, text);
     const entry = this.entry(agent);
-    for (const parsed of entry.parser.push(chunk)) this.router.routeFromAgent(entry.name, parsed);
+    this.router.routeManyFromAgent(entry.name, entry.parser.push(chunk));
     entry.cancelFlush?.();
     entry.cancelFlush = undefined;
     if (entry.parser.holding) {
       entry.cancelFlush = this.clock.setTimer(() => {
         entry.cancelFlush = undefined;
-        for (const parsed of entry.parser.flush()) this.router.routeFromAgent(entry.name, parsed);
+        this.router.routeManyFromAgent(entry.name, entry.parser.flush());
       }, this.options.wrapHoldMs ?? 300);
     }
   }

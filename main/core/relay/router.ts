@@ -59,6 +59,8 @@ export interface RouterOptions extends Partial<ReadinessRule> {
   bracketedPaste?: (target: RelayTarget) => boolean;
   /** How long a written copy waits for the recipient to show it or react (default 5 s). */
   ackWindowMs?: number;
+  /** At most this many messages per injection (default: as many as fit in `maxBytes`); 1 = one by one. */
+  maxBatch?: number;
 }
 
 interface BatchCopy extends QueuedCopy {
@@ -91,6 +93,7 @@ export class RelayRouter {
   private readonly rule: ReadinessRule;
   private readonly maxBytes: number;
   private readonly ackWindowMs: number;
+  private readonly maxBatch: number;
   private readonly onInjected: (recipient: string, text: string) => void;
   private readonly bracketedPaste: (target: RelayTarget) => boolean;
   private readonly ids: MessageIdGenerator;
@@ -107,6 +110,8 @@ export class RelayRouter {
   private timerAt = Number.POSITIVE_INFINITY;
   private pumping = false;
   private pumpAgain = false;
+  /** While routing several messages read together: queue them all, then deliver them as one batch. */
+  private gathering = false;
   private closed = false;
 
   constructor(options: RouterOptions) {
@@ -117,6 +122,7 @@ export class RelayRouter {
     this.rule = { humanQuietMs: options.humanQuietMs ?? 2_000, injectionSettleMs: options.injectionSettleMs ?? 750 };
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_INJECT_BYTES;
     this.ackWindowMs = options.ackWindowMs ?? DEFAULT_ACK_WINDOW_MS;
+    this.maxBatch = Math.max(1, options.maxBatch ?? Number.POSITIVE_INFINITY);
     this.onInjected = options.onInjected ?? (() => undefined);
     this.bracketedPaste = options.bracketedPaste ?? ((target) => target.acceptsBracketedPaste?.() ?? true);
     this.ids = new MessageIdGenerator(() => this.clock.now());
@@ -163,6 +169,20 @@ export class RelayRouter {
       this.route(SYSTEM_SENDER, from, `${result.error.message}${about}`, 'system', 'text', result.message?.id ?? null);
     }
     return result;
+  }
+
+  /** Messages an agent printed together (one chunk of output): delivered together where they can be. */
+  routeManyFromAgent(from: string, parsed: ReadonlyArray<ParsedRelayMessage>): SendResult[] {
+    if (parsed.length <= 1) return parsed.map((message) => this.routeFromAgent(from, message));
+    this.gathering = true;
+    let results: SendResult[];
+    try {
+      results = parsed.map((message) => this.routeFromAgent(from, message));
+    } finally {
+      this.gathering = false;
+    }
+    this.pump();
+    return results;
   }
 
   /** A message from the human (UI or CLI) to one agent or `*`. */
@@ -232,6 +252,7 @@ export class RelayRouter {
       const key = targetKey(target);
       const ready = this.queues.size(key) === 0 && readiness(target, now, this.lastInjection.get(key), this.rule).ready;
       const refused = ready ? refusal(target) : undefined;
+      if (this.gathering && ready && !refused) return { target, key, ready: false, refused };
       return { target, key, ready, refused };
     });
     const statuses: StatusChange[] = plan.map(({ target, ready, refused }) =>
@@ -255,7 +276,7 @@ export class RelayRouter {
     }
     const refused = plan.find((p) => p.refused);
     if (refused) this.tellSender(record, refused.refused as string);
-    this.pump();
+    if (!this.gathering) this.pump();
     return { ok: true, message: this.log.get(id) ?? record };
   }
 
@@ -388,7 +409,7 @@ export class RelayRouter {
     const batch: BatchCopy[] = [];
     let bytes = 0;
     let taken = 0;
-    const waiting = this.queues.peek(key, this.queues.size(key));
+    const waiting = this.queues.peek(key, Math.min(this.queues.size(key), this.maxBatch));
     for (const copy of waiting) {
       const message = this.log.get(copy.id);
       if (!message) {
