@@ -4,7 +4,9 @@ import type { AgentInfo, HistoryPage, RelayMessage, SpawnRequest, TeamTemplate, 
 import type { Connection } from '../bridge/connection.js';
 import { BridgeError } from '../bridge/errors.js';
 import { AgentError, type Result } from '../agents/agent-errors.js';
-import type { AgentHost, AgentInfo as HostedAgentInfo } from '../agents/agent-host.js';
+import type { AgentInfo as HostedAgentInfo } from '../agents/agent-host.js';
+import type { AgentHandle, AgentRuntime, ScrollbackQuery, ScrollbackResult } from '../agents/agent-runtime.js';
+import { ScrollbackIndex } from '../terminal-host/scrollback-index.js';
 import { AgentManager } from '../agents/agent-manager.js';
 import type { Logger } from '../logging/logger.js';
 import { teamBriefing } from './teams.js';
@@ -19,7 +21,7 @@ import {
   type CredentialBinding,
 } from './agent-recipes.js';
 import type { PromptProvider } from '../agents/prompt-patterns.js';
-import { isInteractiveShell } from '../agents/foreground-program.js';
+import { isInteractiveShell, readForegroundProgram } from '../agents/foreground-program.js';
 
 /** Where provider agents get their logins: the provider connections (the refresh owner). */
 export interface CredentialSource {
@@ -64,6 +66,8 @@ export interface AgentNetworkOptions {
   scrollback: () => number;
   defaultCwd?: string;
   credentials?: CredentialSource;
+  /** Where the agents' ptys live: the terminal host client, or (default) this process. */
+  runtime?: AgentRuntime;
   /** Announces changes to every UI. */
   onAgentsChanged: (agents: AgentInfo[]) => void;
   onRelayMessage: (message: RelayMessage) => void;
@@ -93,7 +97,9 @@ const unwrap = <T>(result: Result<T>): T => {
  * relay parser, and each UI connection can attach consoles to it. The bridge handlers call this.
  */
 export class AgentNetwork {
-  readonly manager: AgentManager;
+  readonly manager: AgentRuntime;
+  /** Scrollback search for a runtime that has none of its own (agents in this process). */
+  private readonly index: ScrollbackIndex | undefined;
   readonly relay: RelayHub;
   private readonly directory = new TargetDirectory();
   /** connection id → agent name → detach */
@@ -109,8 +115,25 @@ export class AgentNetwork {
 
   constructor(private readonly options: AgentNetworkOptions) {
     const logger = options.logger;
-    this.manager = new AgentManager({ logger, defaultCwd: options.defaultCwd ?? os.homedir(), baseEnv: agentBaseEnv() });
+    this.manager = options.runtime ?? new AgentManager({ logger, defaultCwd: options.defaultCwd ?? os.homedir(), baseEnv: agentBaseEnv() });
     this.relay = RelayHub.open({ dataDir: options.dataDir, directory: this.directory, logger, ...options.relay });
+    const index = this.manager.search ? undefined : new ScrollbackIndex();
+    this.index = index;
+    if (index) this.unsubscribe.push(this.manager.onOutput(({ name, chunk }) => index.write(name, chunk.data)));
+    // Agents that kept running in the terminal host while no daemon was there: relay targets again.
+    for (const name of this.manager.names()) {
+      const host = this.manager.get(name);
+      if (!host) continue;
+      const meta = this.manager.meta?.(name);
+      if (meta?.provider && meta.account) {
+        this.accounts.set(name, { provider: meta.provider, account: meta.account });
+        if (meta.cli && meta.configHome) void this.rebind(name, meta.provider, meta.account, meta.cli as CredentialBinding['cli'], meta.configHome);
+      }
+      // The same agent as before the restart (its id), so what was queued for it still reaches it.
+      if (meta?.agentId) this.identities.set(name, { id: meta.agentId, acceptRelay: meta.acceptRelay === 'true' });
+      this.relay.resize(name, host.info.cols, host.info.rows);
+      this.directory.add(relayTarget(host, this.identity(name)));
+    }
     this.unsubscribe.push(
       this.manager.onOutput(({ name, chunk }) => this.relay.ingest(name, chunk.data)),
       this.manager.onEvent((event) => {
@@ -119,6 +142,7 @@ export class AgentNetwork {
           // Messages still queued for it fail now, visibly; a later agent of that name is another agent.
           this.directory.remove(event.name);
           this.identities.delete(event.name);
+          this.index?.forget(event.name);
           for (const perConnection of this.attachments.values()) {
             perConnection.get(event.name)?.detach();
             perConnection.delete(event.name);
@@ -131,8 +155,8 @@ export class AgentNetwork {
         if (event.type === 'exited') void this.adoptRotation(event.name);
       }),
     );
-    // Agents do not outlive the daemon yet, so what was queued for one before a restart cannot reach
-    // it (a terminal host that reattaches agents calls this after reattaching).
+    // Messages are addressed to an agent: what was queued for one that did not survive the restart (no
+    // terminal host, or it was removed meanwhile) can never reach it, so it fails now, visibly.
     this.relay.failAbsentRecipients();
     if (options.credentials) {
       this.unsubscribe.push(options.credentials.onTokensChanged((provider, accountId) => void this.pushLogin(provider, accountId)));
@@ -217,8 +241,10 @@ export class AgentNetwork {
       promptStyle = PROMPT_STYLE[provider.id];
     }
     if (!command) throw new AgentError('invalid_agent_spec', 'An agent needs a provider or a command to run.', { field: 'command' });
+    // A new agent, even one that takes the name of an earlier one: a new identity.
+    const identity = { id: newAgentId(), acceptRelay: request.acceptRelay ?? false };
     const info = unwrap(
-      this.manager.spawn({
+      await this.manager.spawn({
         name: request.name,
         command,
         args,
@@ -228,11 +254,15 @@ export class AgentNetwork {
         ...(request.rows ? { rows: request.rows } : {}),
         scrollback: this.options.scrollback(),
         ...(promptStyle ? { provider: promptStyle } : {}),
+      }, {
+        ...(request.provider && account ? { provider: request.provider, account, ...(binding ? { cli: binding.cli, configHome: binding.configHome } : {}) } : {}),
+        // Kept where the pty lives, so a daemon that reattaches knows it is the same agent.
+        agentId: identity.id,
+        acceptRelay: String(identity.acceptRelay),
       }),
     );
     this.stopRequested.delete(info.name);
-    // A new agent, even one that takes the name of an earlier one: a new identity.
-    this.identities.set(info.name, { id: newAgentId(), acceptRelay: request.acceptRelay ?? false });
+    this.identities.set(info.name, identity);
     if (request.provider && account) this.accounts.set(info.name, { provider: request.provider, account, ...(binding ? { binding } : {}) });
     else this.accounts.delete(info.name);
     const host = this.host(info.name);
@@ -245,6 +275,25 @@ export class AgentNetwork {
     const described = this.describe(info);
     this.options.onAgentsChanged(this.list());
     return described;
+  }
+
+  /**
+   * An agent found running in the terminal host: its login files are watched again, measured against
+   * the account's tokens in the vault (so a rotation the CLI made while no daemon ran is adopted).
+   */
+  private async rebind(name: string, provider: string, account: string, cli: CredentialBinding['cli'], configHome: string): Promise<void> {
+    const source = this.options.credentials;
+    if (!source) return;
+    try {
+      const fresh = await source.freshCredentials(provider, account);
+      if (!fresh.tokens) return;
+      const bound = this.accounts.get(name);
+      if (!bound || bound.provider !== provider) return;
+      bound.binding = { provider, accountId: account, cli, configHome, given: toCliTokens(fresh.tokens, fresh.account) };
+      await this.adoptRotation(name);
+    } catch (error) {
+      this.options.logger.warn('could not watch the login of an agent found running', { name, error: (error as Error).message });
+    }
   }
 
   /** Keeps tokens an agent's CLI rotated by itself, and hands them to the other agents of that account. */
@@ -395,16 +444,25 @@ export class AgentNetwork {
     return { items: page.items.map(relayMessage), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   }
 
-  async close(): Promise<void> {
+  /** Every agent's scrollback, searched where it is kept (the terminal host, or here). */
+  async search(query: ScrollbackQuery): Promise<ScrollbackResult> {
+    if (query.agent) this.host(query.agent);
+    if (this.manager.search) return this.manager.search(query);
+    return this.index!.search(query, this.manager.names());
+  }
+
+  /** Stops the daemon's side; the agents stop too unless keepAgents and a terminal host keeps them. */
+  async close(options: { keepAgents?: boolean } = {}): Promise<void> {
     clearInterval(this.rotationTimer);
     for (const off of this.unsubscribe.splice(0)) off();
     for (const perConnection of this.attachments.values()) for (const attachment of perConnection.values()) attachment.detach();
     this.attachments.clear();
-    await this.manager.dispose();
+    if (options.keepAgents && this.manager.release) await this.manager.release();
+    else await this.manager.dispose();
     this.relay.close();
   }
 
-  private host(name: string): AgentHost {
+  private host(name: string): AgentHandle {
     const host = this.manager.get(name);
     if (host) return host;
     const known = this.manager.names();
@@ -419,13 +477,19 @@ function newAgentId(): string {
 }
 
 /** A plain shell (bash, zsh, PowerShell, cmd…) is at its prompt in the agent's terminal. */
-function atShellPrompt(host: AgentHost): boolean {
-  const program = host.foregroundProgram();
-  return program !== null && isInteractiveShell(program);
+function atShellPrompt(host: AgentHandle): boolean {
+  if (host.foregroundProgram) {
+    const program = host.foregroundProgram();
+    return program !== null && isInteractiveShell(program);
+  }
+  // A pty in another process (the terminal host): its foreground group is readable by pid (Linux).
+  const { pid, command, args } = host.info;
+  if (pid === null) return false;
+  return isInteractiveShell(readForegroundProgram({ pid, ptyProcess: () => undefined, command, args }));
 }
 
 /** The relay's view of one hosted agent. */
-function relayTarget(host: AgentHost, identity: { readonly id: string; readonly acceptRelay: boolean }): RelayTarget {
+function relayTarget(host: AgentHandle, identity: { readonly id: string; readonly acceptRelay: boolean }): RelayTarget {
   return {
     name: host.name,
     id: identity.id,
