@@ -11,7 +11,8 @@ async function cli(dataDir: string, args: string[]) {
   return { code, out: run.stdout.join('\n'), err: run.stderr.join('\n') };
 }
 
-describe('restart, remove and paging history from the CLI', () => {
+// Many CLI processes in a row, each a Node start: allow for a loaded machine.
+describe('restart, remove and paging history from the CLI', { timeout: 120_000 }, () => {
   const tmp = makeTempDir();
   let daemon: CliRun;
 
