@@ -19,14 +19,14 @@ function RelayNote({ agent }: { agent: AgentInfo }) {
   if (agent.acceptRelay) {
     return (
       <span className="cell-note relay-note relay-note-open" data-testid="relay-note" title="Relay messages are typed in even when a plain shell is in the foreground, where they run as commands.">
-        accepts relay messages, even at a shell prompt
+        relay into shell allowed
       </span>
     );
   }
   if (agent.shellPrompt && agent.status !== 'exited') {
     return (
       <span className="cell-note relay-note" data-testid="relay-note" title="A plain shell is in the foreground: relay messages to it fail instead of running as commands.">
-        shell prompt · relay messages held back
+        shell · relay held back
       </span>
     );
   }
@@ -51,10 +51,10 @@ export function AgentRow({ agent, now, onAction }: { agent: AgentInfo; now: numb
           {agent.name}
         </a>
         {agent.restarts > 0 ? <span className="cell-faint cell-note">restarted {agent.restarts}×</span> : null}
-        <RelayNote agent={agent} />
       </th>
       <td>
         <AgentStatusPill agent={agent} />
+        <RelayNote agent={agent} />
       </td>
       <td className="cell-mono cell-truncate" title={commandLine}>
         {shortLine}
