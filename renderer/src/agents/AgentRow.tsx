@@ -73,6 +73,8 @@ export function AgentRow({ agent, now, onAction }: { agent: AgentInfo; now: numb
           <a className="button button-secondary button-small" href={hrefFor({ page: 'console', agent: agent.name })} aria-label={`Open console of ${agent.name}`} title="Open console">
             <TerminalIcon size={14} /> <span className="row-action-label">Console</span>
           </a>
+          {/* Only where it matters: a shell at its prompt now, or already allowed (spawn --accept-relay presets it). */}
+          {(agent.shellPrompt && running) || agent.acceptRelay ? (
           <button
             type="button"
             className="icon-button icon-button-bordered relay-toggle"
@@ -84,6 +86,7 @@ export function AgentRow({ agent, now, onAction }: { agent: AgentInfo; now: numb
           >
             <MessagesIcon size={14} />
           </button>
+          ) : null}
           <button type="button" className="icon-button icon-button-bordered" title="Restart" aria-label={`Restart ${agent.name}`} onClick={() => onAction('restart', agent.name)}>
             <RestartIcon size={15} />
           </button>
