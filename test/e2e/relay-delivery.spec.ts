@@ -3,6 +3,8 @@ import { DOM_RENDERER_LAUNCH, gotoHash, spawnFromDialog } from './agent-ui.js';
 import { expectNoSeriousAxeFindings } from './layout-checks.js';
 
 test.use({ launchOptions: DOM_RENDERER_LAUNCH });
+// Four axe runs and screenshots besides the agent: allow for a loaded machine.
+test.describe.configure({ timeout: 120_000 });
 
 test('a message to a shell prompt shows as failed with the reason; the agent row tells and turns "accept relay messages" on after asking', async ({ page, host }) => {
   await openDashboard(page, host);
