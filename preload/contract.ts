@@ -490,7 +490,7 @@ export const events = {
   'agents.changed': z.array(AgentInfo),
   /** Output of a terminal this connection attached to (sent to that connection only). */
   'terminal.output': TerminalOutput,
-  /** A message was queued, delivered or failed. */
+  /** A message was queued, delivered, acknowledged (or flagged not acknowledged) or failed. */
   'relay.message': RelayMessage,
   'sync.changed': SyncStatus,
   /** Progress of a sync sign-in (provider 'agent-relay-cloud', method 'device'). */

@@ -150,7 +150,12 @@ export async function sendMessage(ctx: CliContext, to: string, words: string[], 
     const failure = message.deliveries.find((d) => d.status === 'failed');
     ctx.err(`Not delivered (${message.id}): ${failure?.reason ?? 'failed'}`);
     return 1;
-  } else ctx.out(`Queued ${message.id} for ${message.recipients.join(', ')}.`);
+  } else {
+    const sent = message.deliveries.filter((d) => d.status !== 'failed').map((d) => d.recipient);
+    ctx.out(`Queued ${message.id} for ${sent.join(', ')}.`);
+    // A broadcast that some recipients refused: say which and why.
+    for (const d of message.deliveries) if (d.status === 'failed') ctx.err(`Not delivered to ${d.recipient}: ${d.reason ?? 'failed'}`);
+  }
   return 0;
 }
 
