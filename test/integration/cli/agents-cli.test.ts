@@ -12,7 +12,8 @@ async function cli(dataDir: string, args: string[]) {
   return { code, out: run.stdout.join('\n'), err: run.stderr.join('\n') };
 }
 
-describe('agent commands against a running daemon', () => {
+// A dozen CLI processes in a row, each a Node start: allow for a loaded machine.
+describe('agent commands against a running daemon', { timeout: 60_000 }, () => {
   const tmp = makeTempDir();
   let daemon: CliRun;
 
