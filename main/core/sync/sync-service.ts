@@ -106,7 +106,7 @@ export class SyncService {
       throw toBridgeError(error);
     }
     if ((await this.options.providers.state()).vault.consentRequired) {
-      throw new BridgeError('consent_required', 'This system offers no key store, so the sync login would be protected only by a key file. Agree to that on the Providers page first.');
+      throw new BridgeError('consent_required', 'This system has no keyring, so the sync login would be encrypted only with a fixed key built into the app. Agree to that on the Providers page first, or set up a keyring.');
     }
     // One sign-in at a time: an earlier one ends as cancelled.
     this.flows.abortAll();
@@ -232,6 +232,7 @@ export class SyncService {
         signal: flow.abort.signal,
         ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
         logger: this.options.logger.child('sync-sign-in'),
+        allowInsecureHttp,
         onEvent: (event) => {
           if (event.event !== 'device-code') return;
           this.flows.event(flow, event);
