@@ -69,7 +69,11 @@ export type UpdateOutcome = z.infer<typeof UpdateOutcome>;
 
 // ── Providers ────────────────────────────────────────────────────────────────────────────────────
 
-export const SignInMethod = z.enum(['browser', 'device', 'paste', 'import', 'api-key']);
+/**
+ * `cli*`: the provider's own CLI signs in, in a terminal the daemon runs (`claude auth login`,
+ * `--console`, `claude setup-token`, Gemini CLI's Google login); the app keeps what it stored.
+ */
+export const SignInMethod = z.enum(['cli', 'cli-console', 'cli-token', 'browser', 'device', 'paste', 'import', 'api-key']);
 export type SignInMethod = z.infer<typeof SignInMethod>;
 
 /** What the UI may know about a connected account: never a token or key. */
@@ -79,7 +83,13 @@ export const AccountView = z.object({
   name: z.string(),
   email: z.string().optional(),
   plan: z.string().optional(),
-  method: z.enum(['browser', 'device', 'paste', 'import', 'api-key', 'self-hosted']),
+  method: z.enum(['cli', 'cli-console', 'cli-token', 'browser', 'device', 'paste', 'import', 'api-key', 'self-hosted']),
+  /** Who made and refreshes this login when it is not the app: "Claude Code", "Gemini CLI". */
+  signedInBy: z.string().optional(),
+  /** The account's own config home, shared by its agents (a path in the data folder). */
+  configHome: z.string().optional(),
+  /** The last usage or rate limit an agent of this account hit, and when it resets if the CLI said. */
+  usageLimit: z.object({ message: z.string(), at: z.number(), resetsAt: z.number().optional(), resetText: z.string().optional() }).optional(),
   /** e.g. "imported from ~/.claude/.credentials.json" */
   source: z.string().optional(),
   expiresAt: z.number().optional(),
@@ -101,6 +111,10 @@ export const ProviderView = z.object({
   /** Shown instead of pretending a sign-in will work (e.g. a free tier that ended). */
   notice: z.string().optional(),
   methods: z.array(SignInMethod),
+  /** One line per method: who signs in, where the login is kept. */
+  methodNotes: z.record(z.string(), z.string()).optional(),
+  /** The provider's own CLI that signs in for its `cli*` methods ("Claude Code"). */
+  signInBy: z.string().optional(),
   /** The command-line agent Agent Relay can start signed in to this provider, and its act-without-asking flag. */
   cli: z.object({ command: z.string(), skipPermissionsFlag: z.string().optional() }).optional(),
   /** Where an existing CLI login was found, for "Import from …"; absent when there is none. */

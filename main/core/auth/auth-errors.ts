@@ -27,7 +27,9 @@ export type AuthErrorCode =
   | 'invalid_code'
   | 'lock_timeout'
   | 'providers_config_invalid'
-  | 'no_subscription';
+  | 'no_subscription'
+  | 'cli_not_found'
+  | 'cli_login_failed';
 
 export interface AuthError {
   readonly code: AuthErrorCode;

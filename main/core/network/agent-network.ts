@@ -24,6 +24,8 @@ export interface CredentialSource {
   provider(id: string): Provider;
   freshCredentials(provider: string, accountId?: string): Promise<AgentCredentialsInput>;
   adoptRotated(provider: string, accountId: string, tokens: CliTokens): Promise<void>;
+  /** Takes back what a CLI that signs in itself rotated in the account's home (Claude, Gemini). */
+  adoptCliLogin?(provider: string, accountId: string): Promise<boolean>;
   onTokensChanged(listener: (provider: string, accountId: string) => void): () => void;
 }
 
@@ -212,6 +214,10 @@ export class AgentNetwork {
   private async adoptRotation(name: string): Promise<void> {
     const bound = this.accounts.get(name);
     const source = this.options.credentials;
+    if (bound && !bound.binding && source?.adoptCliLogin) {
+      await source.adoptCliLogin(bound.provider, bound.account).catch((error: Error) => this.options.logger.warn('could not keep the login a CLI rotated', { name, error: error.message }));
+      return;
+    }
     if (!bound?.binding || !source) return;
     const rotated = rotatedTokens(bound.binding);
     if (!rotated) return;

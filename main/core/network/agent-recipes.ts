@@ -25,6 +25,13 @@ export interface AgentCredentialsInput {
   account: AccountView;
   tokens?: TokenSet;
   apiKey?: string;
+  /**
+   * The account's own config home, where its CLI keeps the login it made (Claude, Gemini): every
+   * agent of the account runs with it, so the CLI's own refresh lock serves them all.
+   */
+  cliHome?: string;
+  /** A long-lived token `claude setup-token` made, handed only to Claude Code. */
+  oauthToken?: string;
   meta: Readonly<Record<string, string>>;
 }
 
@@ -97,7 +104,8 @@ export function planProviderAgent(options: {
   if (!cli) {
     throw new BridgeError('no_cli', `${provider.name} has no command-line agent to start; spawn a command that uses it instead.`);
   }
-  const configHome = agentHome(options.dataDir, name);
+  // One home per account when the CLI keeps the login; otherwise the agent's own.
+  const configHome = credentials.cliHome ?? agentHome(options.dataDir, name);
   fs.mkdirSync(configHome, { recursive: true, mode: 0o700 });
   const briefing = relayBriefing(name, options.peers);
   const args: string[] = [];
@@ -108,7 +116,10 @@ export function planProviderAgent(options: {
 
   const fileCli = FILE_CLIS[provider.id];
   if (fileCli) env = { ...env, ...CLI_FORMATS[fileCli].agentEnv(configHome) };
-  if (credentials.tokens && fileCli) {
+  if (credentials.cliHome) {
+    // The CLI signed in itself and refreshes its own login in this home: the app writes nothing.
+    if (credentials.oauthToken && fileCli === 'claude') env.CLAUDE_CODE_OAUTH_TOKEN = credentials.oauthToken;
+  } else if (credentials.tokens && fileCli) {
     const given = toCliTokens(credentials.tokens, credentials.account);
     const written = CLI_FORMATS[fileCli].writeAgentCredentials(configHome, given);
     if (!written.ok) throw new BridgeError('credentials_not_written', written.error.message);
@@ -128,6 +139,9 @@ export function planProviderAgent(options: {
   } else if (fileCli === 'codex') {
     writeFileAtomic(path.join(configHome, 'AGENTS.md'), `${briefing}\n`, 0o600);
     firstMessage = undefined;
+  } else if (fileCli === 'gemini' && credentials.cliHome) {
+    // The home is shared by the account's agents: a GEMINI.md there would brief them all as one name.
+    env.GEMINI_CLI_TRUST_WORKSPACE = 'true';
   } else if (fileCli === 'gemini') {
     writeFileAtomic(path.join(configHome, '.gemini', 'GEMINI.md'), `${briefing}\n`, 0o600);
     // The user chose the working folder for this agent: Gemini CLI would otherwise refuse it.

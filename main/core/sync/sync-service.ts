@@ -131,6 +131,8 @@ function syncProvider(account: Pick<SyncAccount, 'issuer' | 'clientId' | 'scopes
     logo: 'agent-relay-cloud.svg',
     kind: 'oauth',
     methods: ['device'],
+    methodNotes: {},
+    loginOwner: 'app',
     issuer: account.issuer,
     clientId: account.clientId,
     scopes: [...account.scopes],

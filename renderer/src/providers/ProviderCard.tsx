@@ -41,7 +41,7 @@ function headline(state: CardState, accounts: ReadonlyArray<AccountView>): strin
   const main = accounts.find((a) => a.isDefault) ?? accounts[0];
   switch (state) {
     case 'connected':
-      return main ? `Connected as ${main.name}` : undefined;
+      return main ? `Connected as ${main.email ?? main.name}${main.signedInBy ? ` · signed in by ${main.signedInBy}` : ''}` : undefined;
     case 'needs-signin':
       return main ? `${main.name} needs you to sign in again` : undefined;
     case 'error':
@@ -54,6 +54,7 @@ function headline(state: CardState, accounts: ReadonlyArray<AccountView>): strin
 
 function disconnectedText(account: AccountView, providerName: string, revoked: boolean): string {
   if (revoked) return `Disconnected ${account.name}. Its token was revoked at ${providerName}.`;
+  if (account.signedInBy) return `Disconnected ${account.name}. Its ${account.signedInBy} folder was removed from this computer.`;
   if (account.method === 'api-key' || account.method === 'self-hosted') return `Disconnected ${account.name}. The key itself still works at ${providerName} until you delete it there.`;
   return `Disconnected ${account.name}. ${providerName} could not revoke its token, so it stays valid until it expires.`;
 }
@@ -188,6 +189,11 @@ export function ProviderCard({ provider, vault, opensItself, compact = false }: 
           <MethodMenu label="Other ways to sign in" choices={others} disabled={locked || connecting} />
         </div>
       )}
+      {!selfHosted && best && provider.methodNotes?.[best] ? (
+        <p className="provider-method-note" data-testid="provider-method-note">
+          {provider.methodNotes[best]}
+        </p>
+      ) : null}
 
       {flow ? <SignInDialog provider={provider} flow={flow} signIn={signIn} opensItself={opensItself} /> : null}
       {apiKeyOpen ? <ApiKeyDialog provider={provider} onClose={() => setApiKeyOpen(false)} /> : null}
