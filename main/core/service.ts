@@ -137,8 +137,8 @@ export function createService(options: ServiceOptions): RelayService {
     'providers.list': () => providers.state(),
     'providers.connect': (request) => providers.connect(request),
     'providers.submitCode': ({ flowId, code }) => providers.submitCode(flowId, code),
-    'providers.cancel': (flowId) => {
-      providers.cancel(flowId);
+    'providers.cancel': async (flowId) => {
+      await providers.cancel(flowId);
       return null;
     },
     'providers.saveApiKey': (request) => providers.saveApiKey(request),

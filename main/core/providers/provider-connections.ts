@@ -263,11 +263,13 @@ export class ProviderConnections {
     return account;
   }
 
-  cancel(flowId: string): void {
+  /** Ends a sign-in; a CLI-run one resolves once the CLI itself has ended. */
+  async cancel(flowId: string): Promise<void> {
     const flow = this.flows.get(flowId);
     if (!flow) return;
     flow.abort.abort();
     this.flows.delete(flowId);
+    if (flow.cli) await flow.cli.login.result;
     this.progress(flow, { phase: 'cancelled' });
   }
 
