@@ -426,7 +426,8 @@ export function applyOverrides(
   for (const [id, override] of Object.entries(overrides)) {
     const base = result.get(id);
     const merged = base
-      ? { ...base, ...override, cli: override.cli ?? base.cli }
+      ? // A cli override changes the fields it names (e.g. the command) and keeps how the CLI signs in.
+        { ...base, ...override, cli: override.cli ? { ...base.cli, ...override.cli } : base.cli }
       : { ...CUSTOM_DEFAULTS, id, name: override.name ?? '', ...override };
     const parsed = ProviderSchema.safeParse(merged);
     if (!parsed.success) {
