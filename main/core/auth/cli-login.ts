@@ -276,7 +276,7 @@ export function startCliLogin(options: CliLoginOptions): CliLogin {
 
   const failWith = (reason: string) => {
     const shown = tail();
-    finish({ ok: false, error: { code: 'cli_login_failed', message: `The sign-in did not finish: ${reason} What ${spec.product} printed is below.${shown ? `\n\n${shown}` : ''}` } });
+    finish({ ok: false, error: { code: 'cli_login_failed', message: `${reason}${shown ? ` Here is what ${spec.product} printed:\n\n${shown}` : ''}` } });
   };
 
   const check = async (why: 'files' | 'exit', exitCode?: number) => {
@@ -291,7 +291,7 @@ export function startCliLogin(options: CliLoginOptions): CliLogin {
       const status = await checkCliLogin(provider, configHome, { executable: options.executable, env: options.env ?? processEnv() });
       if (settled) return;
       if (status.loggedIn) finish({ ok: true, value: status });
-      else if (why === 'exit') failWith(`${spec.product} stopped (exit code ${exitCode}) and its own status check says it is not signed in.`);
+      else if (why === 'exit') failWith(`${spec.product} stopped without signing in (exit code ${exitCode}).`);
     } finally {
       checking = false;
     }
@@ -327,7 +327,7 @@ export function startCliLogin(options: CliLoginOptions): CliLogin {
   const poll = setInterval(() => {
     if (loginFilesStamp(configHome, spec.loginFiles) !== startStamp) void check('files');
   }, options.pollMs ?? 500);
-  const timer = setTimeout(() => failWith('nothing happened for 15 minutes.'), options.timeoutMs ?? 15 * 60_000);
+  const timer = setTimeout(() => failWith(`${spec.product} waited 15 minutes for a code and was stopped.`), options.timeoutMs ?? 15 * 60_000);
   const onAbort = () => finish({ ok: false, error: { code: 'cancelled', message: 'The sign-in was cancelled.' } });
   options.signal.addEventListener('abort', onAbort, { once: true });
 

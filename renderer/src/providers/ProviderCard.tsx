@@ -82,12 +82,17 @@ export function ProviderCard({ provider, vault, opensItself, compact = false }: 
     if (phase === 'connected') {
       dismiss();
       setNote(undefined);
+    } else if (phase === 'starting') {
+      // A new attempt (also "Start again" inside the dialog) replaces the last failure's note.
+      setNote(undefined);
     } else if (phase === 'cancelled') {
       dismiss();
     } else if (phase === 'error' && flowError) {
       const { title } = describeFailure(flowError);
       // The daemon's sentence often says it already ("Sign-in was denied at …"): no echo.
-      const text = flowError.message.toLowerCase().startsWith(title.toLowerCase()) ? flowError.message : `${title}. ${flowError.message}`;
+      // The CLI's own output (after a blank line) stays in the dialog; the card keeps the sentence.
+      const sentence = flowError.message.split('\n\n')[0]!;
+      const text = sentence.toLowerCase().startsWith(title.toLowerCase()) ? sentence : `${title}. ${sentence}`;
       setNote({ kind: 'error', text });
     }
   }, [phase, flowError, dismiss]);
