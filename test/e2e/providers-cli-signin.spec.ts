@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { descendantsWithEnv, realClis } from '../support/real-cli-login.js';
 import { SCREENSHOT_DIR, expect, test } from './fixtures.js';
