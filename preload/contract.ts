@@ -33,6 +33,11 @@ export const Settings = z.object({
   terminalFontSize: z.number().int().min(8).max(32),
   scrollbackLines: z.number().int().min(100).max(100_000),
   notifications: z.boolean(),
+  /**
+   * When an agent hits its account's usage limit, restart it on another account of the same provider
+   * with the CLI's resume option, without asking (it is still said on the agent and the card).
+   */
+  continueOnOtherAccount: z.boolean(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -46,6 +51,7 @@ export const DEFAULT_SETTINGS: Settings = {
   terminalFontSize: 13,
   scrollbackLines: 10_000,
   notifications: true,
+  continueOnOtherAccount: false,
 };
 
 // ── Desktop integration ──────────────────────────────────────────────────────────────────────────
@@ -198,6 +204,19 @@ export const AgentInfo = z.object({
   stopRequested: z.boolean(),
   restarts: z.number().int(),
   lastOutputAt: z.number().nullable(),
+  /** The CLI reported a usage or rate limit: its words, when it resets, and where the agent went on. */
+  usageLimit: z
+    .object({
+      message: z.string(),
+      at: z.number(),
+      resetText: z.string().optional(),
+      resetsAt: z.number().optional(),
+      /** Other accounts of the provider the agent can continue on (none hit a limit lately). */
+      alternatives: z.array(z.string()),
+      /** Set after the agent moved: the account it was on. */
+      movedFrom: z.string().optional(),
+    })
+    .optional(),
 });
 export type AgentInfo = z.infer<typeof AgentInfo>;
 
@@ -380,6 +399,8 @@ export const methods = {
   /** SIGTERM, then SIGKILL after a grace period; the agent stays listed with its exit. */
   'agents.kill': method(z.tuple([AgentName]), AgentInfo),
   'agents.restart': method(z.tuple([AgentName]), AgentInfo),
+  /** Restarts a provider agent on another account of its provider, continuing its last conversation. */
+  'agents.continueOn': method(z.tuple([z.object({ name: AgentName, account: z.string().min(1).max(200) }).strict()]), AgentInfo),
   /** Stops the agent if it runs and forgets it. */
   'agents.remove': method(z.tuple([AgentName]), z.null()),
 

@@ -102,6 +102,7 @@ export function createService(options: ServiceOptions): RelayService {
     dataDir: options.dataDir,
     logger: options.logger,
     scrollback: () => settings.get().scrollbackLines,
+    autoContinue: () => settings.get().continueOnOtherAccount,
     credentials: providers,
     ...(options.defaultAgentCwd ? { defaultCwd: options.defaultAgentCwd } : {}),
     onAgentsChanged: (list) => events.emit('agents.changed', list),
@@ -151,6 +152,7 @@ export function createService(options: ServiceOptions): RelayService {
     'agents.spawn': (request) => agents.spawn(request),
     'agents.kill': (name) => agents.kill(name),
     'agents.restart': (name) => agents.restart(name),
+    'agents.continueOn': ({ name, account }) => agents.continueOn(name, account),
     'agents.remove': async (name) => {
       await agents.remove(name);
       return null;

@@ -50,6 +50,10 @@ export const CliSpec = z.object({
   credentialsFile: z.string().optional(),
   /** Set when the CLI signs in itself (Claude, Gemini): the app runs it and keeps what it stored. */
   login: CliLoginSpec.optional(),
+  /** Put first on the command line to pick up the last conversation (after a switch of account). */
+  resumeArgs: z.array(z.string()).optional(),
+  /** Where the CLI keeps conversations, relative to its config home, carried to another account's home. */
+  sessionsDir: z.string().optional(),
 });
 export type CliSpec = z.infer<typeof CliSpec>;
 
@@ -189,6 +193,8 @@ export const BUILT_IN_PROVIDERS: ReadonlyArray<Provider> = [
       skipPermissionsFlag: '--dangerously-skip-permissions',
       configHomeEnv: 'CLAUDE_CONFIG_DIR',
       credentialsFile: '.credentials.json',
+      resumeArgs: ['--continue'],
+      sessionsDir: 'projects',
       login: {
         product: 'Claude Code',
         args: { cli: ['auth', 'login', '--claudeai'], 'cli-console': ['auth', 'login', '--console'], 'cli-token': ['setup-token'] },
@@ -235,6 +241,8 @@ export const BUILT_IN_PROVIDERS: ReadonlyArray<Provider> = [
       skipPermissionsFlag: '--dangerously-bypass-approvals-and-sandbox',
       configHomeEnv: 'CODEX_HOME',
       credentialsFile: 'auth.json',
+      resumeArgs: ['resume', '--last'],
+      sessionsDir: 'sessions',
     },
   },
   {
@@ -290,6 +298,8 @@ export const BUILT_IN_PROVIDERS: ReadonlyArray<Provider> = [
       skipPermissionsFlag: '--yolo',
       configHomeEnv: 'GEMINI_CLI_HOME',
       credentialsFile: '.gemini/oauth_creds.json',
+      resumeArgs: ['--resume', 'latest'],
+      sessionsDir: '.gemini/tmp',
       login: {
         product: 'Gemini CLI',
         args: { cli: [] },

@@ -18,6 +18,8 @@ import {
   type CredentialBinding,
 } from './agent-recipes.js';
 import type { PromptProvider } from '../agents/prompt-patterns.js';
+import { UsageLimitWatch, type UsageLimit } from './usage-limit.js';
+import { carrySessions } from './agent-recipes.js';
 
 /** Where provider agents get their logins: the provider connections (the refresh owner). */
 export interface CredentialSource {
@@ -26,6 +28,10 @@ export interface CredentialSource {
   adoptRotated(provider: string, accountId: string, tokens: CliTokens): Promise<void>;
   /** Takes back what a CLI that signs in itself rotated in the account's home (Claude, Gemini). */
   adoptCliLogin?(provider: string, accountId: string): Promise<boolean>;
+  /** The provider's accounts (for "Continue on <other account>"). */
+  accountsOf?(provider: string): Promise<ReadonlyArray<{ accountId: string; name: string; state: string; usageLimit?: { resetsAt?: number; at: number } }>>;
+  /** Says on the account's card that one of its agents hit a usage limit. */
+  reportUsageLimit?(provider: string, accountId: string, notice: { message: string; at: number; resetText?: string; resetsAt?: number } | undefined): Promise<void>;
   onTokensChanged(listener: (provider: string, accountId: string) => void): () => void;
 }
 
@@ -62,6 +68,8 @@ export interface AgentNetworkOptions {
   logger: Logger;
   /** Lines of scrollback each new agent keeps (the setting, read at spawn). */
   scrollback: () => number;
+  /** The setting: move an agent that hit a usage limit to another account without asking. */
+  autoContinue?: () => boolean;
   defaultCwd?: string;
   credentials?: CredentialSource;
   /** Announces changes to every UI. */
@@ -101,13 +109,23 @@ export class AgentNetwork {
   private readonly rotationTimer: NodeJS.Timeout;
   /** Agents someone asked to stop; cleared when they start again. */
   private readonly stopRequested = new Set<string>();
+  /** Provider agents: what they were started with (to start them again on another account). */
+  private readonly requests = new Map<string, SpawnRequest>();
+  /** Provider agents: a watch on their output for usage limits, and the last one seen. */
+  private readonly limitWatches = new Map<string, UsageLimitWatch>();
+  private readonly limits = new Map<string, NonNullable<AgentInfo['usageLimit']>>();
+  /** Provider agents: the config home they run in (for carrying conversations to another account). */
+  private readonly homes = new Map<string, string>();
 
   constructor(private readonly options: AgentNetworkOptions) {
     const logger = options.logger;
     this.manager = new AgentManager({ logger, defaultCwd: options.defaultCwd ?? os.homedir(), baseEnv: agentBaseEnv() });
     this.relay = RelayHub.open({ dataDir: options.dataDir, directory: this.directory, logger });
     this.unsubscribe.push(
-      this.manager.onOutput(({ name, chunk }) => this.relay.ingest(name, chunk.data)),
+      this.manager.onOutput(({ name, chunk }) => {
+        this.relay.ingest(name, chunk.data);
+        this.limitWatches.get(name)?.feed(chunk.data);
+      }),
       this.manager.onEvent((event) => {
         if (event.type === 'restarted') this.relay.resetAgent(event.agent.name);
         if (event.type === 'removed') {
@@ -145,10 +163,11 @@ export class AgentNetwork {
       provider: bound?.provider ?? null,
       account: bound?.account ?? null,
       stopRequested: this.stopRequested.has(info.name),
+      ...(this.limits.has(info.name) ? { usageLimit: this.limits.get(info.name)! } : {}),
     };
   }
 
-  async spawn(request: SpawnRequest): Promise<AgentInfo> {
+  async spawn(request: SpawnRequest, options: { resume?: boolean; keepLimit?: boolean } = {}): Promise<AgentInfo> {
     if (this.manager.has(request.name)) {
       throw new AgentError('agent_exists', `An agent named ${request.name} already exists; pick another name or remove it first.`, { name: request.name });
     }
@@ -172,7 +191,9 @@ export class AgentNetwork {
         skipPermissions: request.skipPermissions ?? false,
         extraArgs: args,
         peers: this.manager.names(),
+        ...(options.resume ? { resume: true } : {}),
       });
+      this.homes.set(request.name, plan.configHome);
       command = plan.command;
       args = plan.args;
       env = { ...plan.env, ...env };
@@ -196,8 +217,16 @@ export class AgentNetwork {
       }),
     );
     this.stopRequested.delete(info.name);
-    if (request.provider && account) this.accounts.set(info.name, { provider: request.provider, account, ...(binding ? { binding } : {}) });
-    else this.accounts.delete(info.name);
+    if (request.provider && account) {
+      this.accounts.set(info.name, { provider: request.provider, account, ...(binding ? { binding } : {}) });
+      this.requests.set(info.name, { ...request, account });
+      this.limitWatches.set(info.name, new UsageLimitWatch((limit) => void this.usageLimitHit(info.name, limit)));
+    } else {
+      this.accounts.delete(info.name);
+      this.requests.delete(info.name);
+      this.limitWatches.delete(info.name);
+    }
+    if (!options.keepLimit) this.limits.delete(info.name);
     const host = this.host(info.name);
     this.relay.resize(info.name, info.cols, info.rows);
     if (this.directory.get(info.name)) this.directory.remove(info.name);
@@ -244,6 +273,61 @@ export class AgentNetwork {
     } catch (error) {
       this.options.logger.warn('could not hand a refreshed login to agents', { provider, error: (error as Error).message });
     }
+  }
+
+  /** An agent's CLI printed a usage or rate limit: the agent and its account say so; maybe move on. */
+  private async usageLimitHit(name: string, limit: UsageLimit): Promise<void> {
+    const bound = this.accounts.get(name);
+    const source = this.options.credentials;
+    if (!bound || !source) return;
+    const at = Date.now();
+    const accounts = (await source.accountsOf?.(bound.provider)) ?? [];
+    const alternatives = accounts
+      .filter((a) => a.accountId !== bound.account && a.state === 'connected' && !(a.usageLimit && (a.usageLimit.resetsAt ?? a.usageLimit.at + 3600_000) > at))
+      .map((a) => a.accountId);
+    this.limits.set(name, { message: limit.message, at, ...(limit.resetText ? { resetText: limit.resetText } : {}), ...(limit.resetsAt !== undefined ? { resetsAt: limit.resetsAt } : {}), alternatives });
+    this.options.logger.info('agent hit a usage limit', { name, provider: bound.provider, resetsAt: limit.resetsAt });
+    await source.reportUsageLimit?.(bound.provider, bound.account, { message: limit.message, at, ...(limit.resetText ? { resetText: limit.resetText } : {}), ...(limit.resetsAt !== undefined ? { resetsAt: limit.resetsAt } : {}) });
+    this.options.onAgentsChanged(this.list());
+    const next = alternatives[0];
+    if (next && this.options.autoContinue?.()) {
+      await this.continueOn(name, next).catch((error: Error) => this.options.logger.warn('could not continue on another account', { name, error: error.message }));
+    }
+  }
+
+  /**
+   * Starts a provider agent again on another account of the same provider, with the CLI's resume
+   * option (its conversations carried to that account's home). Never silent: the agent's notice
+   * says where it came from.
+   */
+  async continueOn(name: string, account: string): Promise<AgentInfo> {
+    const request = this.requests.get(name);
+    const bound = this.accounts.get(name);
+    if (!request || !bound) throw new AgentError('invalid_agent_spec', `${name} is not a provider agent: start it again yourself.`, { name });
+    if (account === bound.account) throw new BridgeError('same_account', `${name} already runs on ${account}.`);
+    const from = bound.account;
+    const fromHome = this.homes.get(name);
+    const previous = this.limits.get(name);
+    this.stopRequested.add(name);
+    await this.adoptRotation(name);
+    unwrap(await this.manager.remove(name));
+    this.accounts.delete(name);
+    const moved = { ...request, account, task: undefined } as SpawnRequest;
+    delete (moved as { task?: string }).task;
+    let info: AgentInfo;
+    try {
+      // Conversations live in the config home: the new account's home gets a copy to resume from.
+      const source = this.options.credentials!;
+      const provider = source.provider(request.provider!);
+      const target = await source.freshCredentials(provider.id, account);
+      if (fromHome && target.cliHome) carrySessions(provider, fromHome, target.cliHome);
+      if (previous) this.limits.set(name, { ...previous, alternatives: previous.alternatives.filter((a) => a !== account), movedFrom: from });
+      info = await this.spawn(moved, { resume: true, keepLimit: true });
+    } finally {
+      this.stopRequested.delete(name);
+    }
+    this.options.onAgentsChanged(this.list());
+    return info;
   }
 
   /** Starts every member of a team; refuses before starting any when a name is taken. */
@@ -294,6 +378,10 @@ export class AgentNetwork {
     await this.adoptRotation(name);
     unwrap(await this.manager.remove(name));
     this.accounts.delete(name);
+    this.requests.delete(name);
+    this.limitWatches.delete(name);
+    this.limits.delete(name);
+    this.homes.delete(name);
     this.stopRequested.delete(name);
   }
 

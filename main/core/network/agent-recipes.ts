@@ -98,6 +98,8 @@ export function planProviderAgent(options: {
   skipPermissions: boolean;
   extraArgs: ReadonlyArray<string>;
   peers: ReadonlyArray<string>;
+  /** Continue the CLI's last conversation (the agent moved to another account). */
+  resume?: boolean;
 }): ProviderAgentPlan {
   const { provider, credentials, name } = options;
   const cli = provider.cli;
@@ -108,7 +110,7 @@ export function planProviderAgent(options: {
   const configHome = credentials.cliHome ?? agentHome(options.dataDir, name);
   fs.mkdirSync(configHome, { recursive: true, mode: 0o700 });
   const briefing = relayBriefing(name, options.peers);
-  const args: string[] = [];
+  const args: string[] = options.resume && cli.resumeArgs ? [...cli.resumeArgs] : [];
   if (options.skipPermissions && cli.skipPermissionsFlag) args.push(cli.skipPermissionsFlag);
   let env: Record<string, string> = cli.configHomeEnv ? { [cli.configHomeEnv]: configHome } : {};
   let binding: CredentialBinding | undefined;
@@ -162,4 +164,27 @@ export function rotatedTokens(binding: CredentialBinding): CliTokens | undefined
 export function rewriteAgentLogin(binding: CredentialBinding, tokens: CliTokens): void {
   const written = CLI_FORMATS[binding.cli].writeAgentCredentials(binding.configHome, tokens);
   if (written.ok) binding.given = tokens;
+}
+
+/**
+ * Carries the CLI's conversations from one config home to another (an agent moving to another
+ * account), so its resume option finds them. Copies only what the target lacks; never deletes.
+ */
+export function carrySessions(provider: Provider, from: string, to: string): number {
+  const dir = provider.cli?.sessionsDir;
+  if (!dir || path.resolve(from) === path.resolve(to)) return 0;
+  const source = path.join(from, dir);
+  if (!fs.existsSync(source)) return 0;
+  let copied = 0;
+  for (const entry of fs.readdirSync(source, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const target = path.join(to, dir, path.relative(source, file));
+    if (fs.existsSync(target)) continue;
+    fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+    fs.copyFileSync(file, target);
+    fs.chmodSync(target, 0o600);
+    copied++;
+  }
+  return copied;
 }

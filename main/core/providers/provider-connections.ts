@@ -197,7 +197,7 @@ export class ProviderConnections {
 
   async state(): Promise<ProvidersState> {
     const vault = await this.vault();
-    const accounts = (await vault.list()).map((a) => accountView(a, this.limits.get(accountKey(a.provider, a.accountId))));
+    const accounts = (await vault.list()).map((a) => accountView(a, this.currentLimit(accountKey(a.provider, a.accountId))));
     const providers: ProviderView[] = this.registry.providers.map((p) => {
       const importer = IMPORTERS[p.id];
       const importFile = importer && p.methods.includes('import') ? importer.file(this.home) : undefined;
@@ -370,7 +370,7 @@ export class ProviderConnections {
     }
     const summary = (await vault.list(provider.id)).find((a) => a.accountId === account.accountId)!;
     if (account.state === 'needs_signin') throw new BridgeError('needs_signin', `${provider.name} (${account.name}) needs you to sign in again. ${account.stateReason ?? ''}`.trim());
-    const view = accountView(summary, this.limits.get(accountKey(provider.id, account.accountId)));
+    const view = accountView(summary, this.currentLimit(accountKey(provider.id, account.accountId)));
     if (account.meta?.configHome) {
       // The CLI keeps this login in the account's home; the app only makes sure the folder holds it.
       const home = this.restoreCliHome(provider, account.meta.configHome, account.secrets.extra ?? {});
@@ -715,6 +715,21 @@ export class ProviderConnections {
     } catch {
       // no email to carry over
     }
+  }
+
+  /** The provider's accounts as the UI sees them (for moving an agent to another account). */
+  async accountsOf(providerId: string): Promise<AccountView[]> {
+    const vault = await this.vault();
+    return (await vault.list(this.provider(providerId).id)).map((a) => accountView(a, this.currentLimit(accountKey(a.provider, a.accountId))));
+  }
+
+  /** A limit passes at its reset time (an hour after it was seen when the CLI gave none). */
+  private currentLimit(key: string): UsageLimitNotice | undefined {
+    const limit = this.limits.get(key);
+    if (!limit) return undefined;
+    if ((limit.resetsAt ?? limit.at + 3600_000) > Date.now()) return limit;
+    this.limits.delete(key);
+    return undefined;
   }
 
   /** An agent of this account hit a usage or rate limit: the card says so until it is cleared. */
