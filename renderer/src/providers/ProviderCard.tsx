@@ -98,9 +98,9 @@ export function ProviderCard({ provider, vault, opensItself, compact = false }: 
   }, [phase, flowError, dismiss]);
 
   const state = cardState(provider.accounts, connecting, note?.kind === 'error');
-  const start = (method: FlowMethod) => {
+  const start = (method: FlowMethod, account?: string) => {
     setNote(undefined);
-    void signIn.start(method);
+    void signIn.start(method, account);
   };
   const run = (method: SignInMethod) => (method === 'api-key' ? setApiKeyOpen(true) : start(method));
   const best = bestMethod(provider);
@@ -163,7 +163,7 @@ export function ProviderCard({ provider, vault, opensItself, compact = false }: 
               several={several}
               weaker={vault.protection === 'weaker'}
               disabled={locked || connecting}
-              onSignInAgain={() => best && run(best)}
+              onSignInAgain={() => best && (best === 'api-key' ? run(best) : start(best, account.accountId))}
               onMakeDefault={() => void bridge.call('providers.setDefault', { provider: provider.id, accountId: account.accountId }).catch((error: unknown) => setNote({ kind: 'error', text: failureOf(error).message }))}
               onDisconnect={() => setToDisconnect(account)}
             />
