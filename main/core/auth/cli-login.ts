@@ -73,7 +73,8 @@ const ESCAPES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u0
 
 /** Terminal output as plain text: escapes gone, CRLF as LF. */
 export function plainText(output: string): string {
-  return output.replace(/\r\n?/g, '\n').replace(ESCAPES, '');
+  // Full-screen CLIs (Ink) move the cursor instead of printing spaces: keep a space there.
+  return output.replace(/\r\n?/g, '\n').replace(/\u001b\[\d*[CG]/g, ' ').replace(ESCAPES, '');
 }
 
 /** The environment the CLI runs in: no provider secrets, its config home, and the spec's own variables. */
@@ -152,6 +153,7 @@ export async function checkCliLogin(
   const spec = provider.cli?.login;
   if (!spec) return { loggedIn: false };
   if (spec.check === 'gemini-credentials') return geminiStatus(configHome);
+  if (spec.check === 'codex-login-status') return codexStatus(provider, configHome, options);
   const executable = options.executable ?? findCliExecutable(provider.cli!.command);
   if (!executable) return { loggedIn: false };
   const env = cliEnv(provider, configHome, options.env ?? processEnv(), spec);
@@ -170,6 +172,28 @@ export async function checkCliLogin(
       }
     });
   });
+}
+
+/** `codex login status`: exit 0 and "Logged in using ChatGPT"; the email and plan from its id_token. */
+async function codexStatus(provider: Provider, configHome: string, options: { executable?: string; env?: Readonly<Record<string, string>> }): Promise<CliLoginStatus> {
+  const executable = options.executable ?? findCliExecutable(provider.cli!.command);
+  if (!executable) return { loggedIn: false };
+  const env = cliEnv(provider, configHome, options.env ?? processEnv(), provider.cli!.login!);
+  const loggedIn = await new Promise<boolean>((resolve) =>
+    execFile(executable, ['login', 'status'], { env, timeout: 30_000 }, (error, stdout, stderr) => resolve(!error && /Logged in/.test(`${stdout}${stderr}`))),
+  );
+  if (!loggedIn) return { loggedIn: false };
+  try {
+    const auth = JSON.parse(fs.readFileSync(path.join(configHome, 'auth.json'), 'utf8')) as { tokens?: { id_token?: string } };
+    const payload = JSON.parse(Buffer.from(auth.tokens?.id_token?.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      email?: string;
+      'https://api.openai.com/auth'?: { chatgpt_plan_type?: string };
+    };
+    const plan = payload['https://api.openai.com/auth']?.chatgpt_plan_type;
+    return { loggedIn: true, authMethod: 'chatgpt', ...(payload.email ? { email: payload.email } : {}), ...(plan ? { plan } : {}) };
+  } catch {
+    return { loggedIn: true, authMethod: 'chatgpt' };
+  }
 }
 
 function geminiStatus(configHome: string): CliLoginStatus {
@@ -227,6 +251,7 @@ export function startCliLogin(options: CliLoginOptions): CliLogin {
   let settled = false;
   let checking = false;
   let printedToken: string | undefined;
+  let submitted: string | undefined;
   const startStamp = loginFilesStamp(configHome, spec.loginFiles);
   let resolveResult!: (r: AuthResult<CliLoginStatus>) => void;
   const result = new Promise<AuthResult<CliLoginStatus>>((resolve) => (resolveResult = resolve));
@@ -246,7 +271,8 @@ export function startCliLogin(options: CliLoginOptions): CliLogin {
       text
         .split('\n')
         .map((line) => line.trimEnd())
-        .filter((line) => line.trim() !== '')
+        // Spinner frames say nothing; the code the user typed is not repeated back.
+        .filter((line) => line.trim().length > 2 && !(submitted && line.includes(submitted.slice(1))))
         // The sign-in URL is shown above the output already; a 500-character line only hides the reason.
         .map((line) => (line.length > 240 && line.includes('https://') ? line.replace(/https:\/\/\S+/g, (url) => `${url.slice(0, 60)}…`) : line))
         .slice(-12)
@@ -317,9 +343,10 @@ export function startCliLogin(options: CliLoginOptions): CliLogin {
       printedToken = token[1];
       void check('files');
     }
-    if (spec.check === 'gemini-credentials' && failurePattern.test(fresh)) {
-      // Gemini CLI would start over with a new URL; end here and say why, in its words.
-      failWith(`${spec.product} refused the code.`);
+    if (failurePattern.test(fresh)) {
+      // The CLI would offer to start over (Gemini with a new URL, setup-token on Enter); end here and
+      // say why, in its words.
+      failWith(`${spec.product} could not finish the sign-in with that code.`);
     }
   });
   void exit.then((code) => check('exit', code));
@@ -336,6 +363,7 @@ export function startCliLogin(options: CliLoginOptions): CliLogin {
       if (settled || exited) return;
       // One line: a code never carries a newline into the CLI's prompt.
       const clean = code.replace(/[\r\n]+/g, '').trim();
+      submitted = clean.length >= 6 ? clean : undefined;
       term.write(clean);
       // The Enter separately, so full-screen CLIs read the code as typed text, not as a paste.
       setTimeout(() => {

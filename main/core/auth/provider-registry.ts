@@ -33,7 +33,7 @@ export const CliLoginSpec = z.object({
   /** A regular expression matching the CLI's own failure line. */
   failurePattern: z.string().min(1),
   /** How success is decided: `claude auth status` JSON, or Gemini's credential file. */
-  check: z.enum(['claude-auth-status', 'gemini-credentials']),
+  check: z.enum(['claude-auth-status', 'gemini-credentials', 'codex-login-status']),
   /** The files (relative to the config home) that hold the login: backed up encrypted in the vault. */
   loginFiles: z.array(z.string().min(1)).min(1),
 });
@@ -165,8 +165,9 @@ export const BUILT_IN_PROVIDERS: ReadonlyArray<Provider> = [
     // email, orgId, orgName, subscriptionType} and exits 0 when logged in, 1 when not; it reads
     // $CLAUDE_CONFIG_DIR/.credentials.json ({claudeAiOauth: {accessToken, refreshToken, expiresAt,
     // scopes, subscriptionType}}) and the email from $CLAUDE_CONFIG_DIR/.claude.json → oauthAccount.
-    methods: ['cli', 'cli-console', 'import', 'api-key'],
+    methods: ['cli', 'cli-console', 'cli-token', 'import', 'api-key'],
     methodNotes: {
+      'cli-token': 'Claude Code makes a long-lived token for your subscription (claude setup-token); Agent Relay keeps it encrypted and gives it only to Claude Code.',
       cli: 'Claude Code signs in (claude auth login) in a terminal here; the login stays in this account’s own Claude Code folder and is used only by Claude Code.',
       'cli-console': 'Claude Code signs in to your Anthropic Console (API billing); the login stays in this account’s own Claude Code folder and is used only by Claude Code.',
       import: 'Copies the login your Claude Code already has into this account’s own folder; your ~/.claude is left untouched and only Claude Code uses it.',
@@ -201,8 +202,10 @@ export const BUILT_IN_PROVIDERS: ReadonlyArray<Provider> = [
         // No browser from the CLI: the app shows the URL (and opens it where it can).
         env: { BROWSER: 'none' },
         urlPattern: "(?:visit:|sign in \\(c to copy\\))\\s*(https://\\S+)",
-        codePrompt: 'Paste code here if prompted',
-        failurePattern: 'Login failed[^\\n]*',
+        codePrompt: 'Paste\\s+code\\s+here\\s+if\\s+prompted',
+        // `auth login` prints "Login failed: <reason>" and exits 1; `setup-token` prints "OAuth error:
+        // <reason>" and "Press Enter to retry." and waits.
+        failurePattern: '(?:Login failed|OAuth error)[^\\n]*',
         check: 'claude-auth-status',
         loginFiles: ['.credentials.json'],
       },
@@ -215,8 +218,14 @@ export const BUILT_IN_PROVIDERS: ReadonlyArray<Provider> = [
     description: 'OpenAI Codex with a ChatGPT plan.',
     brandColor: '#10A37F',
     logo: 'openai.svg',
-    methods: ['browser', 'device', 'import', 'api-key'],
+    // Codex 0.171.0 `codex login` in a pty prints "Starting local login server on http://localhost:1455."
+    // and "If your browser did not open, navigate to this URL to authenticate:" with an
+    // https://auth.openai.com/oauth/authorize?… URL (redirect http://127.0.0.1:1455/auth/callback, its
+    // own listener), and waits for the browser; `codex login status` exits 0 with "Logged in using
+    // ChatGPT" once $CODEX_HOME/auth.json holds a login, 1 with "Not logged in" before.
+    methods: ['browser', 'device', 'cli', 'import', 'api-key'],
     methodNotes: {
+      cli: 'Codex signs in itself (codex login, with its own browser callback on localhost:1455); the login stays in this account’s own Codex folder and Codex refreshes it.',
       browser: 'Agent Relay signs you in to ChatGPT in your browser (OpenAI allows this for other tools) and keeps the login encrypted, refreshing it for your Codex agents.',
       device: 'Agent Relay shows a code to approve on any device (works over SSH) and keeps the login encrypted, refreshing it for your Codex agents.',
       import: 'Copies the login your Codex already has (~/.codex); your own files are left untouched.',
@@ -243,6 +252,17 @@ export const BUILT_IN_PROVIDERS: ReadonlyArray<Provider> = [
       credentialsFile: 'auth.json',
       resumeArgs: ['resume', '--last'],
       sessionsDir: 'sessions',
+      login: {
+        product: 'Codex',
+        args: { cli: ['login'] },
+        env: { BROWSER: 'none' },
+        urlPattern: 'navigate to this URL to authenticate:\\s*(https://\\S+)',
+        // Codex takes no pasted code: its own listener gets the browser's answer.
+        codePrompt: '(?!)',
+        failurePattern: 'Error logging in[^\\n]*',
+        check: 'codex-login-status',
+        loginFiles: ['auth.json'],
+      },
     },
   },
   {

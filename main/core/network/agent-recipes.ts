@@ -138,6 +138,8 @@ export function planProviderAgent(options: {
   if (fileCli === 'claude') {
     args.push('--append-system-prompt', briefing);
     firstMessage = undefined;
+  } else if (fileCli === 'codex' && credentials.cliHome) {
+    // The account's home is shared by its agents: an AGENTS.md there would brief them all as one name.
   } else if (fileCli === 'codex') {
     writeFileAtomic(path.join(configHome, 'AGENTS.md'), `${briefing}\n`, 0o600);
     firstMessage = undefined;

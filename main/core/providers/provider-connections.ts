@@ -59,6 +59,8 @@ interface RunningFlow {
   last: SignInProgress;
 }
 
+const INSTALL_PACKAGES: Readonly<Record<string, string>> = { anthropic: '@anthropic-ai/claude-code', google: '@google/gemini-cli', openai: '@openai/codex' };
+
 /** The methods the provider's own CLI runs. */
 const CLI_METHODS: ReadonlyArray<SignInMethod> = ['cli', 'cli-console', 'cli-token'];
 export const isCliMethod = (method: string): boolean => (CLI_METHODS as ReadonlyArray<string>).includes(method);
@@ -485,7 +487,7 @@ export class ProviderConnections {
           return;
         }
         case 'import':
-          if (provider.cli?.login) {
+          if (provider.loginOwner === 'cli' && provider.cli?.login) {
             await this.importIntoAccountHome(flow);
             return;
           }
@@ -541,7 +543,7 @@ export class ProviderConnections {
         ok: false,
         error: {
           code: 'cli_not_found',
-          message: `${provider.cli?.login?.product ?? command} is not installed here: ${provider.cli?.login?.product ?? command} signs you in itself. Install it (npm install -g ${provider.id === 'anthropic' ? '@anthropic-ai/claude-code' : '@google/gemini-cli'}) and try again.`,
+          message: `${provider.cli?.login?.product ?? command} is not installed here: ${provider.cli?.login?.product ?? command} signs you in itself. Install it (npm install -g ${INSTALL_PACKAGES[provider.id] ?? command}) and try again.`,
         },
       });
       return;

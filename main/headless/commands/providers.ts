@@ -71,8 +71,8 @@ export async function connectProvider(ctx: CliContext, providerId: string, optio
       else ctx.err(message);
       return 1;
     }
-    // Where the provider's own CLI signs in (Claude, Gemini), that is the default.
-    const method = options.method ?? (['cli', 'browser', 'device', 'paste', 'import'] as const).find((m) => provider.methods.includes(m));
+    // Where the provider's own CLI is the way it allows (Claude, Gemini: listed first), that is the default.
+    const method = options.method ?? (provider.methods[0] === 'cli' ? 'cli' : (['browser', 'device', 'paste', 'import'] as const).find((m) => provider.methods.includes(m)));
     if (!method || method === 'api-key') {
       const message = `${provider.name} is connected with an API key or a base URL: use the Providers page.`;
       if (options.json) emit({ event: 'error', code: 'method_not_supported', message });

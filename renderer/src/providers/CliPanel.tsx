@@ -1,9 +1,8 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { ProviderView, SignInProgress } from '../../../preload/contract';
 import { CopyButton } from '../components/CopyButton';
 import { OpenLink } from './OpenLink';
 import { WaitingLine } from './Spinner';
-import { useFocusOnOpen } from './useFocusOnOpen';
 
 /**
  * A sign-in run by the provider's own CLI (Claude Code, Gemini CLI): the URL it printed (Open, Copy),
@@ -26,9 +25,16 @@ export function CliPanel({
   const fieldId = useId();
   const hintId = useId();
   const errorId = useId();
-  const field = useFocusOnOpen<HTMLTextAreaElement>();
+  const field = useRef<HTMLTextAreaElement>(null);
   const by = provider.signInBy ?? provider.name;
-  const waitingForPrompt = progress.phase !== 'need-code';
+  // A CLI that takes the browser's answer itself (Codex) never asks for a code.
+  const asksForCode = progress.phase === 'need-code';
+  // Focus the field once it appears (a task later: the dialog's showModal moves focus first).
+  useEffect(() => {
+    if (!asksForCode) return;
+    const timer = setTimeout(() => field.current?.focus());
+    return () => clearTimeout(timer);
+  }, [asksForCode]);
   return (
     <form
       className="signin-panel"
@@ -64,34 +70,40 @@ export function CliPanel({
             </>
           ) : null}
         </li>
-        <li>
-          <label className="signin-step-text" htmlFor={fieldId}>
-            Paste the code the page shows you:
-          </label>
-        </li>
-      </ol>
-      <div className="form-field">
-        <textarea
-          id={fieldId}
-          className="input textarea input-block input-mono"
-          rows={2}
-          value={code}
-          spellCheck={false}
-          autoComplete="off"
-          aria-describedby={refusal ? `${errorId} ${hintId}` : hintId}
-          aria-invalid={refusal ? true : undefined}
-          onChange={(event) => setCode(event.target.value)}
-          ref={field}
-        />
-        <p id={hintId} className="form-hint">
-          The code goes straight into {by}’s prompt{waitingForPrompt ? ' (it is still starting)' : ''}.
-        </p>
-        {refusal ? (
-          <p id={errorId} className="form-error" role="alert">
-            {refusal}
-          </p>
+        {asksForCode ? (
+          <li>
+            <label className="signin-step-text" htmlFor={fieldId}>
+              Paste the code the page shows you:
+            </label>
+          </li>
         ) : null}
-      </div>
+      </ol>
+      {asksForCode ? (
+        <div className="form-field">
+          <textarea
+            id={fieldId}
+            className="input textarea input-block input-mono"
+            rows={2}
+            value={code}
+            spellCheck={false}
+            autoComplete="off"
+            aria-describedby={refusal ? `${errorId} ${hintId}` : hintId}
+            aria-invalid={refusal ? true : undefined}
+            onChange={(event) => setCode(event.target.value)}
+            ref={field}
+          />
+          <p id={hintId} className="form-hint">
+            The code goes straight into {by}’s prompt.
+          </p>
+          {refusal ? (
+            <p id={errorId} className="form-error" role="alert">
+              {refusal}
+            </p>
+          ) : null}
+        </div>
+      ) : (
+        <WaitingLine>{`Waiting for ${by} to hear back from your browser…`}</WaitingLine>
+      )}
       {busy ? <WaitingLine>{`${by} is checking the code…`}</WaitingLine> : null}
       <footer className="dialog-footer">
         <span className="dialog-footer-hint">
@@ -100,9 +112,11 @@ export function CliPanel({
         <button type="button" className="button button-secondary" onClick={onCancel}>
           Cancel
         </button>
-        <button type="submit" className="button button-primary" disabled={busy || !code.trim()}>
-          {busy ? 'Checking…' : 'Submit code'}
-        </button>
+        {asksForCode ? (
+          <button type="submit" className="button button-primary" disabled={busy || !code.trim()}>
+            {busy ? 'Checking…' : 'Submit code'}
+          </button>
+        ) : null}
       </footer>
     </form>
   );

@@ -1,11 +1,11 @@
 import type { ProviderView, SignInMethod } from '../../../preload/contract';
 
 /**
- * The method the card's main button uses: the provider's own CLI where it signs in itself, else the
- * browser, else a device code, else the first.
+ * The method the card's main button uses: the provider's own CLI where that is the provider's way
+ * (listed first: Claude, Gemini), else the browser, else a device code, else the first.
  */
 export function bestMethod(provider: ProviderView): SignInMethod | undefined {
-  if (provider.methods.includes('cli')) return 'cli';
+  if (provider.methods[0] === 'cli') return 'cli';
   if (provider.methods.includes('browser')) return 'browser';
   if (provider.methods.includes('device')) return 'device';
   return provider.methods[0];

@@ -124,6 +124,18 @@ describe.skipIf(Boolean(reason))('sign-in run by the provider’s own CLI (real 
     expect(path.resolve(dataDir(), account!.meta!.configHome!)).toBe(home);
   });
 
+  it('Claude setup-token (long-lived): its full-screen prompt is read, the code reaches it, its OAuth error is shown', async () => {
+    const run = connect('anthropic', ['--method', 'cli-token']);
+    const open = await run.next('open-url');
+    expect(new URL(String(open.url)).searchParams.get('scope')).toBe('user:inference');
+    await run.next('need-code');
+    run.child.stdin!.write('not-a-real-code#state\n');
+    const error = await run.next('error');
+    expect(String(error.message)).toMatch(/OAuth error: .*platform\.claude\.com/);
+    expect(String(error.message)).not.toContain('not-a-real-code');
+    expect(await run.exited).toBe(1);
+  });
+
   it('Gemini: prints the URL Gemini CLI printed and need-code; a code on stdin reaches its prompt and its refusal is shown', { timeout: 90_000 }, async () => {
     const reference = fs.mkdtempSync(path.join(tmp.dir, 'ref-'));
     fs.mkdirSync(path.join(reference, '.gemini'));
@@ -174,6 +186,29 @@ describe.skipIf(Boolean(reason))('sign-in run by the provider’s own CLI (real 
     expect(fs.readFileSync(path.join(dataDir(), 'vault.bin')).includes(Buffer.from(token))).toBe(false);
     const { vault } = await openHeadlessVault(dataDir());
     expect((await vault.getAccount('google', 'grace@example.com'))?.secrets.extra?.['file:.gemini/oauth_creds.json']).toContain(token);
+  });
+
+  it('Codex (a second, CLI-run way for OpenAI): codex login prints its URL; once auth.json is in the account home, codex login status says logged in', async () => {
+    const run = connect('openai', ['--method', 'cli']);
+    const open = await run.next('open-url');
+    const url = new URL(String(open.url));
+    expect(url.origin + url.pathname).toBe('https://auth.openai.com/oauth/authorize');
+    expect(url.searchParams.get('client_id')).toBe('app_EMoamEEZ73f0CkXaXp7hrann');
+    const [home] = accountHomes('openai');
+    expect(descendantsWithEnv(run.child.pid!, 'CODEX_HOME').some((p) => p.value === home)).toBe(true);
+
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const idToken = `${b64({ alg: 'none' })}.${b64({ email: 'lin@example.com', 'https://api.openai.com/auth': { chatgpt_plan_type: 'plus', chatgpt_account_id: 'acct-9' } })}.sig`;
+    fs.writeFileSync(
+      path.join(home!, 'auth.json'),
+      JSON.stringify({ auth_mode: 'chatgpt', OPENAI_API_KEY: null, tokens: { id_token: idToken, access_token: 'codex-standin-access', refresh_token: 'codex-standin-refresh', account_id: 'acct-9' }, last_refresh: new Date().toISOString() }),
+      { mode: 0o600 },
+    );
+    expect(await run.next('connected')).toMatchObject({ provider: 'openai', account: 'lin@example.com', signedInBy: 'Codex' });
+    expect(await run.exited).toBe(0);
+    expect(runCli(bins.codex, ['login', 'status'], { CODEX_HOME: home!, HOME: userHome() }).status).toBe(0);
+    const state = await providersJson();
+    expect(state.providers.find((p) => p.id === 'openai')!.accounts[0]).toMatchObject({ method: 'cli', signedInBy: 'Codex', plan: 'plus', canRefresh: false });
   });
 
   it('Cancel (Ctrl+C) ends the CLI', async () => {

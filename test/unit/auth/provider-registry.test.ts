@@ -28,7 +28,7 @@ describe('built-in providers', () => {
     const anthropic = registry.get('anthropic')!;
     expect(anthropic).toMatchObject({ tokenRequestEncoding: 'json', clientId: '9d1c250a-e61b-44d9-88ed-5944d1962f5e', logo: 'anthropic.svg', loginOwner: 'cli' });
     // Anthropic's terms: the app never runs the Claude.ai OAuth flow itself; Claude Code does.
-    expect(anthropic.methods).toEqual(['cli', 'cli-console', 'import', 'api-key']);
+    expect(anthropic.methods).toEqual(['cli', 'cli-console', 'cli-token', 'import', 'api-key']);
     expect(anthropic.cli?.login).toMatchObject({ product: 'Claude Code', args: { cli: ['auth', 'login', '--claudeai'], 'cli-console': ['auth', 'login', '--console'] }, check: 'claude-auth-status' });
     expect(registry.get('google')!.methods).toEqual(['cli', 'import', 'api-key']);
     expect(registry.get('google')!.cli?.login).toMatchObject({ product: 'Gemini CLI', env: { NO_BROWSER: 'true' }, check: 'gemini-credentials' });
