@@ -29,7 +29,9 @@ export type AuthErrorCode =
   | 'providers_config_invalid'
   | 'no_subscription'
   | 'cli_not_found'
-  | 'cli_login_failed';
+  | 'cli_login_failed'
+  | 'insecure_verification_uri'
+  | 'provider_override_incomplete';
 
 export interface AuthError {
   readonly code: AuthErrorCode;

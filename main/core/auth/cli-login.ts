@@ -74,6 +74,7 @@ const ESCAPES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u0
 /** Terminal output as plain text: escapes gone, CRLF as LF. */
 export function plainText(output: string): string {
   // Full-screen CLIs (Ink) move the cursor instead of printing spaces: keep a space there.
+  // eslint-disable-next-line no-control-regex
   return output.replace(/\r\n?/g, '\n').replace(/\u001b\[\d*[CG]/g, ' ').replace(ESCAPES, '');
 }
 

@@ -29,7 +29,7 @@ export function AgentRow({ agent, now, onAction }: { agent: AgentInfo; now: numb
   return (
     <tr data-testid="agent-row" data-agent={agent.name}>
       <th scope="row" className="cell-name">
-        <a href={hrefFor({ page: 'console', agent: agent.name })} className="agent-name-link">
+        <a href={hrefFor({ page: 'console', agent: agent.name })} className="agent-name-link" title={agent.name}>
           {agent.name}
         </a>
         {agent.restarts > 0 ? <span className="cell-faint cell-note">restarted {agent.restarts}×</span> : null}
@@ -44,14 +44,16 @@ export function AgentRow({ agent, now, onAction }: { agent: AgentInfo; now: numb
       <td className="cell-mono cell-truncate cell-folder" title={agent.cwd}>
         {agent.cwd}
       </td>
-      <td className="cell-mono cell-num">{agent.pid ?? '—'}</td>
+      <td className="cell-mono cell-num" title={agent.pid === null ? undefined : `PID ${agent.pid}`}>
+        {agent.pid ?? '—'}
+      </td>
       <td className="cell-num">
         <Uptime agent={agent} now={now} />
       </td>
       <td className="cell-actions">
         <div className="cell-actions-inner">
-          <a className="button button-secondary button-small" href={hrefFor({ page: 'console', agent: agent.name })} aria-label={`Open console of ${agent.name}`}>
-            <TerminalIcon size={14} /> Console
+          <a className="button button-secondary button-small" href={hrefFor({ page: 'console', agent: agent.name })} aria-label={`Open console of ${agent.name}`} title="Open console">
+            <TerminalIcon size={14} /> <span className="row-action-label">Console</span>
           </a>
           <button type="button" className="icon-button icon-button-bordered" title="Restart" aria-label={`Restart ${agent.name}`} onClick={() => onAction('restart', agent.name)}>
             <RestartIcon size={15} />
@@ -66,7 +68,7 @@ export function AgentRow({ agent, now, onAction }: { agent: AgentInfo; now: numb
           >
             <StopIcon size={14} />
           </button>
-          <button type="button" className="icon-button icon-button-bordered icon-button-danger" title="Remove" aria-label={`Remove ${agent.name}`} onClick={() => onAction('remove', agent.name)}>
+          <button type="button" className="icon-button icon-button-bordered icon-button-danger" title="Remove" data-action="remove" aria-label={`Remove ${agent.name}`} onClick={() => onAction('remove', agent.name)}>
             <TrashIcon size={15} />
           </button>
         </div>

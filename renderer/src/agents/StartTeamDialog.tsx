@@ -1,3 +1,4 @@
+import { countText } from '../components/count-text';
 import { useId, useMemo, useState } from 'react';
 import type { AgentInfo, TeamTemplate } from '../../../preload/contract';
 import '../styles/agent-forms.css';
@@ -25,7 +26,7 @@ function TeamOption({ template, checked, onSelect, group }: { template: TeamTemp
           <span className="team-option-name" id={`${id}-name`}>
             {template.name}
           </span>
-          <span className="team-option-count">{template.members.length} agents</span>
+          <span className="team-option-count">{countText(template.members.length, 'agent')}</span>
           {fromFile ? (
             <span className="team-option-source" title={template.source}>
               teams.json
@@ -151,7 +152,7 @@ export function StartTeamDialog({
             Cancel
           </button>
           <button type="submit" className="button button-primary" disabled={busy} aria-describedby={ids.hint}>
-            {busy ? 'Starting…' : template ? `Start ${template.members.length} agents` : 'Start team'}
+            {busy ? 'Starting…' : template ? `Start ${countText(template.members.length, 'agent')}` : 'Start team'}
           </button>
         </footer>
       </form>

@@ -3,24 +3,30 @@ import { BridgeCallError } from '../bridge';
 
 /**
  * A dialog form's submission: `submitted` once tried (so empty fields start complaining), `busy` while
- * the daemon works, its refusal kept as `failure`, and Ctrl/Cmd+Enter submitting from any field.
+ * the daemon works, its refusal kept as `failure` for as long as the form still holds what was refused
+ * (fix the command and "Command … was not found" goes), and Ctrl/Cmd+Enter submitting from any field.
  * `request` returns undefined while the draft is not valid.
  */
 export function useFormSubmission<R>(request: () => R | undefined, send: (request: R) => Promise<void>) {
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<BridgeCallError>();
+  const [refused, setRefused] = useState<{ error: BridgeCallError; request: string }>();
+  const current = request();
+  const failure = refused && refused.request === JSON.stringify(current) ? refused.error : undefined;
 
   const submit = async () => {
     setSubmitted(true);
     const ready = request();
     if (ready === undefined || busy) return;
     setBusy(true);
-    setFailure(undefined);
+    setRefused(undefined);
     try {
       await send(ready);
     } catch (error) {
-      setFailure(error instanceof BridgeCallError ? error : new BridgeCallError('internal', (error as Error).message));
+      setRefused({
+        error: error instanceof BridgeCallError ? error : new BridgeCallError('internal', (error as Error).message),
+        request: JSON.stringify(ready),
+      });
     } finally {
       setBusy(false);
     }

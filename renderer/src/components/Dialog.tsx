@@ -1,9 +1,24 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { CloseIcon } from './Icons';
+
+const FIELDS = 'input:not([type=hidden]):not(:disabled), select:not(:disabled), textarea:not(:disabled)';
+
+/**
+ * Where focus goes when a dialog closes: back to what opened it, or (when that is gone, say the row of
+ * an agent just removed) to the page's title, never to the page body.
+ */
+export function returnFocus(opener: Element | null): void {
+  const target =
+    opener instanceof HTMLElement && opener.isConnected && !opener.matches(':disabled') && opener.closest('[inert]') === null
+      ? opener
+      : document.querySelector<HTMLElement>('main [data-page-title]');
+  target?.focus({ preventScroll: true });
+}
 
 /**
  * A modal dialog on the native <dialog>: the browser traps focus, Esc closes it (as `onClose`), and
- * the rest of the page is inert while it is open.
+ * the rest of the page is inert while it is open. It opens on its first field (or on what the
+ * content marks autoFocus), and on closing gives focus back to what opened it.
  */
 export function Dialog({
   title,
@@ -23,17 +38,23 @@ export function Dialog({
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descriptionId = useId();
+  // Read while rendering, before React focuses an autoFocus field inside: this is what opened the dialog.
+  const [opener] = useState(() => document.activeElement);
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) {
       // React has already focused an autoFocus field; showModal() would move focus to the first
-      // button (the ×), so give it back.
+      // button (the ×), so give it back, or go to the first field.
       const focused = document.activeElement;
       dialog.showModal();
       if (focused instanceof HTMLElement && focused !== dialog && dialog.contains(focused)) focused.focus();
+      else dialog.querySelector<HTMLElement>(FIELDS)?.focus();
     }
-    return () => dialog?.close();
-  }, []);
+    return () => {
+      dialog?.close();
+      returnFocus(opener);
+    };
+  }, [opener]);
   return (
     <dialog
       ref={ref}

@@ -8,7 +8,8 @@ import '@xterm/xterm/css/xterm.css';
 import type { Settings } from '../../../preload/contract';
 import { useBridge } from '../hooks/useBridge';
 import { useConnection } from '../hooks/useConnection';
-import { IS_MAC } from '../hooks/useShortcuts';
+import { IS_MAC, isAppShortcut } from '../hooks/useShortcuts';
+import { withMonospaceFallback } from '../settings/font-stack';
 import { copyText, readClipboardText } from './clipboard';
 import { SearchBar } from './SearchBar';
 import { TerminalSession, type SessionState } from './terminal-session';
@@ -57,7 +58,7 @@ export function TerminalView({
     const element = box.current!;
     const { settings: s, theme: t } = initial.current;
     const term = new Terminal({
-      fontFamily: s?.terminalFontFamily,
+      fontFamily: withMonospaceFallback(s?.terminalFontFamily),
       fontSize: s?.terminalFontSize ?? 13,
       scrollback: s?.scrollbackLines ?? 10_000,
       theme: TERMINAL_THEMES[t],
@@ -86,6 +87,8 @@ export function TerminalView({
     }
 
     term.attachCustomKeyEventHandler((event) => {
+      // App shortcuts are left to the window: the page changes and the program gets nothing.
+      if (isAppShortcut(event)) return false;
       if (event.type !== 'keydown') return true;
       const mod = IS_MAC ? event.metaKey : event.ctrlKey;
       const key = event.key.toLowerCase();
@@ -169,7 +172,7 @@ export function TerminalView({
 
   useEffect(() => {
     if (!live || !settings) return;
-    live.term.options.fontFamily = settings.terminalFontFamily;
+    live.term.options.fontFamily = withMonospaceFallback(settings.terminalFontFamily);
     live.term.options.fontSize = settings.terminalFontSize;
     live.term.options.scrollback = settings.scrollbackLines;
     if (box.current && box.current.clientWidth > 0) live.fit.fit();

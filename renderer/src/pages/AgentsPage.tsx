@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AgentInfo } from '../../../preload/contract';
 import { agentActions } from '../agents/agent-actions';
 import type { RowAction } from '../agents/AgentRow';
@@ -22,12 +22,28 @@ export function AgentsPage({ agents }: { agents: ReadonlyArray<AgentInfo> | unde
   const [startingTeam, setStartingTeam] = useState(false);
   const [confirming, setConfirming] = useState<Confirming>();
   const [failure, setFailure] = useState<string>();
+  // The row of an agent being removed: once it is gone, focus moves to its neighbour, not the page body.
+  const removing = useRef<{ name: string; index: number } | undefined>(undefined);
+
+  useEffect(() => {
+    const gone = removing.current;
+    // Wait for both: the confirmation closed (it gives focus back first) and the row gone.
+    if (!gone || confirming || !agents || agents.some((a) => a.name === gone.name)) return;
+    removing.current = undefined;
+    const next = agents[Math.min(gone.index, agents.length - 1)];
+    const target = next
+      ? document.querySelector<HTMLElement>(`[data-testid="agent-row"][data-agent="${CSS.escape(next.name)}"] [data-action="remove"]`)
+      : document.querySelector<HTMLElement>('main [data-action="new-agent"]');
+    target?.focus();
+  }, [agents, confirming]);
 
   const run = async (action: RowAction, name: string) => {
     setFailure(undefined);
+    if (action === 'remove') removing.current = { name, index: agents?.findIndex((a) => a.name === name) ?? 0 };
     try {
       await actions[action](name);
     } catch (error) {
+      removing.current = undefined;
       setFailure((error as Error).message);
     }
   };
@@ -41,7 +57,7 @@ export function AgentsPage({ agents }: { agents: ReadonlyArray<AgentInfo> | unde
       <button type="button" className="button button-secondary" onClick={() => setStartingTeam(true)}>
         <TeamIcon size={15} /> Start a team
       </button>
-      <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+      <button type="button" className="button button-primary" data-action="new-agent" onClick={() => setCreating(true)}>
         <PlusIcon size={15} /> New agent
       </button>
     </div>

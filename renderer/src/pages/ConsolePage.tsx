@@ -45,6 +45,13 @@ export function ConsolePage({
   const act = (run: () => Promise<void>) => {
     run().catch((error: Error) => setNotice(error.message));
   };
+  // After a restart the user types into the new run: focus goes to the terminal, not to the page body
+  // (the exit banner's Restart button disappears under it).
+  const restart = () =>
+    act(async () => {
+      await actions.restart(name);
+      document.querySelector<HTMLElement>('[data-testid="terminal"] textarea')?.focus();
+    });
   const route = hrefFor({ page: 'console', agent: name });
   const openWindow = () => {
     bridge.call('app.openWindow', route).then(
@@ -58,12 +65,12 @@ export function ConsolePage({
   return (
     <div className="console-page">
       <header className="console-header">
-        <a className="console-back" href={hrefFor({ page: 'agents' })}>
+        <a className="console-back" href={hrefFor({ page: 'agents' })} title="Back to agents">
           <ArrowLeftIcon size={15} />
-          <span>Back to agents</span>
+          <span className="console-back-label">Back to agents</span>
         </a>
         <span className="console-sep" aria-hidden="true" />
-        <h1 className="console-title" tabIndex={-1} data-page-title>
+        <h1 className="console-title" tabIndex={-1} data-page-title title={name}>
           {name}
         </h1>
         {agent ? <AgentStatusPill agent={agent} /> : null}
@@ -76,7 +83,7 @@ export function ConsolePage({
           {notice}
         </span>
         <div className="console-actions">
-          <button type="button" className="button button-secondary button-small" disabled={!agent} onClick={() => act(() => actions.restart(name))}>
+          <button type="button" className="button button-secondary button-small" disabled={!agent} onClick={restart}>
             <RestartIcon size={14} /> Restart
           </button>
           <button
@@ -88,11 +95,11 @@ export function ConsolePage({
             <StopIcon size={13} /> Kill
           </button>
           <button type="button" className="button button-secondary button-small" onClick={openWindow} title="Open in new window">
-            <NewWindowIcon size={14} /> <span>Open in new window</span>
+            <NewWindowIcon size={14} /> <span className="console-action-label">Open in new window</span>
           </button>
         </div>
       </header>
-      {agent?.exit && agent.status === 'exited' ? <ExitBanner name={name} exit={agent.exit} onRestart={() => act(() => actions.restart(name))} /> : null}
+      {agent?.exit && agent.status === 'exited' ? <ExitBanner name={name} exit={agent.exit} onRestart={restart} /> : null}
       {state.kind === 'failed' ? (
         <div className="console-banner console-banner-danger" role="alert" data-testid="attach-error">
           <span>{state.message}</span>

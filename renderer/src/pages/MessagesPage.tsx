@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { AgentInfo } from '../../../preload/contract';
+import { countText } from '../components/count-text';
 import { EmptyState } from '../components/EmptyState';
 import { CloseIcon } from '../components/Icons';
 import { MessagesIllustration } from '../components/Illustrations';
@@ -63,7 +64,7 @@ export function MessagesPage({ agents }: { agents: ReadonlyArray<AgentInfo> | un
             ) : (
               <span className="filter-hint">Click a thread tag to follow one conversation.</span>
             )}
-            <span className="filter-count">{messages ? `${messages.length}${history.hasOlder ? '+' : ''} messages` : ''}</span>
+            <span className="filter-count">{messages ? (history.hasOlder ? `${messages.length}+ messages` : countText(messages.length, 'message')) : ''}</span>
           </div>
           {history.error ? (
             <p className="inline-alert" role="alert">

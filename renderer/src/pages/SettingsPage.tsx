@@ -6,7 +6,9 @@ import { SegmentedControl, type Segment } from '../components/SegmentedControl';
 import { Switch } from '../components/Switch';
 import type { SaveResult } from '../hooks/useSettings';
 import { requestNotificationPermission } from '../notifications/useAgentNotifications';
+import { TERMINAL_THEMES } from '../console/terminal-theme';
 import { DraftInput } from '../settings/DraftInput';
+import { withMonospaceFallback } from '../settings/font-stack';
 import { refusalText } from '../settings/refusal-text';
 import { useLoginItem, type LoginItem } from '../settings/useLoginItem';
 import { CloudSyncSection } from '../sync/CloudSyncSection';
@@ -82,7 +84,11 @@ function useImmediateSave(save: Save, field: keyof Settings, onSaved: () => void
   return { error, run };
 }
 
-function TerminalPreview({ settings }: { settings: Settings }) {
+/** The console's font and colours (its light or dark theme, as the console would show them now). */
+function TerminalPreview({ settings, theme }: { settings: Settings; theme: 'light' | 'dark' }) {
+  const colours = TERMINAL_THEMES[theme];
+  // Grey text as a CLI prints it (dim hints): the palette's grey that stays readable on this background.
+  const grey = theme === 'dark' ? colours.white : colours.brightBlack;
   return (
     <figure className="terminal-preview-figure">
       <figcaption className="terminal-preview-caption">Preview</figcaption>
@@ -90,14 +96,20 @@ function TerminalPreview({ settings }: { settings: Settings }) {
         className="terminal-preview"
         aria-label="Preview of the console font"
         role="img"
-        style={{ fontFamily: settings.terminalFontFamily, fontSize: `${settings.terminalFontSize}px` }}
+        data-theme={theme}
+        style={{
+          fontFamily: withMonospaceFallback(settings.terminalFontFamily),
+          fontSize: `${settings.terminalFontSize}px`,
+          background: colours.background,
+          color: colours.foreground,
+        }}
       >
         <div>
-          <span className="tp-prompt">$</span> claude
+          <span style={{ color: colours.green }}>$</span> claude
         </div>
-        <div className="tp-dim">Reviewing the diff in src/router.ts…</div>
+        <div style={{ color: grey }}>Reviewing the diff in src/router.ts…</div>
         <div>
-          <span className="tp-accent">-&gt;relay:Codex</span> tests for the router, please
+          <span style={{ color: colours.brightBlue }}>-&gt;relay:Codex</span> tests for the router, please
         </div>
       </div>
     </figure>
@@ -143,7 +155,7 @@ function DesktopSection({ loginItem, onSaved }: { loginItem: LoginItem; onSaved:
 }
 
 /** Appearance, terminal and notification settings; each change is saved at once and shared live. */
-export function SettingsPage({ settings, save }: { settings: Settings | undefined; save: Save }) {
+export function SettingsPage({ settings, save, theme: shownTheme }: { settings: Settings | undefined; save: Save; theme: 'light' | 'dark' }) {
   const [savedAt, setSavedAt] = useState<number>();
   const markSaved = () => setSavedAt(Date.now());
   const theme = useImmediateSave(save, 'theme', markSaved);
@@ -258,7 +270,7 @@ export function SettingsPage({ settings, save }: { settings: Settings | undefine
             commit={commitNumber('scrollbackLines')}
           />
         </SettingRow>
-        {settings ? <TerminalPreview settings={settings} /> : null}
+        {settings ? <TerminalPreview settings={settings} theme={shownTheme} /> : null}
       </SettingsSection>
 
       <SettingsSection id="settings-notifications" title="Notifications">

@@ -54,7 +54,7 @@ function Page({ route, settings, agents, theme }: PageProps) {
     case 'messages':
       return <MessagesPage agents={agents} />;
     case 'settings':
-      return <SettingsPage settings={settings.settings} save={settings.save} />;
+      return <SettingsPage settings={settings.settings} save={settings.save} theme={theme} />;
     case 'not-found':
       return <NotFoundPage path={route.path} />;
     default:
@@ -107,7 +107,12 @@ export function AppShell() {
         <main id="main-content" className="content" ref={mainRef} tabIndex={-1} data-page={route.page}>
           <Page route={route} settings={settings} agents={agents} theme={theme} />
         </main>
-        <Toasts alerts={alerts} notificationsOn={settings.settings?.notifications ?? false} onDismiss={dismissAlert} />
+        <Toasts
+          alerts={alerts}
+          notificationsOn={settings.settings?.notifications ?? false}
+          consoleShown={route.page === 'console' ? route.agent : undefined}
+          onDismiss={dismissAlert}
+        />
         <StatusBar info={info} connection={connection} />
       </div>
     </div>

@@ -6,7 +6,18 @@ import { hrefFor } from '../routes';
 
 const TOAST_MS = 10_000;
 
-function Toast({ alert, askPermission, onDismiss: dismissKey }: { alert: AgentAlert; askPermission: boolean; onDismiss: (key: string) => void }) {
+function Toast({
+  alert,
+  askPermission,
+  onConsole,
+  onDismiss: dismissKey,
+}: {
+  alert: AgentAlert;
+  askPermission: boolean;
+  /** Whether this agent's console is the page on screen (then there is nothing to open). */
+  onConsole: boolean;
+  onDismiss: (key: string) => void;
+}) {
   useEffect(() => {
     const timer = setTimeout(() => dismissKey(alert.key), TOAST_MS);
     return () => clearTimeout(timer);
@@ -19,9 +30,11 @@ function Toast({ alert, askPermission, onDismiss: dismissKey }: { alert: AgentAl
         <p className="toast-title">{alert.title}</p>
         {alert.detail ? <p className="toast-detail">{alert.detail}</p> : null}
         <div className="toast-actions">
-          <a className="link-button" href={hrefFor({ page: 'console', agent: alert.name })} onClick={onDismiss}>
-            Open console
-          </a>
+          {onConsole ? null : (
+            <a className="link-button" href={hrefFor({ page: 'console', agent: alert.name })} onClick={onDismiss}>
+              Open console
+            </a>
+          )}
           {askPermission ? (
             <button type="button" className="link-button link-button-muted" onClick={requestNotificationPermission}>
               Also notify me on the desktop
@@ -37,12 +50,23 @@ function Toast({ alert, askPermission, onDismiss: dismissKey }: { alert: AgentAl
 }
 
 /** In-app alerts in the corner, newest last; each goes after a few seconds or when dismissed. */
-export function Toasts({ alerts, notificationsOn, onDismiss }: { alerts: ReadonlyArray<AgentAlert>; notificationsOn: boolean; onDismiss: (key: string) => void }) {
+export function Toasts({
+  alerts,
+  notificationsOn,
+  consoleShown,
+  onDismiss,
+}: {
+  alerts: ReadonlyArray<AgentAlert>;
+  notificationsOn: boolean;
+  /** The agent whose console is on screen, if any. */
+  consoleShown?: string;
+  onDismiss: (key: string) => void;
+}) {
   const askPermission = notificationsOn && notificationsSupported() && Notification.permission === 'default';
   return (
     <div className="toasts" role="status" aria-live="polite">
       {alerts.map((alert) => (
-        <Toast key={alert.key} alert={alert} askPermission={askPermission} onDismiss={onDismiss} />
+        <Toast key={alert.key} alert={alert} askPermission={askPermission} onConsole={alert.name === consoleShown} onDismiss={onDismiss} />
       ))}
     </div>
   );
