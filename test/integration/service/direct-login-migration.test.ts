@@ -89,7 +89,7 @@ describe('logins left from the old direct Claude flow', () => {
       JSON.stringify({ claudeAiOauth: { accessToken: 'sk-ant-oat01-new', refreshToken: 'sk-ant-ort01-new', expiresAt: Date.now() + 3600_000, scopes: ['user:inference'], subscriptionType: 'pro' } }),
     );
     await call('providers.connect', { provider: 'anthropic', method: 'import', account: 'ada@example.com' });
-    await expect.poll(async () => (await account())[0]?.state).toBe('connected');
+    await expect.poll(async () => (await account())[0]?.state, { timeout: 15_000 }).toBe('connected');
     const [after] = await account();
     expect(after).toMatchObject({ accountId: 'ada@example.com', method: 'import', signedInBy: 'Claude Code', configHome: expect.stringMatching(/^accounts\/anthropic\//) });
     expect(await account()).toHaveLength(1);

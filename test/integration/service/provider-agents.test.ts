@@ -46,7 +46,7 @@ describe('provider agents', () => {
     writeProvidersJson(data.dir, { anthropic: { cli: { command: FAKE_CLAUDE, skipPermissionsFlag: '--dangerously-skip-permissions', configHomeEnv: 'CLAUDE_CONFIG_DIR' } } });
     service = createService({ host: 'headless', version: 't', dataDir: data.dir, settingsStore: new JsonFileSettingsStore(data.dir), logger: captureLogger().logger, home: home.dir });
     const { flowId } = (await call('providers.connect', { provider: 'anthropic', method: 'import' })) as { flowId: string };
-    await expect.poll(async () => ((await call('providers.list')) as { providers: Array<{ id: string; accounts: unknown[] }> }).providers.find((p) => p.id === 'anthropic')!.accounts.length).toBe(1);
+    await expect.poll(async () => ((await call('providers.list')) as { providers: Array<{ id: string; accounts: unknown[] }> }).providers.find((p) => p.id === 'anthropic')!.accounts.length, { timeout: 15_000 }).toBe(1);
     expect(flowId).toBeTruthy();
   });
   afterEach(async () => {
@@ -101,7 +101,7 @@ describe('provider agents', () => {
   it('share one home between two agents of one account; agents of another account get another', async () => {
     const { flowId } = (await call('providers.connect', { provider: 'anthropic', method: 'import', account: 'second' })) as { flowId: string };
     expect(flowId).toBeTruthy();
-    await expect.poll(async () => ((await call('providers.list')) as { providers: Array<{ id: string; accounts: unknown[] }> }).providers.find((p) => p.id === 'anthropic')!.accounts.length).toBe(2);
+    await expect.poll(async () => ((await call('providers.list')) as { providers: Array<{ id: string; accounts: unknown[] }> }).providers.find((p) => p.id === 'anthropic')!.accounts.length, { timeout: 15_000 }).toBe(2);
     const first = ((await call('providers.list')) as { providers: Array<{ id: string; accounts: Array<{ accountId: string; isDefault: boolean }> }> }).providers
       .find((p) => p.id === 'anthropic')!
       .accounts.find((a) => a.isDefault)!.accountId;

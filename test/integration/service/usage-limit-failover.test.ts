@@ -40,7 +40,7 @@ describe('usage-limit failover', () => {
     )!.accounts;
   const importAs = async (account: string) => {
     await call('providers.connect', { provider: 'anthropic', method: 'import', account });
-    await expect.poll(async () => (await accounts()).some((a) => a.accountId === account)).toBe(true);
+    await expect.poll(async () => (await accounts()).some((a) => a.accountId === account), { timeout: 15_000 }).toBe(true);
   };
 
   beforeEach(async () => {
