@@ -340,6 +340,10 @@ export const BUILT_IN_PROVIDERS: ReadonlyArray<Provider> = [
     brandColor: '#24292F',
     logo: 'github-copilot.svg',
     methods: ['device', 'import'],
+    methodNotes: {
+      device: 'Agent Relay shows a GitHub code to approve (GitHub’s device sign-in), keeps the login encrypted and gets Copilot’s short-lived tokens from it for your agents.',
+      import: 'Copies the login your Copilot CLI already has; your own files are left untouched.',
+    },
     issuer: 'https://github.com',
     authorizationEndpoint: 'https://github.com/login/oauth/authorize',
     tokenEndpoint: 'https://github.com/login/oauth/access_token',
@@ -363,6 +367,10 @@ export const BUILT_IN_PROVIDERS: ReadonlyArray<Provider> = [
     logo: 'qwen.svg',
     notice: 'Qwen’s free tier ended on 2026-04-15: signing in works only with a paid plan.',
     methods: ['device', 'api-key'],
+    methodNotes: {
+      device: 'Agent Relay shows a qwen.ai code to approve and keeps the login encrypted, refreshing it for your Qwen Code agents.',
+      'api-key': 'A Qwen API key, kept encrypted by Agent Relay and given to Qwen Code when an agent starts.',
+    },
     issuer: 'https://chat.qwen.ai',
     tokenEndpoint: 'https://chat.qwen.ai/api/v1/oauth2/token',
     deviceAuthorizationEndpoint: 'https://chat.qwen.ai/api/v1/oauth2/device/code',
