@@ -196,6 +196,8 @@ export const AgentExit = z.object({
 export type AgentExit = z.infer<typeof AgentExit>;
 
 export const AgentInfo = z.object({
+  /** This agent for good: kept over restarts, never reused. Relay messages are addressed to it. */
+  id: z.string(),
   name: z.string(),
   status: AgentStatus,
   /** For waiting_for_input: the prompt that was recognised. */
@@ -228,6 +230,18 @@ export const AgentInfo = z.object({
       movedFrom: z.string().optional(),
     })
     .optional(),
+  /**
+   * The user allowed relay messages into this agent even while a plain shell (bash, zsh, PowerShell,
+   * cmd…) is its foreground program, where they would run as commands. Off by default.
+   */
+  acceptRelay: z.boolean(),
+  /** A plain shell is at its prompt in this agent's terminal now (relay messages are held back). */
+  shellPrompt: z.boolean(),
+  /** Whether it needs the human, and why ("Ann asks for permission" · "folder trust"); null when not. */
+  attention: z
+    .object({ kind: z.enum(['permission', 'question', 'usage_limit', 'sign_in', 'error']), title: z.string(), reason: z.string() })
+    .nullable()
+    .optional(),
 });
 export type AgentInfo = z.infer<typeof AgentInfo>;
 
@@ -251,6 +265,8 @@ export const SpawnRequest = z
     env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment names are letters, digits and _'), z.string().max(32_768)).default({}),
     /** Handed to the agent as its first message once it is ready for input. */
     task: z.string().max(64 * 1024).optional(),
+    /** Inject relay messages even when a plain shell is the foreground program (they run as commands). */
+    acceptRelay: z.boolean().default(false),
     cols: TerminalCols.optional(),
     rows: TerminalRows.optional(),
   })
@@ -299,7 +315,11 @@ export const TeamStartRequest = z
 
 // ── Relay ────────────────────────────────────────────────────────────────────────────────────────
 
-export const DeliveryStatus = z.enum(['queued', 'delivering', 'delivered', 'failed']);
+/**
+ * queued → delivering → delivered (written into the terminal) → acknowledged (the recipient showed
+ * it or reacted) or unacknowledged (it did neither: it may not have seen it); failed with a reason.
+ */
+export const DeliveryStatus = z.enum(['queued', 'delivering', 'delivered', 'acknowledged', 'unacknowledged', 'failed']);
 export const RelayMessage = z.object({
   id: z.string(),
   ts: z.number(),
@@ -307,6 +327,8 @@ export const RelayMessage = z.object({
   /** As addressed: a name or `*`. */
   to: z.string(),
   recipients: z.array(z.string()),
+  /** Per recipient, the agent (its id) the copy is addressed to. */
+  recipientIds: z.array(z.string()).optional(),
   body: z.string(),
   thread: z.string().nullable(),
   origin: z.enum(['agent', 'human', 'system']),
@@ -320,7 +342,7 @@ export const RelayMessage = z.object({
       reason: z.string().optional(),
     }),
   ),
-  status: z.enum(['queued', 'delivered', 'failed']),
+  status: z.enum(['queued', 'delivered', 'acknowledged', 'unacknowledged', 'failed']),
 });
 export type RelayMessage = z.infer<typeof RelayMessage>;
 
@@ -399,6 +421,22 @@ export const SearchResult = z.object({
 });
 export type SearchResult = z.infer<typeof SearchResult>;
 
+// ── Starting the team again after a restart ─────────────────────────────────────────────────────
+
+/** An agent that was running when the computer (or the terminal host) stopped. */
+export const RestorableAgent = z.object({
+  name: z.string(),
+  provider: z.string().nullable(),
+  account: z.string().nullable(),
+  skipPermissions: z.boolean(),
+  command: z.string().nullable(),
+  args: z.array(z.string()),
+  cwd: z.string(),
+  /** The CLI's own way to continue its last conversation (`--continue`, `resume --last`, `--resume latest`); null if none. */
+  resumeArgs: z.array(z.string()).nullable(),
+});
+export type RestorableAgent = z.infer<typeof RestorableAgent>;
+
 const method = <A extends z.ZodTuple, R extends z.ZodType>(args: A, result: R) => ({ args, result });
 const none = z.tuple([]);
 
@@ -450,8 +488,10 @@ export const methods = {
   'agents.restart': method(z.tuple([AgentName]), AgentInfo),
   /** Restarts a provider agent on another account of its provider, continuing its last conversation. */
   'agents.continueOn': method(z.tuple([z.object({ name: AgentName, account: z.string().min(1).max(200) }).strict()]), AgentInfo),
-  /** Stops the agent if it runs and forgets it. */
+  /** Stops the agent if it runs and forgets it; messages still queued for it fail. */
   'agents.remove': method(z.tuple([AgentName]), z.null()),
+  /** Turns "accept relay messages" (even at a shell prompt) on or off for one agent. */
+  'agents.setAcceptRelay': method(z.tuple([AgentName, z.boolean()]), AgentInfo),
 
   /** Screen and scrollback now; then `terminal.output` events to this connection from seq + 1. */
   'terminal.attach': method(z.tuple([AgentName]), TerminalSnapshot),
@@ -463,6 +503,11 @@ export const methods = {
   'terminal.resize': method(z.tuple([AgentName, TerminalCols, TerminalRows]), z.null()),
   /** The visible screen as plain text lines. */
   'terminal.screen': method(z.tuple([AgentName]), z.array(z.string())),
+  /** Agents recorded as running that are gone (after a reboot): the offer to start the team again. */
+  'agents.restorable': method(none, z.array(RestorableAgent)),
+  /** Starts them again (each with its command, folder and account; `resume` adds the CLI's resume option). */
+  'agents.restore': method(z.tuple([z.object({ names: z.array(AgentName).min(1).max(100), resume: z.boolean() }).strict()]), z.array(AgentInfo)),
+  'agents.dismissRestore': method(none, z.null()),
   /** Finds text in every agent's scrollback (where the terminals live), hits by agent with context. */
   'agents.search': method(z.tuple([SearchQuery]), SearchResult),
 
@@ -506,7 +551,7 @@ export const events = {
   'agents.changed': z.array(AgentInfo),
   /** Output of a terminal this connection attached to (sent to that connection only). */
   'terminal.output': TerminalOutput,
-  /** A message was queued, delivered or failed. */
+  /** A message was queued, delivered, acknowledged (or flagged not acknowledged) or failed. */
   'relay.message': RelayMessage,
   'sync.changed': SyncStatus,
   /** Progress of a sync sign-in (provider 'agent-relay-cloud', method 'device'). */

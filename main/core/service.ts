@@ -189,6 +189,7 @@ export function createService(options: ServiceOptions): RelayService {
       await agents.remove(name);
       return null;
     },
+    'agents.setAcceptRelay': (name, on) => agents.setAcceptRelay(name, on),
 
     'terminal.attach': (name, { connection }) => agents.attach(name, connection),
     'terminal.detach': (name, { connection }) => {
@@ -208,6 +209,16 @@ export function createService(options: ServiceOptions): RelayService {
       return null;
     },
     'terminal.screen': (name) => agents.screen(name),
+    'agents.restorable': () => agents.restorableAgents(),
+    'agents.restore': async ({ names, resume }) => {
+      const started = await agents.restore(names, resume);
+      events.emit('agents.changed', agents.list());
+      return started;
+    },
+    'agents.dismissRestore': () => {
+      agents.dismissRestore();
+      return null;
+    },
     'agents.search': async (query) => {
       const started = performance.now();
       try {

@@ -1,5 +1,6 @@
+import crypto from 'node:crypto';
 import os from 'node:os';
-import type { AgentInfo, HistoryPage, RelayMessage, SpawnRequest, TeamTemplate, TerminalSnapshot } from '../../../preload/contract.js';
+import type { AgentInfo, HistoryPage, RelayMessage, RestorableAgent, SpawnRequest, TeamTemplate, TerminalSnapshot } from '../../../preload/contract.js';
 import type { Connection } from '../bridge/connection.js';
 import { BridgeError } from '../bridge/errors.js';
 import { AgentError, type Result } from '../agents/agent-errors.js';
@@ -9,6 +10,8 @@ import { ScrollbackIndex } from '../terminal-host/scrollback-index.js';
 import { AgentManager } from '../agents/agent-manager.js';
 import type { Logger } from '../logging/logger.js';
 import { teamBriefing } from './teams.js';
+import { attentionOf } from './attention.js';
+import { readAgentRecord, resumeArgs, writeAgentRecord, type RecordedAgent } from './agent-record.js';
 import type { Provider } from '../auth/provider-registry.js';
 import type { CliTokens } from '../credentials/cli-credentials.js';
 import {
@@ -22,6 +25,7 @@ import {
 import type { PromptProvider } from '../agents/prompt-patterns.js';
 import { UsageLimitWatch, type UsageLimit } from './usage-limit.js';
 import { carrySessions } from './agent-recipes.js';
+import { isInteractiveShell, readForegroundProgram } from '../agents/foreground-program.js';
 
 /** Where provider agents get their logins: the provider connections (the refresh owner). */
 export interface CredentialSource {
@@ -79,16 +83,19 @@ export interface AgentNetworkOptions {
   /** Announces changes to every UI. */
   onAgentsChanged: (agents: AgentInfo[]) => void;
   onRelayMessage: (message: RelayMessage) => void;
+  /** Relay tuning, for benchmarks (e.g. maxBatch 1 = one message per injection, the old way). */
+  relay?: { maxBatch?: number };
 }
 
 /** The bridge's plain (mutable, serialisable) shapes of the core's read-only records. */
-const agentInfo = (info: HostedAgentInfo): Omit<AgentInfo, 'account' | 'stopRequested'> => ({
+const agentInfo = (info: HostedAgentInfo): Omit<AgentInfo, 'account' | 'stopRequested' | 'id' | 'acceptRelay' | 'shellPrompt'> => ({
   ...info,
   args: [...info.args],
 });
-const relayMessage = (m: LoggedMessage): RelayMessage => ({
+const relayMessage = ({ recipientIds, ...m }: LoggedMessage): RelayMessage => ({
   ...m,
   recipients: [...m.recipients],
+  ...(recipientIds ? { recipientIds: [...recipientIds] } : {}),
   deliveries: m.deliveries.map((d) => ({ ...d })),
 });
 
@@ -113,6 +120,10 @@ export class AgentNetwork {
   /** Provider agents: which account each runs with, and its login files when the CLI keeps them. */
   private readonly accounts = new Map<string, { provider: string; account: string; binding?: CredentialBinding }>();
   private readonly rotationTimer: NodeJS.Timeout;
+  /** How each agent was started (no environment, no login), for agents.json and a restart after a reboot. */
+  private readonly recipes = new Map<string, RecordedAgent>();
+  /** Agents recorded as running that no terminal host has any more (the computer restarted): offered again. */
+  private restorable: RecordedAgent[] = [];
   /** Agents someone asked to stop; cleared when they start again. */
   private readonly stopRequested = new Set<string>();
   /** Provider agents: what they were started with (to start them again on another account). */
@@ -122,11 +133,13 @@ export class AgentNetwork {
   private readonly limits = new Map<string, NonNullable<AgentInfo['usageLimit']>>();
   /** Provider agents: the config home they run in (for carrying conversations to another account). */
   private readonly homes = new Map<string, string>();
+  /** Each agent's identity (kept over restarts) and whether it takes relay messages at a shell prompt. */
+  private readonly identities = new Map<string, { id: string; acceptRelay: boolean }>();
 
   constructor(private readonly options: AgentNetworkOptions) {
     const logger = options.logger;
     this.manager = options.runtime ?? new AgentManager({ logger, defaultCwd: options.defaultCwd ?? os.homedir(), baseEnv: agentBaseEnv() });
-    this.relay = RelayHub.open({ dataDir: options.dataDir, directory: this.directory, logger });
+    this.relay = RelayHub.open({ dataDir: options.dataDir, directory: this.directory, logger, ...options.relay });
     const index = this.manager.search ? undefined : new ScrollbackIndex();
     this.index = index;
     if (index) this.unsubscribe.push(this.manager.onOutput(({ name, chunk }) => index.write(name, chunk.data)));
@@ -135,12 +148,21 @@ export class AgentNetwork {
       const host = this.manager.get(name);
       if (!host) continue;
       const meta = this.manager.meta?.(name);
+      if (meta?.recipe) {
+        try {
+          this.recipes.set(name, JSON.parse(meta.recipe) as RecordedAgent);
+        } catch {
+          // An older host's meta: no recipe, nothing to restore it from.
+        }
+      }
       if (meta?.provider && meta.account) {
         this.accounts.set(name, { provider: meta.provider, account: meta.account });
         if (meta.cli && meta.configHome) void this.rebind(name, meta.provider, meta.account, meta.cli as CredentialBinding['cli'], meta.configHome);
       }
+      // The same agent as before the restart (its id), so what was queued for it still reaches it.
+      if (meta?.agentId) this.identities.set(name, { id: meta.agentId, acceptRelay: meta.acceptRelay === 'true' });
       this.relay.resize(name, host.info.cols, host.info.rows);
-      this.directory.add(relayTarget(host));
+      this.directory.add(relayTarget(host, this.identity(name)));
     }
     this.unsubscribe.push(
       this.manager.onOutput(({ name, chunk }) => {
@@ -150,7 +172,10 @@ export class AgentNetwork {
       this.manager.onEvent((event) => {
         if (event.type === 'restarted') this.relay.resetAgent(event.agent.name);
         if (event.type === 'removed') {
+          // Messages still queued for it fail now, visibly; a later agent of that name is another agent.
           this.directory.remove(event.name);
+          this.identities.delete(event.name);
+          this.recipes.delete(event.name);
           this.index?.forget(event.name);
           for (const perConnection of this.attachments.values()) {
             perConnection.get(event.name)?.detach();
@@ -164,6 +189,14 @@ export class AgentNetwork {
         if (event.type === 'exited') void this.adoptRotation(event.name);
       }),
     );
+    // Messages are addressed to an agent: what was queued for one that did not survive the restart (no
+    // terminal host, or it was removed meanwhile) can never reach it, so it fails now, visibly. An agent
+    // started again from its record (after a reboot) is a new agent.
+    this.relay.failAbsentRecipients();
+    const known = new Set(this.manager.names());
+    this.restorable = readAgentRecord(options.dataDir).filter((a) => a.running && !known.has(a.name));
+    if (this.restorable.length) options.logger.info('agents recorded as running are gone (a restart?); offering to start them again', { names: this.restorable.map((a) => a.name) });
+    this.unsubscribe.push(this.manager.onEvent(() => this.saveRecord()));
     if (options.credentials) {
       this.unsubscribe.push(options.credentials.onTokensChanged((provider, accountId) => void this.pushLogin(provider, accountId)));
     }
@@ -180,13 +213,40 @@ export class AgentNetwork {
 
   private describe(info: HostedAgentInfo): AgentInfo {
     const bound = this.accounts.get(info.name);
+    const identity = this.identity(info.name);
+    const host = this.manager.get(info.name);
+    const stopRequested = this.stopRequested.has(info.name);
     return {
       ...agentInfo(info),
+      id: identity.id,
       provider: bound?.provider ?? null,
       account: bound?.account ?? null,
-      stopRequested: this.stopRequested.has(info.name),
+      stopRequested,
       ...(this.limits.has(info.name) ? { usageLimit: this.limits.get(info.name)! } : {}),
+      attention: attentionOf({ ...info, stopRequested }),
+      acceptRelay: identity.acceptRelay,
+      shellPrompt: host ? atShellPrompt(host) : false,
     };
+  }
+
+  private identity(name: string): { id: string; acceptRelay: boolean } {
+    let identity = this.identities.get(name);
+    if (!identity) {
+      identity = { id: newAgentId(), acceptRelay: false };
+      this.identities.set(name, identity);
+    }
+    return identity;
+  }
+
+  /** "Accept relay messages" for one agent: injected even while a plain shell is its foreground program. */
+  setAcceptRelay(name: string, on: boolean): AgentInfo {
+    const host = this.host(name);
+    this.identity(name).acceptRelay = on;
+    this.options.logger.info('relay: accept relay messages changed', { name, on });
+    // Anything held back may go now (or, turned off, is refused at its next attempt).
+    this.relay.router.pump();
+    this.options.onAgentsChanged(this.list());
+    return this.describe(host.info);
   }
 
   async spawn(request: SpawnRequest, options: { resume?: boolean; keepLimit?: boolean } = {}): Promise<AgentInfo> {
@@ -225,6 +285,18 @@ export class AgentNetwork {
       promptStyle = PROMPT_STYLE[provider.id];
     }
     if (!command) throw new AgentError('invalid_agent_spec', 'An agent needs a provider or a command to run.', { field: 'command' });
+    // A new agent, even one that takes the name of an earlier one: a new identity.
+    const identity = { id: newAgentId(), acceptRelay: request.acceptRelay ?? false };
+    const recipe: RecordedAgent = {
+      name: request.name,
+      provider: request.provider ?? null,
+      account: account ?? null,
+      skipPermissions: request.skipPermissions ?? false,
+      command: request.provider ? null : command,
+      args: request.provider ? [...(request.args ?? [])] : args,
+      cwd: request.cwd ?? this.options.defaultCwd ?? os.homedir(),
+      running: true,
+    };
     const info = unwrap(
       await this.manager.spawn({
         name: request.name,
@@ -236,9 +308,19 @@ export class AgentNetwork {
         ...(request.rows ? { rows: request.rows } : {}),
         scrollback: this.options.scrollback(),
         ...(promptStyle ? { provider: promptStyle } : {}),
-      }, request.provider && account ? { provider: request.provider, account, ...(binding ? { cli: binding.cli, configHome: binding.configHome } : {}) } : undefined),
+      }, {
+        recipe: JSON.stringify(recipe),
+        ...(request.provider && account ? { provider: request.provider, account, ...(binding ? { cli: binding.cli, configHome: binding.configHome } : {}) } : {}),
+        // Kept where the pty lives, so a daemon that reattaches knows it is the same agent.
+        agentId: identity.id,
+        acceptRelay: String(identity.acceptRelay),
+      }),
     );
     this.stopRequested.delete(info.name);
+    this.identities.set(info.name, identity);
+    this.recipes.set(info.name, { ...recipe, cwd: info.cwd });
+    this.restorable = this.restorable.filter((a) => a.name !== info.name);
+    this.saveRecord();
     if (request.provider && account) {
       this.accounts.set(info.name, { provider: request.provider, account, ...(binding ? { binding } : {}) });
       this.requests.set(info.name, { ...request, account });
@@ -252,7 +334,7 @@ export class AgentNetwork {
     const host = this.host(info.name);
     this.relay.resize(info.name, info.cols, info.rows);
     if (this.directory.get(info.name)) this.directory.remove(info.name);
-    this.directory.add(relayTarget(host));
+    this.directory.add(relayTarget(host, this.identity(info.name)));
     // The first task waits in the agent's queue until it is idle, like any other message.
     const first = [briefing, request.task].filter(Boolean).join('\n\n');
     if (first) this.relay.sendFromHuman(info.name, first);
@@ -491,6 +573,69 @@ export class AgentNetwork {
     return { items: page.items.map(relayMessage), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   }
 
+  /** agents.json: every agent as started, and whether it runs (plus those still offered after a restart). */
+  private saveRecord(): void {
+    const live = this.manager.list().flatMap((info) => {
+      const recipe = this.recipes.get(info.name);
+      return recipe ? [{ ...recipe, running: info.status !== 'exited' }] : [];
+    });
+    try {
+      writeAgentRecord(this.options.dataDir, [...live, ...this.restorable.filter((a) => !this.manager.has(a.name))]);
+    } catch (error) {
+      this.options.logger.warn('could not write agents.json', { error: (error as Error).message });
+    }
+  }
+
+  /** Agents that were running before the computer (or the terminal host) stopped, with how each resumes. */
+  restorableAgents(): RestorableAgent[] {
+    return this.restorable.map((agent) => {
+      const resume = resumeArgs(agent);
+      return {
+        name: agent.name,
+        provider: agent.provider,
+        account: agent.account,
+        skipPermissions: agent.skipPermissions,
+        command: agent.command,
+        args: [...agent.args],
+        cwd: agent.cwd,
+        resumeArgs: resume ? [...resume.before, ...resume.after] : null,
+      };
+    });
+  }
+
+  /** Starts them again, each with its command, folder and account, and the CLI's resume option if asked. */
+  async restore(names: ReadonlyArray<string>, resume: boolean): Promise<AgentInfo[]> {
+    const chosen = this.restorable.filter((a) => names.includes(a.name));
+    const unknown = names.filter((name) => !chosen.some((a) => a.name === name));
+    if (unknown.length) throw new BridgeError('not_restorable', `Nothing to start again for ${unknown.join(', ')}.`);
+    const started: AgentInfo[] = [];
+    const failures: string[] = [];
+    for (const agent of chosen) {
+      const extra = resume ? resumeArgs(agent) : null;
+      const args = [...(extra?.before ?? []), ...agent.args, ...(extra?.after ?? [])];
+      try {
+        started.push(
+          await this.spawn(
+            agent.provider
+              ? { name: agent.name, provider: agent.provider, ...(agent.account ? { account: agent.account } : {}), skipPermissions: agent.skipPermissions, args, cwd: agent.cwd }
+              : { name: agent.name, command: agent.command!, args, cwd: agent.cwd },
+          ),
+        );
+      } catch (error) {
+        failures.push(`${agent.name}: ${(error as Error).message}`);
+      }
+    }
+    if (failures.length && started.length === 0) throw new BridgeError('restore_failed', `Could not start them again. ${failures.join(' ')}`);
+    if (failures.length) this.options.logger.warn('some agents could not start again', { failures });
+    return started;
+  }
+
+  /** Not now: forget the offer (agents.json keeps only the agents that run). */
+  dismissRestore(): void {
+    this.restorable = [];
+    this.saveRecord();
+  }
+
   /** Every agent's scrollback, searched where it is kept (the terminal host, or here). */
   async search(query: ScrollbackQuery): Promise<ScrollbackResult> {
     if (query.agent) this.host(query.agent);
@@ -505,7 +650,17 @@ export class AgentNetwork {
     for (const perConnection of this.attachments.values()) for (const attachment of perConnection.values()) attachment.detach();
     this.attachments.clear();
     if (options.keepAgents && this.manager.release) await this.manager.release();
-    else await this.manager.dispose();
+    else {
+      // Stopped on purpose: nothing of this daemon's to offer after the next start. An offer not yet
+      // answered (say a CLI command ran its own daemon after a reboot) stays for the app.
+      await this.manager.dispose();
+      const stopped = [...this.recipes.values()].map((recipe) => ({ ...recipe, running: false }));
+      try {
+        writeAgentRecord(this.options.dataDir, [...stopped, ...this.restorable.filter((a) => !this.recipes.has(a.name))]);
+      } catch {
+        // The data folder may be gone already.
+      }
+    }
     this.relay.close();
   }
 
@@ -519,10 +674,29 @@ export class AgentNetwork {
   }
 }
 
+function newAgentId(): string {
+  return `a-${crypto.randomUUID()}`;
+}
+
+/** A plain shell (bash, zsh, PowerShell, cmd…) is at its prompt in the agent's terminal. */
+function atShellPrompt(host: AgentHandle): boolean {
+  if (host.foregroundProgram) {
+    const program = host.foregroundProgram();
+    return program !== null && isInteractiveShell(program);
+  }
+  // A pty in another process (the terminal host): its foreground group is readable by pid (Linux).
+  const { pid, command, args } = host.info;
+  if (pid === null) return false;
+  return isInteractiveShell(readForegroundProgram({ pid, ptyProcess: () => undefined, command, args }));
+}
+
 /** The relay's view of one hosted agent. */
-function relayTarget(host: AgentHandle): RelayTarget {
+function relayTarget(host: AgentHandle, identity: { readonly id: string; readonly acceptRelay: boolean }): RelayTarget {
   return {
     name: host.name,
+    id: identity.id,
+    isShellPrompt: () => atShellPrompt(host),
+    acceptsRelay: () => identity.acceptRelay,
     state: (): AgentRunState => host.currentStatus,
     lastHumanInputAt: () => host.lastHumanInputAt,
     write: (data) => {
