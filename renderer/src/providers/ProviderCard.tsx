@@ -41,7 +41,7 @@ function headline(state: CardState, accounts: ReadonlyArray<AccountView>): strin
   const main = accounts.find((a) => a.isDefault) ?? accounts[0];
   switch (state) {
     case 'connected':
-      return main ? `Connected as ${main.name}` : undefined;
+      return main ? `Connected as ${main.email ?? main.name}${main.signedInBy ? ` · signed in by ${main.signedInBy}` : ''}` : undefined;
     case 'needs-signin':
       return main ? `${main.name} needs you to sign in again` : undefined;
     case 'error':
@@ -54,6 +54,7 @@ function headline(state: CardState, accounts: ReadonlyArray<AccountView>): strin
 
 function disconnectedText(account: AccountView, providerName: string, revoked: boolean): string {
   if (revoked) return `Disconnected ${account.name}. Its token was revoked at ${providerName}.`;
+  if (account.signedInBy) return `Disconnected ${account.name}. Its ${account.signedInBy} folder was removed from this computer.`;
   if (account.method === 'api-key' || account.method === 'self-hosted') return `Disconnected ${account.name}. The key itself still works at ${providerName} until you delete it there.`;
   return `Disconnected ${account.name}. ${providerName} could not revoke its token, so it stays valid until it expires.`;
 }
@@ -81,20 +82,25 @@ export function ProviderCard({ provider, vault, opensItself, compact = false }: 
     if (phase === 'connected') {
       dismiss();
       setNote(undefined);
+    } else if (phase === 'starting') {
+      // A new attempt (also "Start again" inside the dialog) replaces the last failure's note.
+      setNote(undefined);
     } else if (phase === 'cancelled') {
       dismiss();
     } else if (phase === 'error' && flowError) {
       const { title } = describeFailure(flowError);
       // The daemon's sentence often says it already ("Sign-in was denied at …"): no echo.
-      const text = flowError.message.toLowerCase().startsWith(title.toLowerCase()) ? flowError.message : `${title}. ${flowError.message}`;
+      // The CLI's own output (after a blank line) stays in the dialog; the card keeps the sentence.
+      const sentence = flowError.message.split('\n\n')[0]!;
+      const text = sentence.toLowerCase().startsWith(title.toLowerCase()) ? sentence : `${title}. ${sentence}`;
       setNote({ kind: 'error', text });
     }
   }, [phase, flowError, dismiss]);
 
   const state = cardState(provider.accounts, connecting, note?.kind === 'error');
-  const start = (method: FlowMethod) => {
+  const start = (method: FlowMethod, account?: string) => {
     setNote(undefined);
-    void signIn.start(method);
+    void signIn.start(method, account);
   };
   const run = (method: SignInMethod) => (method === 'api-key' ? setApiKeyOpen(true) : start(method));
   const best = bestMethod(provider);
@@ -157,7 +163,7 @@ export function ProviderCard({ provider, vault, opensItself, compact = false }: 
               several={several}
               weaker={vault.protection === 'weaker'}
               disabled={locked || connecting}
-              onSignInAgain={() => best && run(best)}
+              onSignInAgain={() => best && (best === 'api-key' ? run(best) : start(best, account.accountId))}
               onMakeDefault={() => void bridge.call('providers.setDefault', { provider: provider.id, accountId: account.accountId }).catch((error: unknown) => setNote({ kind: 'error', text: failureOf(error).message }))}
               onDisconnect={() => setToDisconnect(account)}
             />
@@ -188,6 +194,11 @@ export function ProviderCard({ provider, vault, opensItself, compact = false }: 
           <MethodMenu label="Other ways to sign in" choices={others} disabled={locked || connecting} />
         </div>
       )}
+      {!selfHosted && best && provider.methodNotes?.[best] ? (
+        <p className="provider-method-note" data-testid="provider-method-note">
+          {provider.methodNotes[best]}
+        </p>
+      ) : null}
 
       {flow ? <SignInDialog provider={provider} flow={flow} signIn={signIn} opensItself={opensItself} /> : null}
       {apiKeyOpen ? <ApiKeyDialog provider={provider} onClose={() => setApiKeyOpen(false)} /> : null}

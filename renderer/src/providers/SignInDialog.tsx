@@ -3,6 +3,7 @@ import { Dialog } from '../components/Dialog';
 import { DialogFooter } from '../components/DialogFooter';
 import { assertNever } from '../routes';
 import { BrowserPanel } from './BrowserPanel';
+import { CliPanel } from './CliPanel';
 import { DeviceCodePanel } from './DeviceCodePanel';
 import { PastePanel } from './PastePanel';
 import { ProviderLogo } from './ProviderLogo';
@@ -12,8 +13,11 @@ import { isRunning, type FlowView, type SignInFlow } from './useSignInFlow';
 
 const FALLBACK_ERROR = { code: 'provider_error', message: 'The sign-in stopped.' };
 
+const isCli = (flow: FlowView): boolean => flow.method === 'cli' || flow.method === 'cli-console' || flow.method === 'cli-token';
+
 function dialogTitle(provider: ProviderView, flow: FlowView): string {
   if (flow.method === 'import') return `Import your ${provider.name} login`;
+  if (isCli(flow)) return `Sign in with ${provider.signInBy ?? provider.name}`;
   return `Sign in to ${provider.name}`;
 }
 
@@ -22,11 +26,14 @@ function FlowBody({ provider, flow, signIn, opensItself }: { provider: ProviderV
   const { progress } = flow;
   switch (progress.phase) {
     case 'starting':
+      if (isCli(flow)) return <WaitingLine>{`Starting ${provider.signInBy ?? provider.name}…`}</WaitingLine>;
       return <WaitingLine>{flow.method === 'import' ? `Reading ${provider.importSource ?? 'your CLI login'}…` : `Contacting ${provider.name}…`}</WaitingLine>;
     case 'open-url':
+      if (isCli(flow)) return <CliPanel provider={provider} progress={progress} submit={signIn.submitCode} onCancel={() => void signIn.cancel()} />;
       if (flow.method === 'paste') return <PastePanel provider={provider} progress={progress} submit={signIn.submitCode} onCancel={() => void signIn.cancel()} />;
       return <BrowserPanel provider={provider} progress={progress} since={flow.phaseSince} opensItself={opensItself} />;
     case 'need-code':
+      if (isCli(flow)) return <CliPanel provider={provider} progress={progress} submit={signIn.submitCode} onCancel={() => void signIn.cancel()} />;
       return <PastePanel provider={provider} progress={progress} submit={signIn.submitCode} onCancel={() => void signIn.cancel()} />;
     case 'device-code':
       return <DeviceCodePanel provider={provider} progress={progress} />;
@@ -49,7 +56,7 @@ export function SignInDialog({ provider, flow, signIn, opensItself }: { provider
   const running = isRunning(flow.progress);
   const close = () => (running ? void signIn.cancel() : signIn.dismiss());
   // The paste form carries its own footer, with its Submit beside Cancel.
-  const ownFooter = flow.method === 'paste' && (flow.progress.phase === 'open-url' || flow.progress.phase === 'need-code');
+  const ownFooter = (flow.method === 'paste' || isCli(flow)) && (flow.progress.phase === 'open-url' || flow.progress.phase === 'need-code');
   return (
     <Dialog title={dialogTitle(provider, flow)} onClose={close} className="signin-dialog" testId="signin-dialog">
       <div className="dialog-body">
