@@ -32,7 +32,7 @@ export function ConfirmDialog({
             Cancel
           </button>
           {/* Focused first: Enter confirms, Esc cancels. */}
-          <button type="submit" className="button button-danger" disabled={busy} autoFocus>
+          <button type="submit" className="button button-danger" disabled={busy} data-autofocus>
             {confirmLabel}
           </button>
         </footer>
