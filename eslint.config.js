@@ -24,9 +24,11 @@ export const CORE_LAYERS = {
   agents: ['base', 'logging', 'bridge'],
   relay: ['base', 'logging', 'bridge'],
   transport: ['base', 'logging', 'bridge'],
+  // The terminal host process (ptys + mirrors outside the daemon) and the daemon's client for it.
+  'terminal-host': ['base', 'logging', 'bridge', 'agents'],
   providers: ['base', 'logging', 'bridge', 'settings', 'vault', 'auth', 'credentials'],
   sync: ['base', 'logging', 'bridge', 'settings', 'vault', 'auth', 'providers'],
-  network: ['base', 'logging', 'bridge', 'settings', 'auth', 'credentials', 'agents', 'relay', 'providers'],
+  network: ['base', 'logging', 'bridge', 'settings', 'auth', 'credentials', 'agents', 'relay', 'providers', 'terminal-host'],
 };
 const coreShellPatterns = [
   preloadEntry,

@@ -17,7 +17,14 @@ export function requiredNodePtyFiles(platform, arch) {
     case 'darwin':
       return [`prebuilds/darwin-${arch}/pty.node`, `prebuilds/darwin-${arch}/spawn-helper`];
     case 'win32':
-      return [`prebuilds/win32-${arch}/pty.node`, `prebuilds/win32-${arch}/conpty.node`, `prebuilds/win32-${arch}/winpty-agent.exe`];
+      // conpty/: the conpty.dll and OpenConsole.exe that agents run on (pty-session passes useConptyDll).
+      return [
+        `prebuilds/win32-${arch}/pty.node`,
+        `prebuilds/win32-${arch}/conpty.node`,
+        `prebuilds/win32-${arch}/winpty-agent.exe`,
+        `prebuilds/win32-${arch}/conpty/conpty.dll`,
+        `prebuilds/win32-${arch}/conpty/OpenConsole.exe`,
+      ];
     case 'linux':
       // Compiled by npm ci for the machine it ran on: a Linux package is built on its own arch.
       return ['build/Release/pty.node'];

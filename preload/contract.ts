@@ -39,6 +39,8 @@ export const Settings = z.object({
   terminalFontSize: rangeOf('Font size', 8, 32),
   scrollbackLines: rangeOf('Scrollback', 100, 100_000, ' lines'),
   notifications: z.boolean(),
+  /** What quitting the tray app does with running agents: ask, stop them, or keep them running in the background. */
+  agentsOnQuit: z.enum(['ask', 'stop', 'keep']),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -52,6 +54,7 @@ export const DEFAULT_SETTINGS: Settings = {
   terminalFontSize: 13,
   scrollbackLines: 10_000,
   notifications: true,
+  agentsOnQuit: 'ask',
 };
 
 // ── Desktop integration ──────────────────────────────────────────────────────────────────────────
@@ -117,8 +120,10 @@ export const ProviderView = z.object({
 export type ProviderView = z.infer<typeof ProviderView>;
 
 export const VaultStatus = z.object({
-  /** 'weaker': secrets are encrypted with a key file, not an OS key store. */
+  /** 'weaker': secrets are not sealed by an OS key store (headless: a key file; Electron on Linux without a keyring: a fixed key). */
   protection: z.enum(['os-keystore', 'weaker']),
+  /** When 'weaker': what really protects the secrets, as a sentence to show. */
+  protectionDetail: z.string().optional(),
   /** The user must agree before anything is stored (Electron without a real key store). */
   consentRequired: z.boolean(),
   /** A vault that could not be read, kept aside: what happened and where the copy is. */
@@ -323,6 +328,44 @@ export const SyncStatus = z.object({
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
+// ── Search across agents ─────────────────────────────────────────────────────────────────────────
+
+export const SearchQuery = z
+  .object({
+    text: z.string().min(1).max(1000),
+    regex: z.boolean().optional(),
+    caseSensitive: z.boolean().optional(),
+    /** Only this agent's scrollback. */
+    agent: z.string().min(1).max(64).optional(),
+    /** Lines of context around each hit (default 2). */
+    context: z.number().int().min(0).max(10).optional(),
+    limit: z.number().int().min(1).max(2000).optional(),
+  })
+  .strict();
+export type SearchQuery = z.infer<typeof SearchQuery>;
+
+export const SearchHit = z.object({
+  agent: z.string(),
+  /** Line number since the agent started (0 = its first line), and counted from the bottom (1 = last). */
+  line: z.number().int(),
+  fromBottom: z.number().int(),
+  text: z.string(),
+  before: z.array(z.string()),
+  after: z.array(z.string()),
+  start: z.number().int(),
+  end: z.number().int(),
+});
+export type SearchHit = z.infer<typeof SearchHit>;
+
+export const SearchResult = z.object({
+  hits: z.array(SearchHit),
+  /** Lines searched over every agent. */
+  lines: z.number().int(),
+  truncated: z.boolean(),
+  tookMs: z.number(),
+});
+export type SearchResult = z.infer<typeof SearchResult>;
+
 const method = <A extends z.ZodTuple, R extends z.ZodType>(args: A, result: R) => ({ args, result });
 const none = z.tuple([]);
 
@@ -385,6 +428,8 @@ export const methods = {
   'terminal.resize': method(z.tuple([AgentName, TerminalCols, TerminalRows]), z.null()),
   /** The visible screen as plain text lines. */
   'terminal.screen': method(z.tuple([AgentName]), z.array(z.string())),
+  /** Finds text in every agent's scrollback (where the terminals live), hits by agent with context. */
+  'agents.search': method(z.tuple([SearchQuery]), SearchResult),
 
   /** Built-in teams and those in <cwd>/teams.json. */
   'teams.list': method(z.tuple([z.object({ cwd: z.string().max(4096).optional() }).strict()]), z.object({ templates: z.array(TeamTemplate), problem: z.string().optional() })),

@@ -27,6 +27,9 @@ await Promise.all([
       // Each agent's terminal mirror parses in this worker, beside the bundle that starts it.
       'headless/terminal-mirror-worker': 'main/core/agents/terminal-mirror-worker.ts',
       'electron/terminal-mirror-worker': 'main/core/agents/terminal-mirror-worker.ts',
+      // The terminal host process: the agents' ptys and mirrors, outliving the daemon and the app.
+      'headless/terminal-host': 'main/core/terminal-host/host-main.ts',
+      'electron/terminal-host': 'main/core/terminal-host/host-main.ts',
     },
     outdir: 'dist',
     bundle: true,

@@ -1,5 +1,6 @@
 import type { AppInfo, HostKind } from '../../preload/contract.js';
-import { AgentNetwork } from './network/agent-network.js';
+import { AgentNetwork, WITHHELD_ENV } from './network/agent-network.js';
+import { TerminalHostClient } from './terminal-host/host-client.js';
 import { BridgeError } from './bridge/errors.js';
 import type { HostShell } from './base/host-shell.js';
 import { findTeam, listTeams } from './network/teams.js';
@@ -15,8 +16,35 @@ import type { Logger } from './logging/logger.js';
 import { SettingsService } from './settings/settings-service.js';
 import { SyncService } from './sync/sync-service.js';
 import type { SettingsStore } from './settings/settings-store.js';
+import type { AgentRuntime } from './agents/agent-runtime.js';
+import { SearchQueryError } from './terminal-host/scrollback-index.js';
 
 export type { HostShell } from './base/host-shell.js';
+
+/** Set to 1 to keep the agents inside the daemon (they end with it), as before the terminal host. */
+export const IN_PROCESS_AGENTS_ENV = 'AGENT_RELAY_IN_PROCESS_AGENTS';
+
+/** The environment the terminal host (and so every agent) starts with: the daemon's, minus its secrets. */
+export function terminalHostEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !WITHHELD_ENV.includes(key)) env[key] = value;
+  return env;
+}
+
+/**
+ * The agents' runtime for a daemon: the terminal host this data folder has (reattached), or one
+ * started with the first agent. In-process (undefined) only when asked, or when the host cannot be
+ * used (said in the log).
+ */
+export async function openAgentRuntime(dataDir: string, logger: Logger, version: string): Promise<AgentRuntime | undefined> {
+  if (process.env[IN_PROCESS_AGENTS_ENV] === '1') return undefined;
+  try {
+    return await TerminalHostClient.open({ dataDir, version, logger, env: terminalHostEnv() });
+  } catch (error) {
+    logger.error('agents run inside the daemon this time: the terminal host cannot be used', { error: (error as Error).message });
+    return undefined;
+  }
+}
 
 export interface ServiceOptions {
   host: HostKind;
@@ -39,6 +67,8 @@ export interface ServiceOptions {
   home?: string;
   /** The HTTP client for provider endpoints (tests may wrap it). */
   fetch?: FetchFunction;
+  /** Where the agents' ptys live (the terminal host client); default: in this process. */
+  agentRuntime?: AgentRuntime;
   /** Cloud sync tuning (tests shorten the timers; the device name defaults to the host name). */
   sync?: { deviceName?: string; debounceMs?: number; periodMs?: number; leaseTtlSeconds?: number; fetch?: FetchFunction };
 }
@@ -53,7 +83,8 @@ export interface RelayService extends BridgeEndpoint {
   readonly agents: AgentNetwork;
   readonly providers: ProviderConnections;
   readonly sync: SyncService;
-  close(): Promise<void>;
+  /** keepAgents: the agents keep running in the terminal host for the next daemon. */
+  close(options?: { keepAgents?: boolean }): Promise<void>;
 }
 
 export function createService(options: ServiceOptions): RelayService {
@@ -103,6 +134,7 @@ export function createService(options: ServiceOptions): RelayService {
     logger: options.logger,
     scrollback: () => settings.get().scrollbackLines,
     credentials: providers,
+    ...(options.agentRuntime ? { runtime: options.agentRuntime } : {}),
     ...(options.defaultAgentCwd ? { defaultCwd: options.defaultAgentCwd } : {}),
     onAgentsChanged: (list) => events.emit('agents.changed', list),
     onRelayMessage: (message) => events.emit('relay.message', message),
@@ -174,6 +206,16 @@ export function createService(options: ServiceOptions): RelayService {
       return null;
     },
     'terminal.screen': (name) => agents.screen(name),
+    'agents.search': async (query) => {
+      const started = performance.now();
+      try {
+        const result = await agents.search(query);
+        return { ...result, hits: result.hits.map((hit) => ({ ...hit, before: [...hit.before], after: [...hit.after] })), tookMs: Math.round((performance.now() - started) * 10) / 10 };
+      } catch (error) {
+        if (error instanceof SearchQueryError || (error as { code?: string }).code === 'invalid_search') throw new BridgeError('invalid_search', (error as Error).message);
+        throw error;
+      }
+    },
 
     'teams.list': ({ cwd }) => listTeams(cwd),
     'teams.start': (request) => agents.startTeam(findTeam(request.team, request.cwd), request),
@@ -204,10 +246,10 @@ export function createService(options: ServiceOptions): RelayService {
     agents,
     providers,
     sync,
-    async close() {
+    async close(closeOptions = {}) {
       await sync.close();
       providers.close();
-      await agents.close();
+      await agents.close(closeOptions);
     },
   };
 }

@@ -11,10 +11,10 @@ import { resolveDataDir } from '../core/base/data-dir.js';
 import { processAlive, readDaemonFile, removeDaemonFile, writeDaemonFile } from '../core/transport/daemon-file.js';
 import { createLogger, type Logger } from '../core/logging/logger.js';
 import type { AgentInfo, ProvidersState, SyncStatus } from '../../preload/contract.js';
-import { createService, type RelayService } from '../core/service.js';
+import { createService, openAgentRuntime, type RelayService } from '../core/service.js';
 import { CredentialVault } from '../core/vault/credential-vault.js';
 import { agentNotice } from './agent-notices.js';
-import { createElectronVaultStore, createSafeStorageCipher, isWeakBackend, VAULT_STORE_NAME } from './safe-storage-vault.js';
+import { createElectronVaultStore, createSafeStorageCipher, isWeakBackend, vaultStoreOptions } from './safe-storage-vault.js';
 import { newToken } from '../core/transport/auth.js';
 import { startServer, type RunningServer } from '../core/transport/server.js';
 import { APP_VERSION } from '../core/base/version.js';
@@ -22,7 +22,7 @@ import { createExternalLinks } from './external-links.js';
 import { observeLoginItem, type HostShell } from './host-shell.js';
 import { attachIpc, createSenderCheck } from './ipc-adapter.js';
 import { createLoginItem } from './login-item.js';
-import { createQuitGuard, type QuitPrompt, type RunningAgents } from './quit-guard.js';
+import { createQuitGuard, type QuitAnswer, type QuitPrompt, type RunningAgents } from './quit-guard.js';
 import { appLocation, dataDirFlag, secondLaunchOpensWindow, startsHidden } from './renderer-location.js';
 import { applySessionPolicy } from './session-policy.js';
 import { ElectronSettingsStore } from './settings-store.js';
@@ -50,7 +50,7 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function run(): Promise<void> {
-  const logger = createLogger({ dir: path.join(dataDir, 'logs') });
+  const logger = createLogger({ dir: path.join(dataDir, 'logs'), sync: false });
   const location = appLocation(import.meta.url, app.getAppPath());
   const links = createExternalLinks({ openExternal: (url) => shell.openExternal(url), logger });
 
@@ -112,7 +112,10 @@ async function run(): Promise<void> {
     },
   };
 
+  // The agents live in the terminal host process, so quitting or updating the app can leave them running.
+  const agentRuntime = await openAgentRuntime(dataDir, logger, APP_VERSION);
   const service = createService({
+    ...(agentRuntime ? { agentRuntime } : {}),
     host: 'electron',
     version: APP_VERSION,
     dataDir,
@@ -123,7 +126,7 @@ async function run(): Promise<void> {
     openVault: () =>
       CredentialVault.open({
         cipher: createSafeStorageCipher(safeStorage, process.platform),
-        store: createElectronVaultStore(new ElectronStore<Record<string, unknown>>({ cwd: dataDir, name: VAULT_STORE_NAME })),
+        store: createElectronVaultStore(new ElectronStore<Record<string, unknown>>(vaultStoreOptions(dataDir))),
       }),
     vaultConsentRequired: isWeakBackend(safeStorage, process.platform),
   });
@@ -145,6 +148,7 @@ async function run(): Promise<void> {
   const runningAgents: RunningAgents = {
     runningAgentCount: () => service.agents.list().filter((agent) => agent.status !== 'exited').length,
     stopAll: () => service.agents.manager.dispose(),
+    canKeep: () => service.agents.manager.release !== undefined,
   };
   let agents: AgentInfo[] = [];
   let providers: ProvidersState['providers'] = [];
@@ -228,10 +232,15 @@ async function run(): Promise<void> {
   const quitGuard = createQuitGuard({
     agents: runningAgents,
     confirm: confirmQuit,
-    async shutdown() {
+    preference: () => service.settings.get().agentsOnQuit,
+    remember: (choice) => {
+      const next = service.settings.update({ agentsOnQuit: choice });
+      service.events.emit('settings.changed', next);
+    },
+    async shutdown(keepAgents) {
       detachIpc();
       await server?.close();
-      await service.close();
+      await service.close({ keepAgents });
       removeDaemonFile(dataDir);
       tray.destroy();
       logger.info('Agent Relay stopped');
@@ -285,17 +294,24 @@ async function showMessage(options: Electron.MessageBoxOptions): Promise<number>
   return (await dialog.showMessageBox(options)).response;
 }
 
-async function confirmQuit(prompt: QuitPrompt): Promise<boolean> {
-  const response = await showMessage({
+async function confirmQuit(prompt: QuitPrompt): Promise<QuitAnswer> {
+  const options: Electron.MessageBoxOptions = {
     type: 'question',
     message: prompt.message,
     detail: prompt.detail,
     buttons: [...prompt.buttons],
-    defaultId: 1,
-    cancelId: 1,
+    defaultId: prompt.cancelId,
+    cancelId: prompt.cancelId,
     noLink: true,
-  });
-  return response === 0;
+    ...(prompt.checkbox ? { checkboxLabel: prompt.checkbox, checkboxChecked: false } : {}),
+  };
+  if (testHooks) {
+    (globalThis.__agentRelayDialogs ??= []).push({ message: prompt.message, detail: prompt.detail });
+    const answer = globalThis.__agentRelayQuitAnswer;
+    return answer ?? { choice: 'cancel' };
+  }
+  const { response, checkboxChecked } = await dialog.showMessageBox(options);
+  return { choice: prompt.choices[response] ?? 'cancel', remember: checkboxChecked };
 }
 
 /** A dialog when the user asked; a notification (or only the log) for the quiet check. */
@@ -377,6 +393,8 @@ declare global {
   var __agentRelayTrayStatus: TrayStatus | undefined;
   var __agentRelayShell: HostShell | undefined;
   var __agentRelayDialogs: Array<{ message: string; detail: string }> | undefined;
+  /** In Playwright tests: the answer the quit prompt "gets". */
+  var __agentRelayQuitAnswer: QuitAnswer | undefined;
   /** In Playwright tests: the folder the picker "chooses". */
   var __agentRelayPickFolder: string | undefined;
 }

@@ -2,11 +2,14 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { DATA_DIR_ENV, resolveDataDir } from '../core/base/data-dir.js';
 import { APP_VERSION } from '../core/base/version.js';
 import type { CliContext } from './cli-context.js';
+import { watchForClosedPipe } from './closed-pipe.js';
 import { killAgent, listAgents, printScreen, readMessage, sendMessage, showHistory, spawnAgent } from './commands/agents.js';
 import { connectProvider, disconnectProvider, listProviders } from './commands/providers.js';
 import { status } from './commands/status.js';
 import { syncAction, syncLogin, syncOn } from './commands/sync.js';
 import { up } from './commands/up.js';
+import { down } from './commands/down.js';
+import { searchAgents } from './commands/search.js';
 import { DEFAULT_PORT } from './host.js';
 
 /** Exit statuses: 0 done, 1 the command failed, 2 the command line was wrong. */
@@ -14,6 +17,11 @@ export const EXIT_USAGE = 2;
 
 function parseLimit(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 500) throw new InvalidArgumentError('expected a number from 1 to 500.');
+  return Number(value);
+}
+
+function parseContext(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 10) throw new InvalidArgumentError('expected a number from 0 to 10.');
   return Number(value);
 }
 
@@ -29,10 +37,23 @@ interface Io {
   err(line: string): void;
 }
 
-const stdio: Io = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
+let stdio: Io | undefined;
+/** The process's own stdout and stderr, each quiet once its reader has gone (closed-pipe.ts). */
+function processIo(): Io {
+  if (!stdio) {
+    const outClosed = watchForClosedPipe(process.stdout);
+    const errClosed = watchForClosedPipe(process.stderr);
+    stdio = {
+      out: (line) => {
+        if (!outClosed() && !process.stdout.destroyed) process.stdout.write(`${line}\n`);
+      },
+      err: (line) => {
+        if (!errClosed() && !process.stderr.destroyed) process.stderr.write(`${line}\n`);
+      },
+    };
+  }
+  return stdio;
+}
 
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('agent-relay-desktop');
@@ -59,8 +80,30 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--no-open', 'do not open a browser')
     .option('--json', 'print machine-readable JSON lines on stdout')
     .addOption(new Option('--token <token>', 'use this dashboard token instead of a random one (also AGENT_RELAY_TOKEN)').hideHelp())
-    .action(async (options: { port?: number; host: string; open: boolean; json?: boolean; token?: string }, command: Command) => {
-      setExit(await up(context(command), { ...options, json: Boolean(options.json) }));
+    .option('--stop-agents', 'on Ctrl+C/SIGTERM stop the agents too (by default they keep running, and the next `up` reattaches)')
+    .action(async (options: { port?: number; host: string; open: boolean; json?: boolean; token?: string; stopAgents?: boolean }, command: Command) => {
+      setExit(await up(context(command), { ...options, json: Boolean(options.json), stopAgents: Boolean(options.stopAgents) }));
+    });
+
+  program
+    .command('down')
+    .description('stop everything for this data dir: the app or `up`, the terminal host and every agent')
+    .option('--json', 'print one JSON object')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      setExit(await down(context(command), { json: Boolean(options.json) }));
+    });
+
+  program
+    .command('search')
+    .description("find text in every agent's scrollback: hits by agent, with the lines around them")
+    .argument('<text>', 'what to find (a regular expression with --regex)')
+    .option('--agent <name>', "only this agent's scrollback")
+    .option('--regex', 'text is a JavaScript regular expression')
+    .option('--case-sensitive', 'match case (default: ignore it)')
+    .addOption(new Option('--context <n>', 'lines before and after each hit (default 2)').argParser(parseContext))
+    .option('--json', 'print JSON')
+    .action(async (text: string, options: { agent?: string; regex?: boolean; caseSensitive?: boolean; context?: number; json?: boolean }, command: Command) => {
+      setExit(await searchAgents(context(command), text, { ...options, json: Boolean(options.json) }));
     });
 
   program
@@ -235,7 +278,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 }
 
 /** Runs the CLI and returns its exit status. */
-export async function runCli(argv: readonly string[], io: Io = stdio): Promise<number> {
+export async function runCli(argv: readonly string[], io: Io = processIo()): Promise<number> {
   let exitCode = 0;
   const program = buildProgram(io, (code) => {
     exitCode = code;

@@ -3,12 +3,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { removeDaemonFile, writeDaemonFile } from '../core/transport/daemon-file.js';
 import { createLogger, type Logger } from '../core/logging/logger.js';
-import { createService, type RelayService } from '../core/service.js';
+import { createService, openAgentRuntime, type RelayService } from '../core/service.js';
 import { JsonFileSettingsStore } from '../core/settings/settings-store.js';
 import { newToken } from '../core/transport/auth.js';
 import { startServer, type RunningServer } from '../core/transport/server.js';
 import { APP_VERSION } from '../core/base/version.js';
-
 export const DEFAULT_PORT = 7433;
 
 export interface HeadlessOptions {
@@ -29,7 +28,8 @@ export interface HeadlessHost {
   readonly server: RunningServer;
   readonly token: string;
   readonly logger: Logger;
-  close(): Promise<void>;
+  /** keepAgents: the agents keep running in the terminal host (SIGTERM); otherwise they stop. */
+  close(options?: { keepAgents?: boolean }): Promise<void>;
 }
 
 export function defaultStaticDir(): string {
@@ -39,9 +39,11 @@ export function defaultStaticDir(): string {
 /** Starts the daemon with the UI served on loopback: the headless host. */
 export async function startHeadless(options: HeadlessOptions): Promise<HeadlessHost> {
   fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const logger = options.logger ?? createLogger({ dir: path.join(options.dataDir, 'logs') });
+  const logger = options.logger ?? createLogger({ dir: path.join(options.dataDir, 'logs'), sync: false });
   const token = options.token ?? newToken();
+  const agentRuntime = await openAgentRuntime(options.dataDir, logger, process.env.AGENT_RELAY_VERSION_OVERRIDE || APP_VERSION);
   const service = createService({
+    ...(agentRuntime ? { agentRuntime } : {}),
     host: 'headless',
     version: APP_VERSION,
     dataDir: options.dataDir,
@@ -82,10 +84,10 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessH
     server,
     token,
     logger,
-    close() {
+    close(closeOptions = {}) {
       closing ??= (async () => {
         await server.close();
-        await service.close();
+        await service.close(closeOptions);
         removeDaemonFile(options.dataDir);
         logger.info('headless daemon stopped');
       })();

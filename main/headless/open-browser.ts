@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import open from 'open';
 
 /** Whether this machine can show a browser at all (no display over SSH or on a build machine). */
 export function hasDisplay(env: NodeJS.ProcessEnv = process.env, platform = process.platform): boolean {
@@ -6,24 +6,12 @@ export function hasDisplay(env: NodeJS.ProcessEnv = process.env, platform = proc
   return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
 }
 
-/** Opens a URL in the user's browser; failures are reported, never fatal. */
-export function openBrowser(url: string): Promise<boolean> {
-  const [command, args] =
-    process.platform === 'darwin'
-      ? ['open', [url]]
-      : process.platform === 'win32'
-        ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]]
-        : ['xdg-open', [url]];
-  return new Promise((resolve) => {
-    try {
-      const child = spawn(command, args as string[], { stdio: 'ignore', detached: true });
-      child.once('error', () => resolve(false));
-      child.once('spawn', () => {
-        child.unref();
-        resolve(true);
-      });
-    } catch {
-      resolve(false);
-    }
-  });
+/** Opens a URL in the user's browser (`open`: macOS open, Windows Start, xdg-open); failures are reported, never fatal. */
+export async function openBrowser(url: string): Promise<boolean> {
+  try {
+    await open(url);
+    return true;
+  } catch {
+    return false;
+  }
 }

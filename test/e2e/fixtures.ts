@@ -20,7 +20,7 @@ export const test = base.extend<{ host: RunningHost }>({
   },
 });
 
-/** Opens the printed dashboard link (401 page → /_auth cookie exchange → app) and waits for the shell. */
+/** Opens the printed dashboard link (sign-in page → /_auth cookie exchange → app) and waits for the shell. */
 export async function openDashboard(page: Page, host: RunningHost): Promise<void> {
   await page.goto(host.url);
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();

@@ -58,8 +58,8 @@ export interface AgentHostOptions {
    */
   readonly mirrorWorker?: string | false;
   /**
-   * Watermarks for the mirror, which parses faster than a console (in the mirror worker, or in this
-   * event loop); default 400,000 / 100,000 characters.
+   * Watermarks for the mirror (in the mirror worker, or in this event loop); default 2,000,000 /
+   * 500,000 characters.
    */
   readonly mirrorFlow?: { readonly highWatermark: number; readonly lowWatermark: number };
   readonly batch?: OutputBatcherOptions;
@@ -74,7 +74,11 @@ interface ConsumerEntry {
 }
 
 const MIRROR = 'mirror';
-export const DEFAULT_MIRROR_FLOW = { highWatermark: 400_000, lowWatermark: 100_000 } as const;
+/**
+ * The mirror may fall this far behind the live stream before it holds the pty (twice a console's
+ * room, so under a flood the consoles set the pace and the mirror catches up when there is CPU).
+ */
+export const DEFAULT_MIRROR_FLOW = { highWatermark: 2_000_000, lowWatermark: 500_000 } as const;
 
 /**
  * One agent: its pty, output batching, flow control, the headless mirror and status. Output goes
@@ -353,13 +357,14 @@ export class AgentHost {
   private emitChunk(data: string): void {
     if (this.disposed) return;
     const chunk: OutputChunk = { seq: ++this.seq, data };
-    this.mirror.write(chunk);
     // Counted before delivery, so a console that acknowledges synchronously is not clamped at zero.
     this.flow.sent(data.length);
+    // The consoles first: the mirror may fall behind the live stream (an attach waits for it).
     for (const entry of this.consumers.values()) {
       if (entry.live) entry.consumer.data(chunk);
       else entry.held.push(chunk);
     }
+    this.mirror.write(chunk);
     this.outputTaps.emit(chunk);
   }
 }

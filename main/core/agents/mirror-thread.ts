@@ -8,18 +8,37 @@ import type { OutputChunk, TerminalMirrorOptions, TerminalSnapshot } from './ter
 /** Messages to the mirror worker; each names the mirror it is for. */
 export type MirrorRequest =
   | { readonly op: 'open'; readonly id: number; readonly options: TerminalMirrorOptions }
-  | { readonly op: 'write'; readonly id: number; readonly seq: number; readonly data: string }
+  /** Chunks for several mirrors at once, in order (seq, data pairs per mirror id). */
+  | { readonly op: 'write'; readonly writes: ReadonlyArray<MirrorWrite> }
   | { readonly op: 'resize'; readonly id: number; readonly cols: number; readonly rows: number }
   | { readonly op: 'read'; readonly id: number; readonly req: number; readonly what: MirrorRead }
   | { readonly op: 'close'; readonly id: number };
 
 export type MirrorRead = 'snapshot' | 'flush' | 'screen' | 'logical-screen';
 
+/** Chunks firstSeq to seq of one mirror, joined. */
+export interface MirrorWrite {
+  readonly id: number;
+  readonly firstSeq: number;
+  readonly seq: number;
+  readonly data: string;
+}
+
 /** Messages from the mirror worker. */
 export type MirrorEvent =
-  | { readonly op: 'parsed'; readonly id: number; readonly seq: number; readonly chars: number }
+  /** Chunks parsed since the last report: per mirror, the last seq and the characters. */
+  | { readonly op: 'parsed'; readonly parsed: ReadonlyArray<{ readonly id: number; readonly seq: number; readonly chars: number }> }
   | { readonly op: 'reply'; readonly req: number; readonly value: TerminalSnapshot | string[] | null }
   | { readonly op: 'error'; readonly req: number; readonly message: string };
+
+/**
+ * Small writes wait up to this long to travel to the worker together, each mirror's joined into one
+ * write: a spinner redrawn ten times a second in ten agents costs a couple of messages and parses a
+ * second, not a hundred. The mirror falls behind by that much; every read sends them first.
+ */
+export const MIRROR_WRITE_DELAY_MS = 500;
+/** Queued characters that are sent at once (a flood's chunks go without delay). */
+export const MIRROR_WRITE_NOW_CHARS = 64 * 1024;
 
 /** File name of the bundled worker, next to the bundle that runs the daemon. */
 export const MIRROR_WORKER_FILE = 'terminal-mirror-worker.js';
@@ -52,6 +71,11 @@ export class MirrorThread {
   private nextReq = 1;
   private failure: Error | undefined;
   private stopping = false;
+  private queued: Array<{ id: number; firstSeq: number; seq: number; data: string[] }> = [];
+  /** Index in `queued` of each mirror's write, so its next chunk joins it. */
+  private queuedBy = new Map<number, number>();
+  private queuedChars = 0;
+  private writeTimer: NodeJS.Timeout | undefined;
 
   private constructor(private readonly file: string) {
     this.worker = new Worker(file);
@@ -81,8 +105,41 @@ export class MirrorThread {
     return mirror;
   }
 
-  post(request: MirrorRequest): void {
+  /** Every other request sends the queued writes first, so the worker sees everything in order. */
+  post(request: Exclude<MirrorRequest, { op: 'write' }>): void {
+    this.sendWrites();
     if (!this.failure) this.worker.postMessage(request);
+  }
+
+  /** Queues a chunk; it travels with others after a moment, or at once when the queue is large. */
+  write(id: number, seq: number, data: string): void {
+    if (this.failure) return;
+    const at = this.queuedBy.get(id);
+    const last = at === undefined ? undefined : this.queued[at];
+    if (last && last.seq === seq - 1) {
+      last.seq = seq;
+      last.data.push(data);
+    } else {
+      this.queuedBy.set(id, this.queued.length);
+      this.queued.push({ id, firstSeq: seq, seq, data: [data] });
+    }
+    this.queuedChars += data.length;
+    if (this.queuedChars >= MIRROR_WRITE_NOW_CHARS) this.sendWrites();
+    else if (!this.writeTimer) {
+      this.writeTimer = setTimeout(() => this.sendWrites(), MIRROR_WRITE_DELAY_MS);
+      this.writeTimer.unref();
+    }
+  }
+
+  private sendWrites(): void {
+    if (this.writeTimer) clearTimeout(this.writeTimer);
+    this.writeTimer = undefined;
+    if (this.queued.length === 0) return;
+    const writes: MirrorWrite[] = this.queued.map(({ id, firstSeq, seq, data }) => ({ id, firstSeq, seq, data: data.length === 1 ? (data[0] as string) : data.join('') }));
+    this.queued = [];
+    this.queuedBy.clear();
+    this.queuedChars = 0;
+    if (!this.failure) this.worker.postMessage({ op: 'write', writes } satisfies MirrorRequest);
   }
 
   read(id: number, what: MirrorRead): Promise<TerminalSnapshot | string[] | null> {
@@ -96,6 +153,10 @@ export class MirrorThread {
 
   closed(id: number): void {
     if (!this.mirrors.delete(id)) return;
+    if (this.queuedBy.delete(id)) {
+      this.queued = this.queued.filter((write) => write.id !== id);
+      this.queuedBy = new Map(this.queued.map((write, index) => [write.id, index]));
+    }
     this.post({ op: 'close', id });
     if (this.mirrors.size === 0 && MirrorThread.threads.get(this.file) === this) {
       // No new mirror opens here; the worker ends once reads already asked are answered.
@@ -107,6 +168,7 @@ export class MirrorThread {
 
   private stopWhenIdle(): void {
     if (!this.stopping || this.pending.size > 0 || this.mirrors.size > 0 || this.failure) return;
+    if (this.writeTimer) clearTimeout(this.writeTimer);
     this.failure = new Error('The terminal mirror worker was stopped.');
     void this.worker.terminate();
   }
@@ -114,7 +176,7 @@ export class MirrorThread {
   private receive(event: MirrorEvent): void {
     switch (event.op) {
       case 'parsed':
-        this.mirrors.get(event.id)?.parsed(event.seq, event.chars);
+        for (const { id, seq, chars } of event.parsed) this.mirrors.get(id)?.parsed(seq, chars);
         return;
       case 'reply':
       case 'error': {
@@ -135,6 +197,9 @@ export class MirrorThread {
   private fail(error: Error): void {
     if (this.failure) return;
     this.failure = error;
+    if (this.writeTimer) clearTimeout(this.writeTimer);
+    this.queued = [];
+    this.queuedBy.clear();
     if (MirrorThread.threads.get(this.file) === this) MirrorThread.threads.delete(this.file);
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
@@ -175,7 +240,7 @@ export class RemoteMirror implements MirrorPort {
   write(chunk: OutputChunk): void {
     if (this.disposed || this.failure) return;
     this.written += chunk.data.length;
-    this.thread.post({ op: 'write', id: this.id, seq: chunk.seq, data: chunk.data });
+    this.thread.write(this.id, chunk.seq, chunk.data);
   }
 
   onParsed(listener: (seq: number, chars: number) => void): () => void {

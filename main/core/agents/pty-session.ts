@@ -100,6 +100,8 @@ export class PtySession {
         rows: spec.rows,
         cwd: spec.cwd,
         env: { ...spec.env },
+        // Windows: node-pty's own conpty.dll, so killing an agent does not briefly fork a console of the app.
+        ...(process.platform === 'win32' ? { useConptyDll: true } : {}),
       });
       return ok(new PtySession(spec, resolved.value, child, options, Date.now()));
     } catch (error) {

@@ -121,11 +121,17 @@ export class StatusDriver {
     }
     this.evaluating = true;
     try {
-      const screen = this.source.exited() ? [] : await this.source.screen();
+      // The screen is read (a round trip to the mirror) only once output has been quiet long enough
+      // for a prompt to count: a spinner redrawing in a working agent costs a timer, not a read.
+      // (Same clock reading for the decision and the verdict, so they cannot disagree.)
+      const before = this.now();
+      const promptAfter = Math.min(this.options.promptAfterMs ?? DEFAULT_PROMPT_AFTER_MS, this.options.idleAfterMs ?? DEFAULT_IDLE_AFTER_MS);
+      const needsScreen = !this.source.exited() && before - (this.source.lastOutputAt() ?? this.source.startedAt) >= promptAfter;
+      const screen = needsScreen ? await this.source.screen() : [];
       if (this.disposed) return;
       const verdict = detectStatus(
         {
-          now: this.now(),
+          now: needsScreen ? this.now() : before,
           startedAt: this.source.startedAt,
           lastOutputAt: this.source.lastOutputAt(),
           exited: this.source.exited(),

@@ -4,10 +4,38 @@ import { parentPort } from 'node:worker_threads';
 import type { MirrorEvent, MirrorRequest } from './mirror-thread.js';
 import { TerminalMirror } from './terminal-mirror.js';
 
-const port = parentPort;
-if (!port) throw new Error('terminal-mirror-worker runs as a worker thread only.');
+const port = parentPort as NonNullable<typeof parentPort>;
+if (!parentPort) throw new Error('terminal-mirror-worker runs as a worker thread only.');
 const mirrors = new Map<number, TerminalMirror>();
-const send = (event: MirrorEvent) => port.postMessage(event);
+// Parsed reports gathered over one turn of the event loop travel in one message; a reply goes after
+// the reports of everything parsed before it, as if each had been sent at once.
+let parsed = new Map<number, { seq: number; chars: number }>();
+let reportScheduled = false;
+const send = (event: MirrorEvent) => {
+  if (event.op !== 'parsed') sendParsed();
+  port.postMessage(event);
+};
+function sendParsed(): void {
+  if (parsed.size === 0) return;
+  const report = [...parsed].map(([id, value]) => ({ id, seq: value.seq, chars: value.chars }));
+  parsed = new Map();
+  port.postMessage({ op: 'parsed', parsed: report } satisfies MirrorEvent);
+}
+function reportParsed(id: number, seq: number, chars: number): void {
+  const entry = parsed.get(id);
+  if (entry) {
+    entry.seq = seq;
+    entry.chars += chars;
+  } else {
+    parsed.set(id, { seq, chars });
+  }
+  if (reportScheduled) return;
+  reportScheduled = true;
+  setImmediate(() => {
+    reportScheduled = false;
+    sendParsed();
+  });
+}
 
 async function read(mirror: TerminalMirror | undefined, request: Extract<MirrorRequest, { op: 'read' }>): Promise<void> {
   try {
@@ -42,12 +70,12 @@ port.on('message', (request: MirrorRequest) => {
   switch (request.op) {
     case 'open': {
       const mirror = new TerminalMirror(request.options);
-      mirror.onParsed((chunk) => send({ op: 'parsed', id: request.id, seq: chunk.seq, chars: chunk.data.length }));
+      mirror.onParsed((chunk) => reportParsed(request.id, chunk.seq, chunk.data.length));
       mirrors.set(request.id, mirror);
       return;
     }
     case 'write':
-      mirrors.get(request.id)?.write({ seq: request.seq, data: request.data });
+      for (const write of request.writes) mirrors.get(write.id)?.write({ seq: write.seq, data: write.data }, write.firstSeq);
       return;
     case 'resize':
       mirrors.get(request.id)?.resize(request.cols, request.rows);

@@ -72,10 +72,13 @@ export class TerminalMirror {
     this.serializer = new SnapshotSerializer(this.terminal, addon);
   }
 
-  /** Queues a chunk for parsing; chunks must come in seq order. */
-  write(chunk: OutputChunk): void {
+  /**
+   * Queues a chunk for parsing; chunks must come in seq order. `firstSeq` is for several chunks
+   * joined into one (firstSeq to chunk.seq): xterm parses one write of them at once.
+   */
+  write(chunk: OutputChunk, firstSeq = chunk.seq): void {
     if (this.disposed) return;
-    if (chunk.seq !== this.writtenSeq + 1) throw new RangeError(`mirror expected chunk ${this.writtenSeq + 1}, got ${chunk.seq}`);
+    if (firstSeq !== this.writtenSeq + 1 || chunk.seq < firstSeq) throw new RangeError(`mirror expected chunk ${this.writtenSeq + 1}, got ${firstSeq}`);
     this.writtenSeq = chunk.seq;
     this.cached = undefined;
     this.scheduleWarm();

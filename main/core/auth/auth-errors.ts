@@ -27,7 +27,9 @@ export type AuthErrorCode =
   | 'invalid_code'
   | 'lock_timeout'
   | 'providers_config_invalid'
-  | 'no_subscription';
+  | 'no_subscription'
+  | 'insecure_verification_uri'
+  | 'provider_override_incomplete';
 
 export interface AuthError {
   readonly code: AuthErrorCode;

@@ -2,7 +2,7 @@ import { type AuthResult, AuthFailure, CANCELLED_MESSAGE, fail, ok } from './aut
 import { exchangeAuthorizationCode } from './browser-flow.js';
 import { type Clock, type PollOutcome, EXPIRED_MESSAGE, pollDeviceGrant, systemClock } from './device-flow.js';
 import type { AuthFlowListener } from './flow-events.js';
-import { type FetchFunction, type OAuthContext, createOAuthContext, toAuthFailure } from './oauth-client.js';
+import { type FetchFunction, type OAuthContext, createOAuthContext, toAuthFailure, verificationUriProblem, withRequestTimeout } from './oauth-client.js';
 import { validatePasted } from './paste-code.js';
 import type { Provider } from './provider-registry.js';
 import type { TokenSet } from './token-set.js';
@@ -44,7 +44,7 @@ async function postJson(fetchFn: FetchFunction, url: string, body: Record<string
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(body),
-    signal,
+    signal: withRequestTimeout(signal),
   });
 }
 
@@ -59,6 +59,10 @@ export async function signInWithCodexDeviceCode(options: CodexDeviceFlowOptions)
   if (signal?.aborted) return fail('cancelled', CANCELLED_MESSAGE);
   if (!provider.issuer || !provider.clientId) return fail('provider_misconfigured', `${provider.name} needs an issuer and a client id for device login.`);
   const issuer = provider.issuer;
+  const unsafePage = verificationUriProblem(endpoint(issuer, 'codex/device'), provider);
+  if (unsafePage) {
+    return fail('insecure_verification_uri', `${provider.name}'s page for entering the code would be ${unsafePage}, not https, so Agent Relay did not open it. Check the provider's issuer in providers.json.`);
+  }
   let ctx: OAuthContext;
   let userCode: UserCodeResponse;
   try {

@@ -1,5 +1,5 @@
 import { type AuthResult, fail, ok } from './auth-errors.js';
-import type { FetchFunction } from './oauth-client.js';
+import { type FetchFunction, withRequestTimeout } from './oauth-client.js';
 import type { Provider } from './provider-registry.js';
 
 /**
@@ -29,10 +29,11 @@ export async function fetchCopilotToken(provider: Provider, githubToken: string,
   try {
     response = await fetchFn(url, {
       headers: { authorization: `token ${githubToken}`, accept: 'application/json', 'user-agent': 'AgentRelay' },
-      signal: options.signal,
+      signal: withRequestTimeout(options.signal),
     });
   } catch (error) {
     if (options.signal?.aborted) return fail('cancelled', 'Cancelled.');
+    if ((error as Error).name === 'TimeoutError') return fail('timeout', 'GitHub did not answer the Copilot token request in time. Try again.');
     return fail('network_error', `Could not reach GitHub for a Copilot token: ${(error as Error).message}.`);
   }
   if (response.status === 401) {

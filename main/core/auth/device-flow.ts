@@ -3,7 +3,7 @@ import type { Logger } from '../logging/logger.js';
 import { type AuthResult, AuthFailure, CANCELLED_MESSAGE, fail, ok } from './auth-errors.js';
 import { createPkcePair } from './browser-flow.js';
 import type { AuthFlowListener } from './flow-events.js';
-import { type FetchFunction, type OAuthContext, createOAuthContext, toAuthFailure } from './oauth-client.js';
+import { type FetchFunction, type OAuthContext, createOAuthContext, toAuthFailure, verificationUriProblem } from './oauth-client.js';
 import type { Provider } from './provider-registry.js';
 import { type TokenSet, tokenSetFromResponse, withUserinfo } from './token-set.js';
 
@@ -48,6 +48,8 @@ export interface DeviceFlowOptions {
   readonly clock?: Clock;
   /** Progress without secrets: no device codes or tokens. */
   readonly logger?: Logger;
+  /** The user allowed plain http explicitly (sync login --allow-insecure-http): http verification pages pass. */
+  readonly allowInsecureHttp?: boolean;
 }
 
 /** What one poll said, reduced to what the loop does next. */
@@ -166,6 +168,18 @@ export async function signInWithDeviceCode(options: DeviceFlowOptions): Promise<
     device = await oauth.processDeviceAuthorizationResponse(ctx.as, ctx.client, response);
   } catch (error) {
     return { ok: false, error: toAuthFailure(error, provider, signal).toError() };
+  }
+  // Checked before anything is shown or opened: the user must never be sent to a page that is not https.
+  for (const uri of [device.verification_uri, device.verification_uri_complete]) {
+    if (uri === undefined) continue;
+    const problem = verificationUriProblem(uri, provider, options.allowInsecureHttp);
+    if (problem) {
+      options.logger?.warn('device sign-in refused: verification page is not https', { provider: provider.id });
+      return fail(
+        'insecure_verification_uri',
+        `${provider.name}'s page for entering the code is ${problem}, not https, so Agent Relay did not open it. Check the provider's address in providers.json, or ask its administrator for an https sign-in page.`,
+      );
+    }
   }
 
   const issuedAt = clock.now();

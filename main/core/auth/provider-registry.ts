@@ -295,6 +295,36 @@ function describeKey(keyPath: ReadonlyArray<PropertyKey>): string {
   return keyPath.map((k) => String(k)).join('.');
 }
 
+/** Endpoints discovery finds at an issuer: they move with it. */
+const DISCOVERABLE_ENDPOINTS = ['authorizationEndpoint', 'tokenEndpoint', 'deviceAuthorizationEndpoint', 'revocationEndpoint', 'userinfoEndpoint'] as const;
+/** Addresses tied to a provider's host that no discovery gives: moving the issuer needs them too. */
+const HOST_BOUND_ADDRESSES = ['pasteRedirectUri', 'copilotTokenEndpoint'] as const;
+
+function originOf(url: string | undefined): string | undefined {
+  try {
+    return url === undefined ? undefined : new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A built-in whose `issuer` is overridden to another host must not keep signing in at the old one:
+ * its endpoints not given in the override are dropped, so discovery finds them at the new issuer;
+ * addresses no discovery gives are required in the override, else the entry is refused by name.
+ */
+function moveWithIssuer(base: Provider, override: ProviderOverride): { merged: Record<string, unknown> } | { missing: string[] } {
+  const merged: Record<string, unknown> = { ...base, ...override, cli: override.cli ?? base.cli };
+  if (override.issuer === undefined || originOf(override.issuer) === originOf(base.issuer)) return { merged };
+  const methods = override.methods ?? base.methods;
+  const used = (key: (typeof HOST_BOUND_ADDRESSES)[number]) => key !== 'pasteRedirectUri' || methods.includes('paste');
+  const missing = HOST_BOUND_ADDRESSES.filter((key) => base[key] !== undefined && override[key] === undefined && used(key));
+  if (missing.length) return { missing };
+  // What stays behind at the old host is dropped: discovered at the new issuer, or unused.
+  for (const key of [...DISCOVERABLE_ENDPOINTS, ...HOST_BOUND_ADDRESSES]) if (override[key] === undefined) delete merged[key];
+  return { merged };
+}
+
 /** Applies parsed overrides to the built-ins; custom ids become new providers. */
 export function applyOverrides(
   builtIns: ReadonlyArray<Provider>,
@@ -305,9 +335,19 @@ export function applyOverrides(
   const result = new Map(builtIns.map((p) => [p.id, p]));
   for (const [id, override] of Object.entries(overrides)) {
     const base = result.get(id);
-    const merged = base
-      ? { ...base, ...override, cli: override.cli ?? base.cli }
-      : { ...CUSTOM_DEFAULTS, id, name: override.name ?? '', ...override };
+    const moved = base ? moveWithIssuer(base, override) : undefined;
+    if (base && moved && !('merged' in moved)) {
+      const keyPath = describeKey(['providers', id, 'issuer']);
+      const fields = moved.missing.join(' and ');
+      errors.push({
+        code: 'providers_config_invalid',
+        file,
+        keyPath,
+        message: `${file}: ${keyPath}: moving ${base.name} to ${override.issuer} also needs ${fields} (no discovery gives ${moved.missing.length > 1 ? 'them' : 'it'}); set ${fields} for "${id}", or remove its issuer to keep ${originOf(base.issuer) ?? 'the built-in host'}`,
+      });
+      continue;
+    }
+    const merged = moved && 'merged' in moved ? moved.merged : { ...CUSTOM_DEFAULTS, id, name: override.name ?? '', ...override };
     const parsed = ProviderSchema.safeParse(merged);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {

@@ -39,6 +39,8 @@ export interface RefreshOwnerOptions {
   readonly refreshAheadMs?: number;
   readonly lockStaleMs?: number;
   readonly lockWaitMs?: number;
+  /** Longest wait for the token endpoint's answer (default TOKEN_REQUEST_TIMEOUT_MS). */
+  readonly requestTimeoutMs?: number;
   readonly fetch?: FetchFunction;
   readonly now?: () => number;
   readonly logger?: Logger;
@@ -132,7 +134,7 @@ export class RefreshOwner {
   }
 
   private async refreshUnderLock(key: string, rejectedAccessToken: string | undefined): Promise<AuthResult<TokenSet>> {
-    let release: (() => void) | undefined;
+    let release: (() => Promise<void>) | undefined;
     try {
       release = await acquireFileLock(lockPathFor(this.options.lockDir, key), {
         staleMs: this.options.lockStaleMs,
@@ -153,7 +155,7 @@ export class RefreshOwner {
       const failure = error instanceof AuthFailure ? error : new AuthFailure('provider_error', `Refreshing failed: ${(error as Error).message}`);
       return { ok: false, error: failure.toError() };
     } finally {
-      release?.();
+      await release?.();
     }
   }
 
@@ -211,7 +213,10 @@ export class RefreshOwner {
       return fail('needs_signin', `${provider.name} gave no way to renew this sign-in. Sign in again.`);
     }
     try {
-      const ctx = await createOAuthContext(provider, { fetch: this.options.fetch });
+      const ctx = await createOAuthContext(provider, {
+        fetch: this.options.fetch,
+        ...(this.options.requestTimeoutMs !== undefined ? { timeoutMs: this.options.requestTimeoutMs } : {}),
+      });
       const response = await oauth.refreshTokenGrantRequest(
         ctx.as,
         ctx.client,

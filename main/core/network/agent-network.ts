@@ -3,7 +3,9 @@ import type { AgentInfo, HistoryPage, RelayMessage, SpawnRequest, TeamTemplate, 
 import type { Connection } from '../bridge/connection.js';
 import { BridgeError } from '../bridge/errors.js';
 import { AgentError, type Result } from '../agents/agent-errors.js';
-import type { AgentHost, AgentInfo as HostedAgentInfo } from '../agents/agent-host.js';
+import type { AgentInfo as HostedAgentInfo } from '../agents/agent-host.js';
+import type { AgentHandle, AgentRuntime, ScrollbackQuery, ScrollbackResult } from '../agents/agent-runtime.js';
+import { ScrollbackIndex } from '../terminal-host/scrollback-index.js';
 import { AgentManager } from '../agents/agent-manager.js';
 import type { Logger } from '../logging/logger.js';
 import { teamBriefing } from './teams.js';
@@ -62,6 +64,8 @@ export interface AgentNetworkOptions {
   scrollback: () => number;
   defaultCwd?: string;
   credentials?: CredentialSource;
+  /** Where the agents' ptys live: the terminal host client, or (default) this process. */
+  runtime?: AgentRuntime;
   /** Announces changes to every UI. */
   onAgentsChanged: (agents: AgentInfo[]) => void;
   onRelayMessage: (message: RelayMessage) => void;
@@ -88,7 +92,9 @@ const unwrap = <T>(result: Result<T>): T => {
  * relay parser, and each UI connection can attach consoles to it. The bridge handlers call this.
  */
 export class AgentNetwork {
-  readonly manager: AgentManager;
+  readonly manager: AgentRuntime;
+  /** Scrollback search for a runtime that has none of its own (agents in this process). */
+  private readonly index: ScrollbackIndex | undefined;
   readonly relay: RelayHub;
   private readonly directory = new TargetDirectory();
   /** connection id → agent name → detach */
@@ -102,14 +108,30 @@ export class AgentNetwork {
 
   constructor(private readonly options: AgentNetworkOptions) {
     const logger = options.logger;
-    this.manager = new AgentManager({ logger, defaultCwd: options.defaultCwd ?? os.homedir(), baseEnv: agentBaseEnv() });
+    this.manager = options.runtime ?? new AgentManager({ logger, defaultCwd: options.defaultCwd ?? os.homedir(), baseEnv: agentBaseEnv() });
     this.relay = RelayHub.open({ dataDir: options.dataDir, directory: this.directory, logger });
+    const index = this.manager.search ? undefined : new ScrollbackIndex();
+    this.index = index;
+    if (index) this.unsubscribe.push(this.manager.onOutput(({ name, chunk }) => index.write(name, chunk.data)));
+    // Agents that kept running in the terminal host while no daemon was there: relay targets again.
+    for (const name of this.manager.names()) {
+      const host = this.manager.get(name);
+      if (!host) continue;
+      const meta = this.manager.meta?.(name);
+      if (meta?.provider && meta.account) {
+        this.accounts.set(name, { provider: meta.provider, account: meta.account });
+        if (meta.cli && meta.configHome) void this.rebind(name, meta.provider, meta.account, meta.cli as CredentialBinding['cli'], meta.configHome);
+      }
+      this.relay.resize(name, host.info.cols, host.info.rows);
+      this.directory.add(relayTarget(host));
+    }
     this.unsubscribe.push(
       this.manager.onOutput(({ name, chunk }) => this.relay.ingest(name, chunk.data)),
       this.manager.onEvent((event) => {
         if (event.type === 'restarted') this.relay.resetAgent(event.agent.name);
         if (event.type === 'removed') {
           this.directory.remove(event.name);
+          this.index?.forget(event.name);
           for (const perConnection of this.attachments.values()) {
             perConnection.get(event.name)?.detach();
             perConnection.delete(event.name);
@@ -181,7 +203,7 @@ export class AgentNetwork {
     }
     if (!command) throw new AgentError('invalid_agent_spec', 'An agent needs a provider or a command to run.', { field: 'command' });
     const info = unwrap(
-      this.manager.spawn({
+      await this.manager.spawn({
         name: request.name,
         command,
         args,
@@ -191,7 +213,7 @@ export class AgentNetwork {
         ...(request.rows ? { rows: request.rows } : {}),
         scrollback: this.options.scrollback(),
         ...(promptStyle ? { provider: promptStyle } : {}),
-      }),
+      }, request.provider && account ? { provider: request.provider, account, ...(binding ? { cli: binding.cli, configHome: binding.configHome } : {}) } : undefined),
     );
     this.stopRequested.delete(info.name);
     if (request.provider && account) this.accounts.set(info.name, { provider: request.provider, account, ...(binding ? { binding } : {}) });
@@ -206,6 +228,25 @@ export class AgentNetwork {
     const described = this.describe(info);
     this.options.onAgentsChanged(this.list());
     return described;
+  }
+
+  /**
+   * An agent found running in the terminal host: its login files are watched again, measured against
+   * the account's tokens in the vault (so a rotation the CLI made while no daemon ran is adopted).
+   */
+  private async rebind(name: string, provider: string, account: string, cli: CredentialBinding['cli'], configHome: string): Promise<void> {
+    const source = this.options.credentials;
+    if (!source) return;
+    try {
+      const fresh = await source.freshCredentials(provider, account);
+      if (!fresh.tokens) return;
+      const bound = this.accounts.get(name);
+      if (!bound || bound.provider !== provider) return;
+      bound.binding = { provider, accountId: account, cli, configHome, given: toCliTokens(fresh.tokens, fresh.account) };
+      await this.adoptRotation(name);
+    } catch (error) {
+      this.options.logger.warn('could not watch the login of an agent found running', { name, error: (error as Error).message });
+    }
   }
 
   /** Keeps tokens an agent's CLI rotated by itself, and hands them to the other agents of that account. */
@@ -356,16 +397,25 @@ export class AgentNetwork {
     return { items: page.items.map(relayMessage), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   }
 
-  async close(): Promise<void> {
+  /** Every agent's scrollback, searched where it is kept (the terminal host, or here). */
+  async search(query: ScrollbackQuery): Promise<ScrollbackResult> {
+    if (query.agent) this.host(query.agent);
+    if (this.manager.search) return this.manager.search(query);
+    return this.index!.search(query, this.manager.names());
+  }
+
+  /** Stops the daemon's side; the agents stop too unless keepAgents and a terminal host keeps them. */
+  async close(options: { keepAgents?: boolean } = {}): Promise<void> {
     clearInterval(this.rotationTimer);
     for (const off of this.unsubscribe.splice(0)) off();
     for (const perConnection of this.attachments.values()) for (const attachment of perConnection.values()) attachment.detach();
     this.attachments.clear();
-    await this.manager.dispose();
+    if (options.keepAgents && this.manager.release) await this.manager.release();
+    else await this.manager.dispose();
     this.relay.close();
   }
 
-  private host(name: string): AgentHost {
+  private host(name: string): AgentHandle {
     const host = this.manager.get(name);
     if (host) return host;
     const known = this.manager.names();
@@ -376,7 +426,7 @@ export class AgentNetwork {
 }
 
 /** The relay's view of one hosted agent. */
-function relayTarget(host: AgentHost): RelayTarget {
+function relayTarget(host: AgentHandle): RelayTarget {
   return {
     name: host.name,
     state: (): AgentRunState => host.currentStatus,

@@ -29,6 +29,10 @@ import { createAuditLog, type AuditLog } from '../vault/audit-log.js';
 import type { CredentialVault } from '../vault/credential-vault.js';
 import type { AccountSummary, VaultProblem } from '../vault/vault-types.js';
 
+/** Consent is asked only where the OS offers no key store (Electron on Linux without a keyring). */
+const NO_KEYRING_CONSENT =
+  'This system has no keyring, so your sign-ins would be encrypted only with a fixed key built into the app: anyone who can read your data folder could decrypt them. Agree to that first, or set up a keyring (such as GNOME Keyring or KWallet) and restart.';
+
 export interface ProviderConnectionsOptions {
   dataDir: string;
   logger: Logger;
@@ -535,6 +539,7 @@ export class ProviderConnections {
     const problem = this.vaultProblem ?? vault.problems[0];
     return {
       protection: vault.protection,
+      ...(vault.protection === 'weaker' && vault.protectionDetail ? { protectionDetail: vault.protectionDetail } : {}),
       consentRequired: Boolean(this.options.consentRequired) && !this.consented,
       ...(problem ? { problem: problem.message } : {}),
     };
@@ -544,7 +549,7 @@ export class ProviderConnections {
     if (this.options.consentRequired && !this.consented) {
       throw new BridgeError(
         'consent_required',
-        'This system offers no key store (no keyring), so secrets would be protected only by a key file. Agree to that first, or set up a keyring.',
+        NO_KEYRING_CONSENT,
       );
     }
   }

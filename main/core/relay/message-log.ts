@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { withFileLockSync } from '../base/file-lock.js';
 import type { Logger } from '../logging/logger.js';
 
 /**
@@ -225,7 +226,8 @@ export class MessageLog {
 
   private write(records: ReadonlyArray<MessageRecord | StatusRecord>, durable = true): void {
     const data = records.map((r) => `${JSON.stringify(r)}\n`).join('');
-    fs.writeSync(this.fd, data);
+    // One writer at a time across processes (base/file-lock): appends never interleave.
+    withFileLockSync(this.file, () => fs.writeSync(this.fd, data));
     if (!this.fsync) return;
     if (durable) {
       fs.fsyncSync(this.fd);
@@ -291,8 +293,10 @@ export class MessageLog {
     const end = data.lastIndexOf(0x0a) + 1;
     if (end < data.length) {
       const torn = data.subarray(end);
-      fs.appendFileSync(`${this.file}.torn`, Buffer.concat([torn, Buffer.from('\n')]), { mode: 0o600 });
-      fs.truncateSync(this.file, end);
+      withFileLockSync(this.file, () => {
+        fs.appendFileSync(`${this.file}.torn`, Buffer.concat([torn, Buffer.from('\n')]), { mode: 0o600 });
+        fs.truncateSync(this.file, end);
+      });
       warn(`message log: the last line was cut off (${torn.length} bytes, a crash during an append); moved it to messages.jsonl.torn and kept everything before it`);
     }
     const lines = data.subarray(0, end).toString('utf8').split('\n');

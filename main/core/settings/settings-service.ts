@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { DEFAULT_SETTINGS, Settings, type SettingsPatch } from '../../../preload/contract.js';
+import { withFileLockSync } from '../base/file-lock.js';
 import type { Logger } from '../logging/logger.js';
 import type { SettingsStore } from './settings-store.js';
 
@@ -25,11 +26,22 @@ export class SettingsService {
     return { ...this.current };
   }
 
+  /**
+   * Applies `patch` to what is stored now, holding the settings file's lock: another process's
+   * change made since this one loaded is kept, not overwritten with a stale copy. A writer that
+   * cannot get the lock throws `data_busy` (base/file-lock) and changes nothing.
+   */
   update(patch: SettingsPatch): Settings {
-    const next = Settings.parse({ ...this.current, ...patch });
-    this.store.write(next);
-    this.current = next;
-    return this.get();
+    // A bad patch is refused before anything is locked or read.
+    Settings.parse({ ...this.current, ...patch });
+    return withFileLockSync(this.store.location, (lock) => {
+      const stored = this.load().settings;
+      const merged = Settings.parse({ ...stored, ...patch });
+      lock.assertHeld();
+      this.store.write(merged);
+      this.current = merged;
+      return this.get();
+    });
   }
 
   private load(): { settings: Settings; problem?: string } {

@@ -202,7 +202,7 @@ export class SyncService {
       throw toBridgeError(error);
     }
     if ((await this.options.providers.state()).vault.consentRequired) {
-      throw new BridgeError('consent_required', 'This system offers no key store, so the sync login would be protected only by a key file. Agree to that on the Providers page first.');
+      throw new BridgeError('consent_required', 'This system has no keyring, so the sync login would be encrypted only with a fixed key built into the app. Agree to that on the Providers page first, or set up a keyring.');
     }
     for (const abort of this.flows.values()) abort.abort();
     const flowId = crypto.randomUUID();
@@ -372,6 +372,7 @@ export class SyncService {
         signal: abort.signal,
         ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
         logger: this.options.logger.child('sync-sign-in'),
+        allowInsecureHttp,
         onEvent: (event) => {
           if (event.event !== 'device-code') return;
           progress({

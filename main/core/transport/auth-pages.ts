@@ -24,6 +24,7 @@ export function unauthorizedPage(reason: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Agent Relay — sign-in link needed</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <style>
   :root { color-scheme: light dark; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
   body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: Canvas; color: CanvasText; }

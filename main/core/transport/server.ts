@@ -90,7 +90,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     res.setHeader('Cache-Control', 'no-store');
     const wantsHtml = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
     if (wantsHtml && status === 401) {
-      res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' });
+      // The page a person lands on from the printed link (its #token never reaches us): an ordinary
+      // sign-in page, not an error, so the browser's console stays clean. It holds no data.
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
       res.end(unauthorizedPage(reason));
     } else {
       res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { withFileLockSync } from '../base/file-lock.js';
 import { redact } from '../logging/redact.js';
 
 export const AUDIT_FILE = 'audit.jsonl';
@@ -44,8 +45,9 @@ export function createAuditLog(dataDir: string, now: () => Date = () => new Date
         }).filter(([, v]) => v !== undefined),
       ) as unknown as AuditEvent;
       fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-      // One write call per line: appends of a few hundred bytes do not interleave between processes.
-      fs.appendFileSync(file, `${JSON.stringify(event)}\n`, { mode: 0o600 });
+      // One writer at a time across processes, so a line is never interleaved with another's, even
+      // a long one or on a file system where O_APPEND is not atomic.
+      withFileLockSync(file, () => fs.appendFileSync(file, `${JSON.stringify(event)}\n`, { mode: 0o600 }));
       return event;
     },
     read() {

@@ -1,3 +1,4 @@
+import { FileLockError, type FileLockOptions, type HeldLock, withFileLock } from '../base/file-lock.js';
 import { CipherError } from './key-file-cipher.js';
 import {
   EMPTY_CONTENTS,
@@ -28,6 +29,8 @@ export interface VaultOptions {
   readonly store: VaultStore;
   /** Epoch ms; injectable so tests and sync merges are deterministic. */
   readonly now?: () => number;
+  /** The cross-process write lock's wait and stale limits (defaults: base/file-lock). */
+  readonly lock?: Pick<FileLockOptions, 'waitMs' | 'staleMs'>;
 }
 
 export interface AccountInput {
@@ -52,7 +55,8 @@ type Loaded = { contents: VaultContents; problem?: VaultProblem };
 /**
  * Accounts per provider, encrypted as a whole by a Cipher and kept in a Store. Every call re-reads
  * the store, so a CLI process and the app see each other's writes; calls within this process run
- * one at a time. Secrets come out only through `getAccount`/`getSecrets` (daemon side); `list`
+ * one at a time, and every read-modify-write holds the store file's lock, so writers in other
+ * processes (a second `connect`, the app) wait their turn instead of overwriting each other. Secrets come out only through `getAccount`/`getSecrets` (daemon side); `list`
  * gives the renderer's view.
  */
 export class CredentialVault {
@@ -64,6 +68,7 @@ export class CredentialVault {
     private readonly cipher: Cipher,
     private readonly store: VaultStore,
     private readonly now: () => number,
+    private readonly lockOptions: Pick<FileLockOptions, 'waitMs' | 'staleMs'> = {},
   ) {}
 
   /**
@@ -71,13 +76,17 @@ export class CredentialVault {
    * vault then works from empty. Nothing is ever wiped without that report.
    */
   static async open(options: VaultOptions): Promise<{ vault: CredentialVault; problem?: VaultProblem }> {
-    const vault = new CredentialVault(options.cipher, options.store, options.now ?? Date.now);
-    const loaded = await vault.exclusive(() => vault.load());
+    const vault = new CredentialVault(options.cipher, options.store, options.now ?? Date.now, options.lock);
+    const loaded = await vault.exclusive(() => vault.read());
     return loaded.problem ? { vault, problem: loaded.problem } : { vault };
   }
 
   get protection(): Cipher['protection'] {
     return this.cipher.protection;
+  }
+
+  get protectionDetail(): string | undefined {
+    return this.cipher.protectionDetail;
   }
 
   /** Every problem met since open (a vault broken by someone else later is reported here too). */
@@ -86,13 +95,13 @@ export class CredentialVault {
   }
 
   async list(provider?: string): Promise<AccountSummary[]> {
-    const { contents } = await this.exclusive(() => this.load());
+    const { contents } = await this.exclusive(() => this.read());
     return contents.accounts.filter((a) => provider === undefined || a.provider === provider).map(toSummary);
   }
 
   /** Daemon only: the full account including secrets. */
   async getAccount(provider: string, accountId?: string): Promise<VaultAccount | undefined> {
-    const { contents } = await this.exclusive(() => this.load());
+    const { contents } = await this.exclusive(() => this.read());
     return find(contents, provider, accountId);
   }
 
@@ -181,7 +190,7 @@ export class CredentialVault {
 
   /** The whole content, secrets included: for the sync client, which encrypts it end to end. */
   async exportContents(): Promise<VaultContents> {
-    return (await this.exclusive(() => this.load())).contents;
+    return (await this.exclusive(() => this.read())).contents;
   }
 
   /** Called after every write by this process (cloud sync pushes on it). */
@@ -198,12 +207,30 @@ export class CredentialVault {
   private async mutate<T>(
     change: (contents: VaultContents, now: number) => { contents: VaultContents; result: T; unchanged?: boolean },
   ): Promise<T> {
-    return this.exclusive(async () => {
-      const { contents } = await this.load();
-      const next = change(contents, this.now());
-      if (!next.unchanged) await this.save(next.contents);
-      return next.result;
-    });
+    return this.exclusive(() =>
+      this.locked(async (lock) => {
+        const { contents } = await this.load();
+        const next = change(contents, this.now());
+        if (!next.unchanged) await this.save(next.contents, lock);
+        return next.result;
+      }),
+    );
+  }
+
+  /** A read; one that finds the vault unreadable sets it aside under the lock, after looking again. */
+  private async read(): Promise<Loaded> {
+    const first = await this.load({ dryRun: true });
+    if (!first.problem) return first;
+    return this.locked(() => this.load());
+  }
+
+  private async locked<T>(task: (lock: HeldLock) => Promise<T>): Promise<T> {
+    try {
+      return await withFileLock(this.store.file, task, this.lockOptions);
+    } catch (error) {
+      if (error instanceof FileLockError) throw new VaultError('data_busy', error.message);
+      throw error;
+    }
   }
 
   private exclusive<T>(task: () => Promise<T>): Promise<T> {
@@ -212,19 +239,22 @@ export class CredentialVault {
     return run;
   }
 
-  private async load(): Promise<Loaded> {
+  /** dryRun: report a problem without setting the file aside (done later, holding the lock). */
+  private async load(options: { dryRun?: boolean } = {}): Promise<Loaded> {
+    const keepAside = (code: VaultProblem['code'], sentence: string): Loaded =>
+      options.dryRun ? { contents: EMPTY_CONTENTS, problem: { code, message: sentence, backup: '' } } : this.keepAside(code, sentence);
     const data = this.store.read();
     if (!data) return { contents: EMPTY_CONTENTS };
     const envelope = decodeEnvelope(data);
-    if (!envelope.ok) return this.keepAside('vault_corrupt', `The credential vault is corrupt: ${envelope.reason}.`);
+    if (!envelope.ok) return keepAside('vault_corrupt', `The credential vault is corrupt: ${envelope.reason}.`);
     if (envelope.header.version !== VAULT_FORMAT_VERSION) {
-      return this.keepAside(
+      return keepAside(
         'vault_corrupt',
         `The credential vault has format version ${envelope.header.version}, which this version of the app cannot read (it reads version ${VAULT_FORMAT_VERSION}).`,
       );
     }
     if (envelope.header.cipherKind !== this.cipher.kind) {
-      return this.keepAside(
+      return keepAside(
         'vault_undecryptable',
         `The credential vault was encrypted with "${envelope.header.cipherKind}", but this app now uses "${this.cipher.kind}", so it cannot be decrypted.`,
       );
@@ -234,10 +264,10 @@ export class CredentialVault {
       plain = await this.cipher.decrypt(envelope.sealed);
     } catch (error) {
       const why = error instanceof CipherError ? error.message : `decryption failed (${(error as Error).message})`;
-      return this.keepAside('vault_undecryptable', `The credential vault cannot be decrypted: ${why}`);
+      return keepAside('vault_undecryptable', `The credential vault cannot be decrypted: ${why}`);
     }
     const parsed = parseContents(plain);
-    if (!parsed.ok) return this.keepAside('vault_corrupt', `The credential vault is corrupt: ${parsed.reason}.`);
+    if (!parsed.ok) return keepAside('vault_corrupt', `The credential vault is corrupt: ${parsed.reason}.`);
     return { contents: parsed.contents };
   }
 
@@ -252,11 +282,14 @@ export class CredentialVault {
     return { contents: EMPTY_CONTENTS, problem };
   }
 
-  private async save(contents: VaultContents): Promise<void> {
+  private async save(contents: VaultContents, lock: HeldLock): Promise<void> {
     try {
       const sealed = await this.cipher.encrypt(serializeContents(contents));
+      // Our heartbeat failed and another writer may have taken over: write nothing.
+      lock.assertHeld();
       this.store.write(encodeEnvelope({ version: VAULT_FORMAT_VERSION, cipherKind: this.cipher.kind }, sealed));
     } catch (error) {
+      if (error instanceof FileLockError) throw new VaultError('data_busy', error.message);
       throw new VaultError('vault_write_failed', `The credential vault could not be saved: ${(error as Error).message}.`);
     }
     for (const listener of this.changeListeners) listener();

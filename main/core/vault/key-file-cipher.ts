@@ -4,6 +4,9 @@ import crypto from 'node:crypto';
 import type { Cipher } from './vault-types.js';
 
 export const KEY_FILE = 'vault.key';
+
+export const KEY_FILE_PROTECTION =
+  `Weaker protection: your sign-ins are encrypted with a key kept in ${KEY_FILE} in the data folder, readable only by your user (0600), not by a system keychain. Anyone who can read your files as you can read them.`;
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -64,6 +67,7 @@ export function createKeyFileCipher(dataDir: string): Cipher {
   return {
     kind: 'aes-256-gcm-keyfile',
     protection: 'weaker',
+    protectionDetail: KEY_FILE_PROTECTION,
     encrypt(plain) {
       const key = readKey() ?? createKey();
       const iv = crypto.randomBytes(IV_BYTES);

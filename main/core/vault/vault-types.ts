@@ -9,12 +9,16 @@ export interface Cipher {
   readonly kind: string;
   /** 'weaker' makes the UI and `providers` output say "weaker protection". */
   readonly protection: 'os-keystore' | 'weaker';
+  /** When 'weaker': a sentence saying what really protects the secrets, shown as it is. */
+  readonly protectionDetail?: string;
   encrypt(plain: Buffer): Buffer | Promise<Buffer>;
   decrypt(cipher: Buffer): Buffer | Promise<Buffer>;
 }
 
 /** Where the encrypted vault lives. Electron: electron-store; headless: a file in the data dir. */
 export interface VaultStore {
+  /** The file it keeps the vault in: writers lock it across processes (base/file-lock). */
+  readonly file: string;
   read(): Buffer | undefined;
   write(data: Buffer): void;
   /** Moves the current content aside (never deletes it) and says where it went, for the report. */
@@ -92,7 +96,7 @@ export interface AccountSummary {
   readonly canRefresh: boolean;
 }
 
-export type VaultErrorCode = 'vault_corrupt' | 'vault_undecryptable' | 'vault_write_failed' | 'account_not_found';
+export type VaultErrorCode = 'vault_corrupt' | 'vault_undecryptable' | 'vault_write_failed' | 'account_not_found' | 'data_busy';
 
 /** An error value the UI can act on: a code and a sentence. */
 export class VaultError extends Error {

@@ -40,7 +40,7 @@ export async function listProviders(ctx: CliContext, options: { json: boolean; p
     }
     if (state.vault.protection === 'weaker') {
       ctx.out('');
-      ctx.out('Weaker protection: secrets are encrypted with a key file in the data folder, not a system keychain.');
+      ctx.out(state.vault.protectionDetail ?? 'Weaker protection: secrets are not sealed by a system keychain.');
     }
     return 0;
   } finally {

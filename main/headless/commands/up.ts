@@ -11,6 +11,8 @@ export interface UpOptions {
   open: boolean;
   json: boolean;
   token?: string;
+  /** On SIGINT/SIGTERM stop the agents too (by default they keep running in the terminal host). */
+  stopAgents?: boolean;
 }
 
 /** `up`: run the daemon headless and serve the dashboard until SIGINT/SIGTERM. */
@@ -85,11 +87,19 @@ export async function up(ctx: CliContext, options: UpOptions): Promise<number> {
         process.exit(1);
       }
       stopping = true;
-      if (!options.json) ctx.out(`Stopping (${signal})…`);
-      void host.close().then(
+      const keepAgents = !options.stopAgents && host.service.agents.manager.release !== undefined;
+      const running = host.service.agents.list().filter((agent) => agent.status !== 'exited').length;
+      if (!options.json) {
+        ctx.out(
+          keepAgents && running > 0
+            ? `Stopping (${signal}); ${running === 1 ? '1 agent keeps' : `${running} agents keep`} running in the background. \`agent-relay-desktop up\` reattaches, \`agent-relay-desktop down\` stops them.`
+            : `Stopping (${signal})…`,
+        );
+      }
+      void host.close({ keepAgents }).then(
         () => {
           release();
-          if (options.json) ctx.out(JSON.stringify({ event: 'stopped', signal }));
+          if (options.json) ctx.out(JSON.stringify({ event: 'stopped', signal, ...(keepAgents && running > 0 ? { agentsKept: running } : {}) }));
           resolve(0);
         },
         (error: unknown) => {

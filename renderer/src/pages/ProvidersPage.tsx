@@ -3,7 +3,7 @@ import { PageHeader } from '../components/PageHeader';
 import { ProviderGrid } from '../providers/ProviderGrid';
 import { ShieldIcon } from '../providers/provider-icons';
 import { useProviders } from '../providers/useProviders';
-import { VaultBanners, WEAKER_PROTECTION_TEXT } from '../providers/VaultBanners';
+import { VaultBanners, weakerProtection } from '../providers/VaultBanners';
 
 /** Every AI provider: sign in, see who is connected and until when, disconnect. */
 /** `focus`: a provider whose card to bring into view (`#/providers/<id>`, from the tray). */
@@ -34,9 +34,9 @@ export function ProvidersPage({ focus }: { focus?: string } = {}) {
         }
         aside={
           state?.vault.protection === 'weaker' ? (
-            <span className="vault-weaker" title={WEAKER_PROTECTION_TEXT} data-testid="vault-weaker">
+            <span className="vault-weaker" title={weakerProtection(state.vault).full} data-testid="vault-weaker">
               <ShieldIcon size={14} />
-              <span>{WEAKER_PROTECTION_TEXT}</span>
+              <span>{weakerProtection(state.vault).short}</span>
             </span>
           ) : null
         }

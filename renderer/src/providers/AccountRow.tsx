@@ -25,7 +25,7 @@ function AccountFacts({ account, weaker }: { account: AccountView; weaker: boole
         </span>
       ))}
       {weaker ? (
-        <span className="account-weaker" title="Secrets are encrypted with a key file in your data folder, not your system keychain">
+        <span className="account-weaker" title="Not sealed by your system keychain: the note at the top of this page says what protects it">
           <ShieldIcon size={12} />
           Weaker protection
         </span>

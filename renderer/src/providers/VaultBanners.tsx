@@ -5,10 +5,21 @@ import { useBridge } from '../hooks/useBridge';
 import { failureOf } from './bridge-error';
 import { ShieldIcon } from './provider-icons';
 
-export const WEAKER_PROTECTION_TEXT = 'Weaker protection: secrets are encrypted with a key file in your data folder, not your system keychain';
+export const WEAKER_PROTECTION_TEXT = 'Weaker protection: your sign-ins are not sealed by a system keychain';
 
-/** No OS key store: nothing is stored until the user agrees to the key-file fallback. */
-function ConsentBanner() {
+/**
+ * What really protects the sign-ins when no OS key store does, as the daemon says it (a key file
+ * headless; a fixed built-in key in the app on Linux without a keyring): the first sentence to show,
+ * the whole for a tooltip.
+ */
+export function weakerProtection(vault: ProvidersState['vault']): { short: string; full: string } {
+  const full = vault.protectionDetail ?? WEAKER_PROTECTION_TEXT;
+  const short = full.match(/^.*?\.(?=\s|$)/)?.[0] ?? full;
+  return { short, full };
+}
+
+/** No OS key store: nothing is stored until the user agrees to the weaker protection. */
+function ConsentBanner({ detail }: { detail: string | undefined }) {
   const bridge = useBridge();
   const [failure, setFailure] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -20,9 +31,9 @@ function ConsentBanner() {
           This system has no keychain
         </h2>
         <p>
-          Agent Relay can still keep your sign-ins encrypted, with a key file in your data folder that only your user can
-          read. That is weaker than a system keychain: anyone who can read your files can read your sign-ins. Agree to
-          continue, or set up a keyring (such as GNOME Keyring) and restart.
+          {detail ??
+            'Without a keyring, Agent Relay can only encrypt your sign-ins with a fixed key built into the app: anyone who can read your data folder could decrypt them.'}{' '}
+          Agree to continue, or set up a keyring (such as GNOME Keyring or KWallet) and restart.
         </p>
         {failure ? <p className="form-error">{failure}</p> : null}
       </div>
@@ -51,7 +62,7 @@ function ConsentBanner() {
 export function VaultBanners({ state }: { state: ProvidersState }) {
   return (
     <>
-      {state.vault.consentRequired ? <ConsentBanner /> : null}
+      {state.vault.consentRequired ? <ConsentBanner detail={state.vault.protectionDetail} /> : null}
       {state.vault.problem ? (
         <div className="provider-banner provider-banner-danger" role="alert">
           <WarningIcon size={18} />

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -191,5 +193,33 @@ describe('refresh owner against a real OAuth server', () => {
 describe('providers.json for the refresh owner', () => {
   it('loads the same provider in another process from the file path', () => {
     expect(loadProviderRegistry(providersConfigPath(dataDir)).get('test-oidc')?.issuer).toBe(oidc.issuer);
+  });
+});
+
+describe('a token endpoint that never answers', () => {
+  it('ends the refresh with timeout, changes nothing and frees the lock for the next refresh', async () => {
+    const tokens = await expiringAccount();
+    const hung: http.ServerResponse[] = [];
+    const server = http.createServer((_req, res) => hung.push(res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const stuck: Provider = { ...provider, tokenEndpoint: `http://127.0.0.1:${port}/token` };
+      const started = Date.now();
+      const result = await new RefreshOwner({ store, providers: () => stuck, lockDir: path.join(dataDir, 'locks'), requestTimeoutMs: 500 }).getFreshToken(KEY);
+      expect(result.ok ? 'ok' : result.error).toMatchObject({ code: 'timeout', message: expect.stringMatching(/did not answer in time; nothing was changed/) });
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(hung).toHaveLength(1);
+      expect((await store.loadAccount(KEY))?.tokens.refreshToken).toBe(tokens.refreshToken);
+      expect(fs.readdirSync(path.join(dataDir, 'locks'))).toEqual([]);
+      // The lock is free and the refresh token unspent: the real server refreshes it.
+      const next = await owner().getFreshToken(KEY);
+      expect(next.ok).toBe(true);
+      expect(oidc.countGrants('refresh_token')).toBe(1);
+    } finally {
+      for (const res of hung) res.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -86,6 +86,26 @@ describe('agent-relay-desktop up', () => {
     expect(fs.existsSync(path.join(dataDir, 'daemon.json'))).toBe(true);
   });
 
+  it('opens the dashboard in the browser through the system opener when a display is present', async () => {
+    const bin = temp();
+    const seen = path.join(bin, 'opened.txt');
+    // xdg-open as the desktop provides it; this one only records what it was asked to open.
+    fs.writeFileSync(path.join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${seen}'\n`, { mode: 0o755 });
+    const run = start(['up', '--port', '0', '--json', '--data-dir', temp()], { DISPLAY: ':99', PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` });
+    const { url } = JSON.parse(await run.firstLine) as Listening;
+    await expect.poll(() => (fs.existsSync(seen) ? fs.readFileSync(seen, 'utf8').trim() : '')).toBe(url);
+    expect(run.stderr.join('\n')).not.toContain('Could not open a browser');
+  });
+
+  it('says so when no browser can be opened, and keeps running', async () => {
+    // A display but no xdg-open anywhere on PATH.
+    const run = start(['up', '--port', '0', '--json', '--data-dir', temp()], { DISPLAY: ':99', PATH: temp() });
+    const { port } = JSON.parse(await run.firstLine) as Listening;
+    await expect.poll(() => run.stderr.join('\n')).toContain('Could not open a browser');
+    expect(run.child.exitCode).toBeNull();
+    expect(port).toBeGreaterThan(0);
+  });
+
   it('uses a pinned token from AGENT_RELAY_TOKEN', async () => {
     const run = start(['up', '--port', '0', '--json', '--no-open', '--data-dir', temp()], { AGENT_RELAY_TOKEN: 'pinned-token-123' });
     expect(JSON.parse(await run.firstLine)).toMatchObject({ token: 'pinned-token-123' });

@@ -44,8 +44,9 @@ describe('the headless server', () => {
       expect(ok.body).toContain('<div id=root>');
       expect(ok.headers['content-security-policy']).toContain("script-src 'self'");
 
+      // A browser without the token gets the sign-in page: a page, not an error status, and no app.
       const none = await rawRequest(server.port, { headers: { Host: host(), Accept: 'text/html' } });
-      expect(none.status).toBe(401);
+      expect(none.status).toBe(200);
       expect(none.body).not.toContain('<div id=root>');
       expect(none.body).toContain('needs its link');
 

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,68 +16,48 @@ function lockFile(): string {
   return lockPathFor(dir, 'anthropic/work account');
 }
 
-/** A pid that certainly belongs to no running process: one that just exited. */
-function deadPid(): number {
-  return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
-}
-
-describe('cross-process lock file', () => {
-  it('holds pid and time while taken, and is gone after release', async () => {
+describe('the refresh lock across processes', () => {
+  it('is an owner-only lock beside the account key while taken, and gone after release', async () => {
     const file = lockFile();
     const release = await acquireFileLock(file);
-    const content = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid: number; time: number };
-    expect(content.pid).toBe(process.pid);
-    expect(Math.abs(content.time - Date.now())).toBeLessThan(60_000);
-    expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('600');
-    release();
-    expect(fs.existsSync(file)).toBe(false);
+    expect(fs.statSync(`${file}.lock`).isDirectory()).toBe(true);
+    expect((fs.statSync(`${file}.lock`).mode & 0o777).toString(8)).toBe('700');
+    await release();
+    expect(fs.readdirSync(path.dirname(file))).toEqual([]);
   });
 
   it('a second taker waits until the first releases', async () => {
     const file = lockFile();
     const release = await acquireFileLock(file);
     const order: string[] = [];
-    const second = acquireFileLock(file, { retryMs: 5 }).then((r) => {
+    const second = acquireFileLock(file).then((r) => {
       order.push('second');
       return r;
     });
     await new Promise((r) => setTimeout(r, 50));
     order.push('first released');
-    release();
-    (await second)();
+    await release();
+    await (await second)();
     expect(order).toEqual(['first released', 'second']);
   });
 
-  it('takes over a lock whose owner died', async () => {
+  it('takes over a lock nobody has refreshed for longer than the stale limit (its owner died)', async () => {
     const file = lockFile();
-    fs.writeFileSync(file, JSON.stringify({ pid: deadPid(), nonce: 'dead', time: Date.now() }));
-    const release = await acquireFileLock(file, { waitMs: 1000 });
-    expect((JSON.parse(fs.readFileSync(file, 'utf8')) as { pid: number }).pid).toBe(process.pid);
-    release();
+    fs.mkdirSync(`${file}.lock`);
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(`${file}.lock`, old, old);
+    const release = await acquireFileLock(file, { staleMs: 5000, waitMs: 1000 });
+    await release();
+    expect(fs.existsSync(`${file}.lock`)).toBe(false);
   });
 
-  it('takes over a lock older than the stale limit even if its owner lives', async () => {
+  it('a live owner keeps its lock fresh with a heartbeat however long it holds it: the other gives up with lock_timeout', async () => {
     const file = lockFile();
-    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, nonce: 'old', time: Date.now() - 120_000 }));
-    const release = await acquireFileLock(file, { staleMs: 30_000, waitMs: 1000 });
-    release();
-    expect(fs.existsSync(file)).toBe(false);
-  });
-
-  it('gives up with lock_timeout while a live owner keeps a fresh lock', async () => {
-    const file = lockFile();
-    const release = await acquireFileLock(file);
-    const error = await acquireFileLock(file, { waitMs: 100, retryMs: 10 }).catch((e: unknown) => e);
+    const release = await acquireFileLock(file, { staleMs: 2000 });
+    // Waiting 3.5 s is well past the 2 s stale limit: only the heartbeat keeps the lock live.
+    const error = await acquireFileLock(file, { staleMs: 2000, waitMs: 3500 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthFailure);
     expect((error as AuthFailure).code).toBe('lock_timeout');
-    release();
-  });
-
-  it('release never removes a lock another process took over', async () => {
-    const file = lockFile();
-    const release = await acquireFileLock(file);
-    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, nonce: 'someone-else', time: Date.now() }));
-    release();
-    expect(fs.existsSync(file)).toBe(true);
+    await release();
   });
 });

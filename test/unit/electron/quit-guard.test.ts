@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createQuitGuard, quitPrompt, type QuitPrompt } from '../../../main/electron/quit-guard.js';
+import { createQuitGuard, decideQuit, quitPrompt, type QuitPrompt } from '../../../main/electron/quit-guard.js';
 import { captureLogger } from '../../support/capture-logger.js';
 
 /** A guard over agents that really stop (their count drops when stopAll resolves). */
@@ -109,5 +109,84 @@ describe('quitting with agents running', () => {
     await settle();
     expect(exits).toBe(1);
     expect(log.lines.join('\n')).toMatch(/agents did not stop cleanly.*pty did not exit/);
+  });
+});
+
+describe('quitting when a terminal host can keep the agents running', () => {
+  function keepable(running: number, options: { preference?: 'ask' | 'stop' | 'keep'; answer?: { choice: 'stop' | 'keep' | 'cancel'; remember?: boolean } } = {}) {
+    const events: string[] = [];
+    const prompts: QuitPrompt[] = [];
+    const remembered: string[] = [];
+    let exited!: () => void;
+    const exitedPromise = new Promise<void>((resolve) => (exited = resolve));
+    const guard = createQuitGuard({
+      agents: { runningAgentCount: () => running, stopAll: async () => void events.push('stop agents'), canKeep: () => true },
+      confirm: async (prompt) => {
+        prompts.push(prompt);
+        events.push('ask');
+        return options.answer ?? { choice: 'cancel' };
+      },
+      preference: () => options.preference ?? 'ask',
+      remember: (choice) => remembered.push(choice),
+      shutdown: async (keepAgents) => void events.push(keepAgents ? 'shutdown keeping agents' : 'shutdown'),
+      exit: () => {
+        events.push('exit');
+        exited();
+      },
+      logger: captureLogger().logger,
+    });
+    return { guard, events, prompts, remembered, exitedPromise };
+  }
+
+  it('asks: stop the agents, keep them running in the background, or cancel, with "Remember my choice"', () => {
+    expect(quitPrompt(3, true)).toMatchObject({
+      message: '3 agents are running. Stop them, or keep them running in the background?',
+      buttons: ['Stop agents and quit', 'Keep agents running', 'Cancel'],
+      choices: ['stop', 'keep', 'cancel'],
+      checkbox: expect.stringContaining('Remember my choice'),
+      cancelId: 2,
+    });
+    expect(quitPrompt(1, true).message).toBe('1 agent is running. Stop it, or keep it running in the background?');
+  });
+
+  it('Keep: the agents are not stopped, the daemon lets go of them, and the choice is remembered when ticked', async () => {
+    const { guard, events, remembered, exitedPromise } = keepable(2, { answer: { choice: 'keep', remember: true } });
+    guard.onBeforeQuit();
+    await exitedPromise;
+    expect(events).toEqual(['ask', 'shutdown keeping agents', 'exit']);
+    expect(remembered).toEqual(['keep']);
+  });
+
+  it('Stop: the agents stop first; not remembered unless ticked', async () => {
+    const { guard, events, remembered, exitedPromise } = keepable(2, { answer: { choice: 'stop' } });
+    guard.onBeforeQuit();
+    await exitedPromise;
+    expect(events).toEqual(['ask', 'stop agents', 'shutdown', 'exit']);
+    expect(remembered).toEqual([]);
+  });
+
+  it('a remembered choice quits without asking', async () => {
+    const keep = keepable(1, { preference: 'keep' });
+    keep.guard.onBeforeQuit();
+    await keep.exitedPromise;
+    expect(keep.events).toEqual(['shutdown keeping agents', 'exit']);
+    const stop = keepable(1, { preference: 'stop' });
+    stop.guard.onBeforeQuit();
+    await stop.exitedPromise;
+    expect(stop.events).toEqual(['stop agents', 'shutdown', 'exit']);
+  });
+
+  it('SIGTERM keeps the agents (as `up` does; `down` stops everything)', async () => {
+    const { guard, events, exitedPromise } = keepable(2);
+    guard.quitWithoutAsking();
+    await exitedPromise;
+    expect(events).toEqual(['shutdown keeping agents', 'exit']);
+  });
+
+  it('decideQuit: nothing running just quits; "keep" needs a terminal host', () => {
+    expect(decideQuit({ running: 0, canKeep: true, preference: 'ask', ask: true })).toBe('stop');
+    expect(decideQuit({ running: 2, canKeep: false, preference: 'keep', ask: true })).toBe('ask');
+    expect(decideQuit({ running: 2, canKeep: true, preference: 'ask', ask: true })).toBe('ask');
+    expect(decideQuit({ running: 2, canKeep: false, preference: 'ask', ask: false })).toBe('stop');
   });
 });

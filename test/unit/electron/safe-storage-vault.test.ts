@@ -4,7 +4,14 @@ import path from 'node:path';
 import Conf from 'conf';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CredentialVault } from '../../../main/core/vault/credential-vault.js';
-import { createElectronVaultStore, createSafeStorageCipher, isWeakBackend, VAULT_STORE_NAME, type SafeStorageLike } from '../../../main/electron/safe-storage-vault.js';
+import {
+  createElectronVaultStore,
+  createSafeStorageCipher,
+  isWeakBackend,
+  vaultStoreOptions,
+  VAULT_STORE_NAME,
+  type SafeStorageLike,
+} from '../../../main/electron/safe-storage-vault.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 
 /** Stands in for Electron's safeStorage (not available outside Electron): real AES with a fixed key. */
@@ -66,5 +73,27 @@ describe('the tray app vault (safeStorage + electron-store)', () => {
     expect(second.problem?.code).toBe('vault_undecryptable');
     expect(fs.existsSync(second.problem!.backup)).toBe(true);
     expect(fs.readFileSync(second.problem!.backup, 'utf8')).toContain('"data"');
+  });
+
+  it('says what really protects the vault without a keyring: the fixed basic_text key, not a key file', () => {
+    const weak = createSafeStorageCipher(fakeSafeStorage('basic_text'), 'linux');
+    expect(weak.protectionDetail).toMatch(/no keyring/);
+    expect(weak.protectionDetail).toMatch(/fixed key built into the app/);
+    expect(weak.protectionDetail).toMatch(/basic_text/);
+    expect(weak.protectionDetail).not.toMatch(/key file/);
+    expect(createSafeStorageCipher(fakeSafeStorage('gnome_libsecret'), 'linux').protectionDetail).toBeUndefined();
+  });
+
+  it('creates vault.json owner-only (0600) with the options the app uses, and tightens one an older version left 0644', async () => {
+    tmp = makeTempDir();
+    const options = vaultStoreOptions(tmp.dir);
+    const conf = () => new Conf({ cwd: options.cwd, configName: options.name, configFileMode: options.configFileMode, projectName: 'agent-relay-test' });
+    const { vault } = await CredentialVault.open({ cipher: createSafeStorageCipher(fakeSafeStorage(), 'linux'), store: createElectronVaultStore(conf()) });
+    await vault.upsert({ provider: 'openai', name: 'x', method: 'device', secrets: { accessToken: 'a'.repeat(20) } });
+    const file = path.join(tmp.dir, 'vault.json');
+    expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('600');
+    fs.chmodSync(file, 0o644);
+    createElectronVaultStore(conf());
+    expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('600');
   });
 });

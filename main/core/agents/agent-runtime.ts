@@ -1,0 +1,85 @@
+import type { Result } from './agent-errors.js';
+import type { AgentInfo, Attachment, TerminalConsumer } from './agent-host.js';
+import type { AgentEvent } from './agent-manager.js';
+import type { AgentSpecInput } from './agent-spec.js';
+import type { ExitInfo } from './pty-session.js';
+import type { AgentStatus, StatusVerdict } from './status-detector.js';
+import type { OutputChunk } from './terminal-mirror.js';
+
+/**
+ * One running agent as the daemon sees it, wherever its pty lives: in this process (AgentHost) or
+ * in the terminal host process (a proxy over its socket). AgentHost satisfies it as it is.
+ */
+export interface AgentHandle {
+  readonly name: string;
+  readonly info: AgentInfo;
+  readonly currentStatus: AgentStatus;
+  readonly lastHumanInputAt: number | null;
+  attach(consumer: TerminalConsumer): Promise<Attachment>;
+  onStatus(listener: (change: { verdict: StatusVerdict; previous: StatusVerdict }) => void): () => void;
+  onExit(listener: (exit: ExitInfo) => void): () => void;
+  input(data: string): boolean;
+  inject(data: string): boolean;
+  resize(cols: number, rows: number): Result<{ cols: number; rows: number }>;
+  screenText(): Promise<string[]>;
+}
+
+/** What the daemon remembers about an agent beside its spec (its account), kept where the pty lives. */
+export type AgentMeta = Readonly<Record<string, string>>;
+
+/** A line of an agent's scrollback that matched a search. */
+export interface ScrollbackHit {
+  readonly agent: string;
+  /** Line number counted from the oldest line kept (0-based), and from the bottom (1 = the last line). */
+  readonly line: number;
+  readonly fromBottom: number;
+  readonly text: string;
+  readonly before: ReadonlyArray<string>;
+  readonly after: ReadonlyArray<string>;
+  /** Where the match starts and ends in text (UTF-16 units). */
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface ScrollbackQuery {
+  readonly text: string;
+  readonly regex?: boolean;
+  readonly caseSensitive?: boolean;
+  readonly agent?: string;
+  /** Lines of context before and after each hit (default 2). */
+  readonly context?: number;
+  /** Hits at most (default 500). */
+  readonly limit?: number;
+}
+
+export interface ScrollbackResult {
+  readonly hits: ScrollbackHit[];
+  /** Lines searched, over every agent. */
+  readonly lines: number;
+  readonly truncated: boolean;
+}
+
+/**
+ * Every agent by name: the interface the agent network uses. AgentManager is the in-process one;
+ * the terminal host client (core/terminal-host) is the one whose agents outlive the daemon.
+ */
+export interface AgentRuntime {
+  spawn(input: AgentSpecInput, meta?: AgentMeta): Result<AgentInfo> | Promise<Result<AgentInfo>>;
+  list(): AgentInfo[];
+  get(name: string): AgentHandle | undefined;
+  has(name: string): boolean;
+  names(): string[];
+  kill(name: string): Promise<Result<ExitInfo>>;
+  restart(name: string): Promise<Result<AgentInfo>>;
+  remove(name: string): Promise<Result<void>>;
+  onEvent(listener: (event: AgentEvent) => void): () => void;
+  onOutput(listener: (output: { name: string; chunk: OutputChunk }) => void): () => void;
+  /** What spawn was given as meta (for agents this daemon found running). */
+  meta?(name: string): AgentMeta | undefined;
+  /** Searches every agent's scrollback, where the scrollback lives. */
+  search?(query: ScrollbackQuery): Promise<ScrollbackResult>;
+  /** Stops every agent. */
+  dispose(): Promise<void>;
+  /** Lets go of the agents without stopping them (they keep running in the terminal host). */
+  release?(): Promise<void>;
+}

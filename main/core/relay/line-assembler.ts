@@ -1,0 +1,404 @@
+import { EscapeScanner, type ScanEvent } from './escape-scanner.js';
+import { charWidth, isZeroWidth } from './char-width.js';
+
+/**
+ * Rebuilds the lines a terminal shows from raw output, for a reader of whole lines (the relay grammar).
+ *
+ * Feed it chunks (strings or bytes, split anywhere). Escape sequences are dropped; `\r` returns to
+ * column 0 and overwrites, and if text was written after the last `\r` the line ends where that
+ * rewrite ended (the last rewrite wins); backspace moves left; tab goes to the next multiple of 8;
+ * CSI C/D/G/K/X/P/@ edit the line. A line is reported only when its line feed arrives, with the
+ * virtual screen rows it covered (a line wider than the terminal covers several). Text painted by
+ * absolute cursor positioning and never followed by a line feed is not reported.
+ *
+ * The assembler also tracks which rows are on screen, so its reader can tell a repaint from new text:
+ * it reports when the cursor leaves the current line other than by a line feed, when rows are erased
+ * (the cursor moved up over them, or ED 0), and when the whole screen is cleared.
+ */
+
+/** What the assembler tells its reader, in the order things happen on the terminal. */
+export interface LineSink {
+  /** A line ended with a line feed; it covered virtual rows `row` to `endRow`. */
+  line(text: string, row: number, endRow: number): void;
+  /** The cursor is about to leave the current line other than by a line feed (or the size changes). */
+  interrupt(): void;
+  /** Rows from `fromRow` down were erased or will be repainted. */
+  erased(fromRow: number): void;
+  /** The whole screen was cleared (ED 2/3, RIS). */
+  cleared(): void;
+  /** The first row on screen is now `screenTop`: rows above it can no longer be repainted. */
+  scrolled(screenTop: number): void;
+  /**
+   * True while the reader wants a line that reads exactly `>>>` as soon as it is printed (a block's
+   * end), without waiting for its line feed.
+   */
+  wantsCloser(): boolean;
+  /** The current line reads `>>>` (asked for by wantsCloser); it is consumed and not reported again. */
+  closer(row: number): void;
+}
+
+/** The CSI final bytes the assembler acts on (cursor movement, erasing, screen switches). */
+const CSI_FINALS_USED = 'hlABEFHfdG`CDKJXP@su';
+
+export class LineAssembler {
+  private cols_: number;
+  private rows_: number;
+
+  private readonly scanner = new EscapeScanner();
+  private readonly decoder = new TextDecoder('utf-8');
+  private cells: string[] = [];
+  /**
+   * Printable ASCII appended at the end of the line and not yet split into cells: the common case
+   * (plain text written left to right) costs one string append, not a cell per character.
+   */
+  private tail = '';
+  private col = 0;
+  private crSeen = false;
+  private printedSinceCr = false;
+  private rewriteEnd = 0;
+  private lineConsumed = false;
+
+  private row = 0;
+  private maxRow = 0;
+  private screenTop = 0;
+  private savedRow = 0;
+  private savedCol = 0;
+  private altScreen: { row: number; maxRow: number; screenTop: number } | null = null;
+
+  private readonly onEvent = (event: ScanEvent): void => this.handle(event);
+
+  constructor(
+    private readonly sink: LineSink,
+    cols = 80,
+    rows = 24,
+  ) {
+    this.cols_ = Math.max(1, cols);
+    this.rows_ = Math.max(1, rows);
+  }
+
+  get cols(): number {
+    return this.cols_;
+  }
+
+  get rows(): number {
+    return this.rows_;
+  }
+
+  /** Feeds a chunk of output. */
+  push(chunk: string | Uint8Array): void {
+    const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    this.scanner.scan(text, this.onEvent);
+  }
+
+  /** New terminal size; the reader is interrupted first (a held line was wrapped at the old width). */
+  resize(cols: number, rows?: number): void {
+    this.sink.interrupt();
+    this.cols_ = Math.max(1, cols);
+    if (rows !== undefined) this.rows_ = Math.max(1, rows);
+  }
+
+  private handle(event: ScanEvent): void {
+    switch (event.kind) {
+      case 'print':
+        this.print(event.ch);
+        return;
+      case 'text':
+        this.printAscii(event.text);
+        return;
+      case 'control':
+        this.control(event.code);
+        return;
+      case 'csi':
+        this.csi(event.params, event.final);
+        return;
+      case 'esc':
+        this.escFinal(event.final);
+        return;
+      default: {
+        const never: never = event;
+        throw new Error(`unknown scan event ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private print(ch: string): void {
+    if (this.lineConsumed) return;
+    this.settle();
+    const code = ch.codePointAt(0) ?? 0;
+    if (isZeroWidth(code)) {
+      const at = Math.max(0, Math.min(this.col, this.cells.length) - 1);
+      if (this.cells.length > 0) this.cells[at] = (this.cells[at] ?? '') + ch;
+      return;
+    }
+    const width = charWidth(code);
+    while (this.cells.length < this.col) this.cells.push(' ');
+    this.cells[this.col] = ch;
+    if (width === 2) this.cells[this.col + 1] = '';
+    this.col += width;
+    if (this.crSeen) {
+      this.printedSinceCr = true;
+      this.rewriteEnd = Math.max(this.rewriteEnd, this.col);
+    }
+    if (ch === '>') this.checkCloser();
+  }
+
+  /** print() for a run of printable ASCII: one cell each, no width lookups. */
+  private printAscii(text: string): void {
+    if (this.lineConsumed) return;
+    if (!this.crSeen && this.col === this.cells.length + this.tail.length && !(text.includes('>') && this.sink.wantsCloser())) {
+      this.tail += text;
+      this.col += text.length;
+      return;
+    }
+    this.settle();
+    for (let i = 0; i < text.length; i++) {
+      if (this.lineConsumed) return;
+      const ch = text[i] as string;
+      while (this.cells.length < this.col) this.cells.push(' ');
+      this.cells[this.col] = ch;
+      this.col += 1;
+      if (this.crSeen) {
+        this.printedSinceCr = true;
+        this.rewriteEnd = Math.max(this.rewriteEnd, this.col);
+      }
+      if (ch === '>') this.checkCloser();
+    }
+  }
+
+  /** Moves the tail into cells, before anything that edits the line other than appending. */
+  private settle(): void {
+    const tail = this.tail;
+    if (tail === '') return;
+    this.tail = '';
+    for (let i = 0; i < tail.length; i++) this.cells.push(tail[i] as string);
+  }
+
+  private checkCloser(): void {
+    if (this.sink.wantsCloser() && this.lineText().trim() === '>>>') {
+      this.sink.closer(this.row);
+      this.lineConsumed = true;
+    }
+  }
+
+  private control(code: number): void {
+    switch (code) {
+      case 0x0a:
+      case 0x0b:
+      case 0x0c:
+        this.lineFeed();
+        return;
+      case 0x0d:
+        // A rewrite that ended before the old text did replaced the line: drop the old tail now.
+        if (this.printedSinceCr) this.cells.length = Math.min(this.cells.length, this.rewriteEnd);
+        this.col = 0;
+        this.crSeen = true;
+        this.printedSinceCr = false;
+        this.rewriteEnd = 0;
+        return;
+      case 0x08:
+        this.col = Math.max(0, this.col - 1);
+        return;
+      case 0x09:
+        this.col = Math.min(this.col + 8 - (this.col % 8), Math.max(this.cols_ - 1, this.col));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private csi(params: string, final: string): void {
+    // Colours (SGR) and every other sequence that neither moves the cursor nor edits: nothing to do.
+    if (!CSI_FINALS_USED.includes(final)) return;
+    const priv = /^[?<=>]/.test(params);
+    const nums = (priv ? params.slice(1) : params).split(';').map((part) => {
+      const n = Number.parseInt(part.split(':')[0] ?? '', 10);
+      return Number.isFinite(n) ? n : 0;
+    });
+    const n = Math.max(1, nums[0] ?? 0);
+    if (final === 'K' || final === 'J' || final === 'X' || final === 'P' || final === '@') this.settle();
+    if (priv) {
+      if ((final === 'h' || final === 'l') && nums.some((m) => m === 1049 || m === 1047 || m === 47)) {
+        this.switchScreen(final === 'h');
+      }
+      return;
+    }
+    switch (final) {
+      case 'A':
+        this.moveToRow(this.row - n);
+        return;
+      case 'B':
+        this.moveToRow(this.row + n);
+        return;
+      case 'E':
+        this.moveToRow(this.row + n);
+        this.col = 0;
+        return;
+      case 'F':
+        this.moveToRow(this.row - n);
+        this.col = 0;
+        return;
+      case 'H':
+      case 'f':
+        this.moveToRow(this.screenTop + Math.max(1, nums[0] ?? 1) - 1);
+        this.col = Math.max(1, nums[1] ?? 1) - 1;
+        return;
+      case 'd':
+        this.moveToRow(this.screenTop + n - 1);
+        return;
+      case 'G':
+      case '`':
+        this.col = n - 1;
+        return;
+      case 'C':
+        this.col += n;
+        return;
+      case 'D':
+        this.col = Math.max(0, this.col - n);
+        return;
+      case 'K':
+        this.eraseInLine(nums[0] ?? 0);
+        return;
+      case 'J':
+        this.eraseInDisplay(nums[0] ?? 0);
+        return;
+      case 'X':
+        for (let i = this.col; i < Math.min(this.cells.length, this.col + n); i++) this.cells[i] = ' ';
+        return;
+      case 'P':
+        this.cells.splice(this.col, n);
+        return;
+      case '@':
+        if (this.col < this.cells.length) this.cells.splice(this.col, 0, ...Array<string>(n).fill(' '));
+        return;
+      case 's':
+        this.savedRow = this.row;
+        this.savedCol = this.col;
+        return;
+      case 'u':
+        this.moveToRow(this.savedRow);
+        this.col = this.savedCol;
+        return;
+      default:
+        return;
+    }
+  }
+
+  private escFinal(final: string): void {
+    switch (final) {
+      case '7':
+        this.savedRow = this.row;
+        this.savedCol = this.col;
+        return;
+      case '8':
+        this.moveToRow(this.savedRow);
+        this.col = this.savedCol;
+        return;
+      case 'M':
+        this.moveToRow(this.row - 1);
+        return;
+      case 'D':
+      case 'E':
+        this.lineFeed();
+        return;
+      case 'c':
+        this.sink.cleared();
+        this.moveToRow(this.screenTop);
+        this.col = 0;
+        return;
+      default:
+        return;
+    }
+  }
+
+  private eraseInLine(mode: number): void {
+    if (mode === 0) this.cells.length = Math.min(this.cells.length, this.col);
+    else if (mode === 1) for (let i = 0; i <= Math.min(this.col, this.cells.length - 1); i++) this.cells[i] = ' ';
+    else this.cells = [];
+    if (mode !== 1) this.rewriteEnd = Math.min(this.rewriteEnd, this.col);
+  }
+
+  private eraseInDisplay(mode: number): void {
+    if (mode === 0) {
+      this.eraseInLine(0);
+      this.sink.erased(this.row + 1);
+    } else if (mode === 1) {
+      this.eraseInLine(1);
+    } else {
+      this.cells = [];
+      this.sink.cleared();
+    }
+  }
+
+  private switchScreen(enter: boolean): void {
+    this.sink.interrupt();
+    this.resetLine();
+    if (enter && !this.altScreen) {
+      this.altScreen = { row: this.row, maxRow: this.maxRow, screenTop: this.screenTop };
+      this.screenTop = this.maxRow + 1;
+      this.row = this.screenTop;
+      this.maxRow = this.row;
+    } else if (!enter && this.altScreen) {
+      // The alternate screen's lines vanish with it; the main screen comes back unchanged.
+      this.sink.erased(this.screenTop);
+      this.row = this.altScreen.row;
+      this.maxRow = Math.max(this.maxRow, this.altScreen.maxRow);
+      this.screenTop = this.altScreen.screenTop;
+      this.altScreen = null;
+    }
+  }
+
+  private moveToRow(target: number): void {
+    const clamped = Math.max(this.screenTop, Math.min(target, this.screenTop + this.rows_ - 1));
+    if (clamped === this.row) return;
+    this.sink.interrupt();
+    this.resetLine();
+    if (clamped < this.row) this.sink.erased(clamped);
+    this.row = clamped;
+    this.advanceMax();
+  }
+
+  private lineFeed(): void {
+    const consumed = this.lineConsumed;
+    const text = this.lineText();
+    // A character takes at most two columns: a short line needs no width count.
+    const used = text.length * 2 <= this.cols_ ? 1 : Math.max(1, Math.ceil(displayWidth(text) / this.cols_));
+    const row = this.row;
+    this.resetLine();
+    this.row += used;
+    this.advanceMax();
+    if (!consumed) this.sink.line(text, row, row + used - 1);
+  }
+
+  private advanceMax(): void {
+    if (this.row > this.maxRow) this.maxRow = this.row;
+    if (!this.altScreen) this.screenTop = Math.max(this.screenTop, this.maxRow - this.rows_ + 1);
+    this.sink.scrolled(this.screenTop);
+  }
+
+  private resetLine(): void {
+    this.cells = [];
+    this.tail = '';
+    this.col = 0;
+    this.crSeen = false;
+    this.printedSinceCr = false;
+    this.rewriteEnd = 0;
+    this.lineConsumed = false;
+  }
+
+  private lineText(): string {
+    // After a rewrite (printedSinceCr) the tail is settled: printing after a \r goes cell by cell.
+    if (this.printedSinceCr) return this.cells.slice(0, this.rewriteEnd).join('').trimEnd();
+    return (this.cells.length === 0 ? this.tail : this.cells.join('') + this.tail).trimEnd();
+  }
+}
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/** Columns a line of text takes on the terminal. */
+export function displayWidth(text: string): number {
+  // Most terminal text is plain ASCII, one cell a character: skip the per-character walk.
+  if (PRINTABLE_ASCII.test(text)) return text.length;
+  let width = 0;
+  for (const ch of text) width += isZeroWidth(ch.codePointAt(0) ?? 0) ? 0 : charWidth(ch.codePointAt(0) ?? 0);
+  return width;
+}

@@ -1,0 +1,297 @@
+import net from 'node:net';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type { Logger } from '../logging/logger.js';
+import { AgentError, type Result } from '../agents/agent-errors.js';
+import type { Attachment } from '../agents/agent-host.js';
+import { AgentManager, type AgentManagerOptions } from '../agents/agent-manager.js';
+import type { AgentMeta, ScrollbackQuery } from '../agents/agent-runtime.js';
+import type { AgentSpecInput } from '../agents/agent-spec.js';
+import { LineReader, PROTOCOL, type AttachReply, type ClientMessage, type HostMessage, type HostedAgent, type WireError } from './protocol.js';
+import { ScrollbackIndex } from './scrollback-index.js';
+import { hostFilePath, removeHostFile, writeHostFile } from './host-file.js';
+
+export interface TerminalHostOptions {
+  readonly dataDir: string;
+  readonly version: string;
+  readonly logger: Logger;
+  readonly agents?: Omit<AgentManagerOptions, 'logger'>;
+  /** With no agent and no daemon connected for this long, the host ends (default 10 s). */
+  readonly idleExitMs?: number;
+  /** How often the host checks that its file is still there (a deleted data folder ends it). */
+  readonly fileCheckMs?: number;
+  /** Called once the host has stopped (the entry exits the process). */
+  readonly onStopped?: () => void;
+}
+
+const tokensEqual = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+};
+
+const wireError = (error: unknown): WireError =>
+  error instanceof AgentError
+    ? { code: error.code, message: error.message, details: error.details }
+    : { code: (error as { code?: string }).code ?? 'host_error', message: (error as Error).message ?? String(error) };
+
+interface Client {
+  readonly socket: net.Socket;
+  authed: boolean;
+  readonly attachments: Map<string, Attachment>;
+}
+
+/**
+ * The terminal host: the agents' ptys and mirrors in a process of their own (VS Code's pty host),
+ * so the daemon can stop, crash or be replaced while the agents keep running. Daemons connect
+ * over loopback with the token from terminal-host.json and drive the agents through the protocol.
+ */
+export class TerminalHostServer {
+  readonly manager: AgentManager;
+  readonly index = new ScrollbackIndex((name) => this.scrollbackOf(name));
+  private readonly meta = new Map<string, AgentMeta>();
+  private readonly clients = new Set<Client>();
+  private readonly token = crypto.randomBytes(24).toString('hex');
+  private readonly startedAt = new Date().toISOString();
+  private server: net.Server | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private fileTimer: NodeJS.Timeout | undefined;
+  private nextAttachment = 1;
+  private stopping: Promise<void> | undefined;
+  private readonly log: Logger;
+
+  constructor(private readonly options: TerminalHostOptions) {
+    this.log = options.logger.child('terminal-host');
+    this.manager = new AgentManager({ ...(options.agents ?? {}), logger: options.logger });
+    this.manager.onOutput(({ name, chunk }) => {
+      this.index.write(name, chunk.data);
+      this.broadcast({ t: 'out', name, seq: chunk.seq, data: chunk.data });
+    });
+    this.manager.onEvent((event) => {
+      if (event.type === 'removed') {
+        this.meta.delete(event.name);
+        this.index.forget(event.name);
+      }
+      const meta = event.type === 'spawned' ? this.meta.get(event.agent.name) : undefined;
+      this.broadcast({ t: 'event', event, ...(meta ? { meta } : {}) });
+      if (event.type === 'status' || event.type === 'exited') {
+        const host = this.manager.get(event.name);
+        if (host) this.broadcast({ t: 'info', info: host.info, reason: event.type === 'status' ? event.reason : null, previous: event.type === 'status' ? event.previous : null });
+      }
+      this.armIdle();
+    });
+  }
+
+  async listen(): Promise<{ port: number; token: string }> {
+    const server = net.createServer((socket) => this.accept(socket));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const port = (server.address() as net.AddressInfo).port;
+    writeHostFile(this.options.dataDir, {
+      pid: process.pid,
+      port,
+      token: this.token,
+      protocol: PROTOCOL,
+      version: this.options.version,
+      startedAt: this.startedAt,
+    });
+    this.log.info('terminal host listening', { port, pid: process.pid, version: this.options.version });
+    // The data folder gone (or the file replaced by a newer host): nobody can find these agents again.
+    this.fileTimer = setInterval(() => {
+      if (!fs.existsSync(hostFilePath(this.options.dataDir))) {
+        this.log.warn('terminal-host.json is gone; stopping the agents and the host');
+        void this.stop();
+      }
+    }, this.options.fileCheckMs ?? 2_000);
+    this.fileTimer.unref();
+    this.armIdle();
+    return { port, token: this.token };
+  }
+
+  /** Stops every agent and the host. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+      if (this.fileTimer) clearInterval(this.fileTimer);
+      await this.manager.dispose();
+      for (const client of this.clients) client.socket.destroy();
+      this.clients.clear();
+      await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+      removeHostFile(this.options.dataDir);
+      this.log.info('terminal host stopped');
+      this.options.onStopped?.();
+    })();
+    return this.stopping;
+  }
+
+  private scrollbackOf(name: string): number {
+    const host = this.manager.get(name);
+    return (host?.spec.scrollback ?? 10_000) + (host?.spec.rows ?? 50);
+  }
+
+  private armIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    if (this.stopping || this.clients.size > 0 || this.manager.names().length > 0) return;
+    this.idleTimer = setTimeout(() => {
+      if (this.clients.size === 0 && this.manager.names().length === 0) {
+        this.log.info('no agents and no daemon: the terminal host ends');
+        void this.stop();
+      }
+    }, this.options.idleExitMs ?? 10_000);
+  }
+
+  private accept(socket: net.Socket): void {
+    const client: Client = { socket, authed: false, attachments: new Map() };
+    socket.setEncoding('utf8');
+    socket.setNoDelay(true);
+    const helloTimer = setTimeout(() => socket.destroy(), 5_000);
+    const reader = new LineReader(
+      (message) => this.receive(client, message as ClientMessage, () => clearTimeout(helloTimer)),
+      (error) => {
+        this.log.warn('closing a terminal host connection', { error: error.message });
+        socket.destroy();
+      },
+    );
+    socket.on('data', (text: string) => reader.push(text));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(helloTimer);
+      for (const attachment of client.attachments.values()) attachment.detach();
+      client.attachments.clear();
+      if (this.clients.delete(client)) this.log.info('daemon disconnected');
+      this.armIdle();
+    });
+  }
+
+  private send(client: Client, message: HostMessage): void {
+    if (!client.socket.destroyed) client.socket.write(`${JSON.stringify(message)}\n`);
+  }
+
+  private broadcast(message: HostMessage): void {
+    if (this.clients.size === 0) return;
+    const line = `${JSON.stringify(message)}\n`;
+    for (const client of this.clients) if (!client.socket.destroyed) client.socket.write(line);
+  }
+
+  private receive(client: Client, message: ClientMessage, authed: () => void): void {
+    if (!client.authed) {
+      if (message?.t !== 'hello' || typeof message.token !== 'string' || !tokensEqual(message.token, this.token)) {
+        this.send(client, { t: 'refused', code: 'unauthorized', message: 'The terminal host needs its token.' });
+        client.socket.end();
+        return;
+      }
+      // Any protocol version gets the welcome: list and shutdown stay the same in every version, so a
+      // newer daemon can at least drain and replace an older host.
+      authed();
+      client.authed = true;
+      this.clients.add(client);
+      this.armIdle();
+      this.log.info('daemon connected', { version: message.version });
+      this.send(client, {
+        t: 'welcome',
+        protocol: PROTOCOL,
+        version: this.options.version,
+        pid: process.pid,
+        startedAt: this.startedAt,
+        agents: this.hosted(),
+      });
+      return;
+    }
+    switch (message.t) {
+      case 'req':
+        void this.request(client, message.id, message.op, Array.isArray(message.args) ? message.args : []);
+        return;
+      case 'ack':
+        client.attachments.get(message.aid)?.ack(Number(message.chars) || 0);
+        return;
+      case 'input': {
+        const host = this.manager.get(message.name);
+        if (host && typeof message.data === 'string') {
+          if (message.human) host.input(message.data);
+          else host.inject(message.data);
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private hosted(): HostedAgent[] {
+    return this.manager.names().flatMap((name) => {
+      const host = this.manager.get(name);
+      return host ? [{ info: host.info, meta: this.meta.get(name) ?? {}, seq: host.flowStats.lastSeq }] : [];
+    });
+  }
+
+  private async request(client: Client, id: number, op: string, args: unknown[]): Promise<void> {
+    try {
+      const value = await this.run(client, op, args);
+      this.send(client, { t: 'res', id, ok: true, value: value ?? null });
+    } catch (error) {
+      this.send(client, { t: 'res', id, ok: false, error: wireError(error) });
+    }
+  }
+
+  private agent(name: unknown) {
+    const host = typeof name === 'string' ? this.manager.get(name) : undefined;
+    if (!host) throw new AgentError('agent_not_found', `There is no agent named ${String(name)}.`, { name });
+    return host;
+  }
+
+  private async run(client: Client, op: string, args: unknown[]): Promise<unknown> {
+    const unwrap = <T>(result: Result<T>): T => {
+      if (!result.ok) throw result.error;
+      return result.value;
+    };
+    switch (op) {
+      case 'list':
+        return this.hosted();
+      case 'spawn': {
+        const [input, meta] = args as [AgentSpecInput, AgentMeta | undefined];
+        if (input && typeof input.name === 'string' && meta && typeof meta === 'object') this.meta.set(input.name, { ...meta });
+        const result = this.manager.spawn(input);
+        if (!result.ok && input && typeof input.name === 'string' && !this.manager.has(input.name)) this.meta.delete(input.name);
+        return unwrap(result);
+      }
+      case 'kill':
+        return unwrap(await this.manager.kill(String(args[0])));
+      case 'restart':
+        this.index.write(String(args[0]), '\r\n');
+        return unwrap(await this.manager.restart(String(args[0])));
+      case 'remove':
+        return unwrap(await this.manager.remove(String(args[0])));
+      case 'resize':
+        return unwrap(this.agent(args[0]).resize(Number(args[1]), Number(args[2])));
+      case 'screen':
+        return this.agent(args[0]).screenText();
+      case 'attach': {
+        const host = this.agent(args[0]);
+        // Output reaches the daemon on the broadcast stream; this consumer carries flow control.
+        const attachment = await host.attach({ data: () => undefined });
+        attachment.start();
+        const aid = `a${this.nextAttachment++}`;
+        client.attachments.set(aid, attachment);
+        return { aid, snapshot: attachment.snapshot } satisfies AttachReply;
+      }
+      case 'detach': {
+        const aid = String(args[0]);
+        client.attachments.get(aid)?.detach();
+        client.attachments.delete(aid);
+        return null;
+      }
+      case 'search':
+        return this.index.search(args[0] as ScrollbackQuery, this.manager.names());
+      case 'shutdown':
+        // Reply first; the connection ends with the host.
+        setImmediate(() => void this.stop());
+        return { pid: process.pid, agents: this.manager.names().length };
+      default:
+        throw Object.assign(new Error(`The terminal host does not know the operation ${op}.`), { code: 'unknown_operation' });
+    }
+  }
+}

@@ -1,0 +1,227 @@
+// Many agents for almost nothing: the daemon's CPU and memory with N agents each redrawing a one-line
+// spinner ten times a second (test/fixtures/agents/spinner.pl, a coloured status line as the agent
+// CLIs draw it), first with no console open, then with 5 consoles attached (a WebSocket client that
+// acknowledges like the page does). Also: idle agents (no output at all), and 20 agents each holding
+// a 10,000-line scrollback. Runs the built headless daemon (dist/headless/main.js) as the user would.
+//
+// Aims (issue 14): 10 spinners with no console < 2% of one core (20 ms CPU per second); an idle agent 0;
+// 20 agents × 10,000-line scrollback < 250 MB daemon RSS. No assertions: it prints figures.
+//
+// Run: npm run build && node test/bench/many-agents.mjs [seconds=10]
+// Env: DAEMON_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" to profile the daemon; HEADLESS_MAIN=another build's dist/headless/main.js (for a baseline in the same run, also
+// BASELINE_MAIN=… to measure both, one after the other); CASES=spin10,spin50,idle10,scroll20.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const seconds = Number(process.argv[2] ?? 10);
+const spinner = path.join(root, 'test/fixtures/agents/spinner.pl');
+const cases = (process.env.CASES ?? 'spin10,spin50,idle10,scroll20').split(',');
+const TICK = 100; // /proc/<pid>/stat counts in USER_HZ, 100 on Linux
+const fmt = (n, digits = 1) => n.toFixed(digits);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function startDaemon(main) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-many-'));
+  if (!fs.existsSync(main)) throw new Error(`${main} is missing: run npm run build first.`);
+  const nodeArgs = (process.env.DAEMON_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, main, 'up', '--port', '0', '--json', '--no-open', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, AGENT_RELAY_TOKEN: '', AGENT_RELAY_DATA_DIR: '' },
+  });
+  const line = await new Promise((resolve) => readline.createInterface({ input: child.stdout }).once('line', resolve));
+  const { url } = JSON.parse(line);
+  const token = new URL(url).hash.replace(/^#token=/, '');
+  return {
+    pid: child.pid,
+    url,
+    token,
+    stop: async () => {
+      await new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM')));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A client of the daemon's WebSocket, like the CLI's: calls, and terminal.output acknowledged like the page. */
+async function connect(daemon) {
+  const wsUrl = new URL('/ws', daemon.url.replace(/^http/, 'ws'));
+  wsUrl.hash = '';
+  const ws = new WebSocket(wsUrl, { headers: { Authorization: `Bearer ${daemon.token}` } });
+  await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
+  let nextId = 1;
+  const pending = new Map();
+  let received = 0;
+  const unacked = new Map();
+  const call = (method, ...args) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      ws.send(JSON.stringify({ type: 'call', id, method, args }));
+    });
+  const output = (name, data) => {
+    received += data.length;
+    const count = (unacked.get(name) ?? 0) + data.length;
+    unacked.set(name, count);
+    // The page acknowledges what xterm parsed every 64 KB; a spinner never gets there, so also on a timer.
+    if (count >= 64 * 1024) {
+      unacked.set(name, 0);
+      void call('terminal.ack', name, count);
+    }
+  };
+  ws.on('message', (raw, isBinary) => {
+    if (isBinary) {
+      // Binary terminal.output frame: u32 seq, u8 name length, name, UTF-8 data.
+      const buf = Buffer.from(raw);
+      const nameLength = buf.readUInt8(4);
+      output(buf.toString('utf8', 5, 5 + nameLength), buf.toString('utf8', 5 + nameLength));
+      return;
+    }
+    const frame = JSON.parse(String(raw));
+    if (frame.type === 'event') {
+      if (frame.event === 'terminal.output') output(frame.payload.name, frame.payload.data);
+      return;
+    }
+    const waiter = pending.get(frame.id);
+    pending.delete(frame.id);
+    if (frame.ok) waiter?.resolve(frame.value);
+    else waiter?.reject(new Error(`${frame.error.code}: ${frame.error.message}`));
+  });
+  const ackTimer = setInterval(() => {
+    for (const [name, count] of unacked) {
+      if (count === 0) continue;
+      unacked.set(name, 0);
+      void call('terminal.ack', name, count).catch(() => undefined);
+    }
+  }, 100);
+  return { call, received: () => received, close: () => (clearInterval(ackTimer), ws.close()) };
+}
+
+function cpuSeconds(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICK;
+}
+function rssMb(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return { rss: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024, peak: Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024 };
+}
+
+/** CPU seconds per thread of the daemon, by thread name (user, system). */
+function threads(pid) {
+  const out = new Map();
+  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+      const comm = `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}${task === String(pid) ? '(main)' : ''}`;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const prev = out.get(comm) ?? { user: 0, system: 0 };
+      out.set(comm, { user: prev.user + Number(fields[11]) / TICK, system: prev.system + Number(fields[12]) / TICK });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return out;
+}
+
+/** Daemon CPU in ms per second over `seconds`, and RSS at the end; DETAIL=1 also per thread. */
+async function measure(daemon) {
+  const before = cpuSeconds(daemon.pid);
+  const threadsBefore = threads(daemon.pid);
+  const start = performance.now();
+  await sleep(seconds * 1000);
+  const used = cpuSeconds(daemon.pid) - before;
+  const wall = (performance.now() - start) / 1000;
+  if (process.env.DETAIL) {
+    const parts = [];
+    for (const [name, t] of threads(daemon.pid)) {
+      const b = threadsBefore.get(name) ?? { user: 0, system: 0 };
+      const user = ((t.user - b.user) * 1000) / wall;
+      const system = ((t.system - b.system) * 1000) / wall;
+      if (user + system > 0) parts.push(`${name} ${fmt(user)}u+${fmt(system)}s`);
+    }
+    console.log(`    per thread (ms/s): ${parts.join(', ')}`);
+  }
+  return { cpuMsPerS: (used * 1000) / wall, ...rssMb(daemon.pid) };
+}
+
+const print = (label, m, extra = '') =>
+  console.log(`${label.padEnd(40)} ${fmt(m.cpuMsPerS).padStart(6)} ms CPU/s (${fmt(m.cpuMsPerS / 10).padStart(4)}% of a core)  RSS ${fmt(m.rss, 0).padStart(4)} MB${extra}`);
+
+async function spawnAgents(client, count, args, prefix) {
+  const names = [];
+  for (let i = 0; i < count; i++) {
+    const name = `${prefix}${i}`;
+    await client.call('agents.spawn', { name, command: 'perl', args: [spinner, ...args], cols: 120, rows: 40 });
+    names.push(name);
+  }
+  return names;
+}
+
+async function removeAgents(client, names) {
+  for (const name of names) await client.call('agents.remove', name).catch(() => undefined);
+}
+
+async function run(main, label) {
+  console.log(`\n${label}: ${path.relative(root, main)}  (load average ${os.loadavg().map((l) => fmt(l, 2)).join(' ')})`);
+  const daemon = await startDaemon(main);
+  const client = await connect(daemon);
+  await sleep(1000);
+  print('daemon, no agents', await measure(daemon));
+  for (const which of cases) {
+    const spin = /^spin(\d+)$/.exec(which);
+    const idle = /^idle(\d+)$/.exec(which);
+    const scroll = /^scroll(\d+)$/.exec(which);
+    if (spin) {
+      const count = Number(spin[1]);
+      const names = await spawnAgents(client, count, ['0', '10'], 'Spin');
+      await sleep(2000);
+      print(`${count} spinners, no console`, await measure(daemon));
+      const consoles = [];
+      for (const name of process.env.NO_CONSOLES ? [] : names.slice(0, 5)) {
+        const viewer = await connect(daemon);
+        await viewer.call('terminal.attach', name);
+        consoles.push(viewer);
+      }
+      await sleep(1000);
+      const m = await measure(daemon);
+      const kb = consoles.reduce((sum, c) => sum + c.received(), 0) / 1024;
+      print(`${count} spinners, 5 consoles open`, m, `  (consoles got ${fmt(kb, 0)} KB)`);
+      for (const viewer of consoles) viewer.close();
+      await removeAgents(client, names);
+    } else if (idle) {
+      const count = Number(idle[1]);
+      const names = await spawnAgents(client, count, ['0', '0'], 'Idle');
+      await sleep(3000);
+      print(`${count} idle agents (no output)`, await measure(daemon));
+      await removeAgents(client, names);
+    } else if (scroll) {
+      const count = Number(scroll[1]);
+      const before = rssMb(daemon.pid).rss;
+      const names = await spawnAgents(client, count, ['10000', '0'], 'Scroll');
+      // Wait until every mirror has the whole scrollback (its screen shows the last line).
+      for (const name of names) {
+        for (let tries = 0; tries < 600; tries++) {
+          const screen = await client.call('terminal.screen', name);
+          if (screen.some((line) => line.startsWith('010000 '))) break;
+          await sleep(100);
+        }
+      }
+      await sleep(2000);
+      const m = await measure(daemon);
+      print(`${count} agents × 10,000-line scrollback`, m, `  (+${fmt(m.rss - before, 0)} MB, peak ${fmt(m.peak, 0)} MB)`);
+      await removeAgents(client, names);
+    }
+    await sleep(1000);
+  }
+  client.close();
+  await daemon.stop();
+}
+
+if (process.env.BASELINE_MAIN) await run(process.env.BASELINE_MAIN, 'baseline');
+await run(process.env.HEADLESS_MAIN ?? path.join(root, 'dist/headless/main.js'), 'this build');
