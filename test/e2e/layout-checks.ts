@@ -32,8 +32,8 @@ export interface LayoutReport {
  * wide as its words, not its box) and each control, cut to the boxes that clip it. Two such boxes that
  * cover each other, a control that is cut off, or a sideways scrollbar is a layout the user sees broken.
  */
-export function measureLayout(page: Page): Promise<LayoutReport> {
-  return page.evaluate(() => {
+export function measureLayout(page: Page, scopeSelector = '.app'): Promise<LayoutReport> {
+  return page.evaluate((scopeSelector) => {
     type Rect = { x: number; y: number; width: number; height: number };
     const CONTROLS = 'button, a[href], input, select, textarea, [role="switch"], [role="radio"]';
     const describe = (el: Element) => {
@@ -71,7 +71,7 @@ export function measureLayout(page: Page): Promise<LayoutReport> {
 
     const boxes: Array<{ el: Element; box: Rect & { what: string } }> = [];
     const clipped: Array<{ box: Rect & { what: string }; visible: Rect & { what: string } }> = [];
-    const scope = document.querySelector('.app') ?? document.body;
+    const scope = document.querySelector(scopeSelector) ?? document.body;
     for (const el of Array.from(scope.querySelectorAll('*'))) {
       if (!shown(el)) continue;
       if (el.matches(CONTROLS)) {
@@ -114,7 +114,7 @@ export function measureLayout(page: Page): Promise<LayoutReport> {
       if (scrolls && el.scrollWidth > el.clientWidth + 1) horizontalScroll.push(`${describe(el)}: ${el.scrollWidth} > ${el.clientWidth}`);
     }
     return { overlaps, clipped, horizontalScroll };
-  });
+  }, scopeSelector);
 }
 
 /**
@@ -122,14 +122,14 @@ export function measureLayout(page: Page): Promise<LayoutReport> {
  * grows tall enough to show the whole page first (its width is what is being checked), so nothing is
  * hidden below the fold of the content pane.
  */
-export async function expectCleanLayout(page: Page, where: string): Promise<void> {
+export async function expectCleanLayout(page: Page, where: string, scopeSelector?: string): Promise<void> {
   const size = page.viewportSize()!;
   const overflow = await page.evaluate(() => {
     const content = document.querySelector('main');
     return content ? content.scrollHeight - content.clientHeight : 0;
   });
   if (overflow > 0) await page.setViewportSize({ width: size.width, height: size.height + overflow });
-  const report = await measureLayout(page);
+  const report = await measureLayout(page, scopeSelector);
   if (overflow > 0) await page.setViewportSize(size);
   const round = (b: Box) => `${b.what} @${Math.round(b.x)},${Math.round(b.y)} ${Math.round(b.width)}×${Math.round(b.height)}`;
   expect(report.overlaps.map(([a, b]) => `${round(a)}  ×  ${round(b)}`), `${where}: overlapping boxes`).toEqual([]);

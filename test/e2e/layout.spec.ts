@@ -55,6 +55,23 @@ for (const size of SIZES) {
         await saveScreenshot(page, `${name}-${size.width}x${size.height}-${theme}`);
       }
 
+      // The agent dialogs fit the window too.
+      for (const [button, title, file] of [
+        ['New agent', 'New agent', 'dialog-new-agent'],
+        ['Start a team', /team/i, 'dialog-start-team'],
+      ] as const) {
+        await gotoHash(page, '#/agents');
+        await page.getByRole('button', { name: button }).click();
+        const dialog = page.getByRole('dialog', { name: title });
+        await expect(dialog).toBeVisible();
+        const where = `${file} at ${size.width}×${size.height} (${theme})`;
+        await expectCleanLayout(page, where, 'dialog[open]');
+        await expectNoSeriousAxeFindings(page, where);
+        await page.screenshot({ path: `test-results/screenshots/${file}-${size.width}x${size.height}-${theme}.png` });
+        await page.keyboard.press('Escape');
+        await expect(dialog).toBeHidden();
+      }
+
       // Long text is cut with an ellipsis and shown whole as a tooltip.
       await gotoHash(page, '#/agents');
       const longRow = page.getByTestId('agent-row').filter({ hasText: LONG_NAME });
