@@ -24,7 +24,8 @@ const PAGES = [
 for (const size of SIZES) {
   for (const theme of ['light', 'dark'] as const) {
     test(`every page at ${size.width}×${size.height} (${theme}) with a 32-character name: no overlap, no sideways scroll, axe clean`, async ({ page, host }) => {
-      test.setTimeout(90_000);
+      // Seven pages and two dialogs, each measured and run through axe: slow on a loaded machine.
+      test.setTimeout(300_000);
       expect(LONG_NAME).toHaveLength(32);
       await spawnWithCli(host, LONG_NAME, [process.execPath, fixture('agents/prompt-echo.mjs')]);
       await spawnWithCli(host, 'Bob', [process.execPath, fixture('agents/prompt-echo.mjs')]);

@@ -216,13 +216,14 @@ test('Settings: a range error in words, a missing font falls back to monospace, 
       context.font = `${style.fontSize} ${style.fontFamily}`;
       return { narrow: context.measureText('iiiiiiiiii').width, wide: context.measureText('MMMMMMMMMM').width, family: style.fontFamily };
     }, selector);
+  // The saved value reaches the page by the settings.changed event: wait for it.
+  await expect.poll(async () => (await widths('.terminal-preview')).family).toMatch(/^"?No Such Font Anywhere"?, /);
   const inPreview = await widths('.terminal-preview');
-  expect(inPreview.family).toMatch(/^"?No Such Font Anywhere"?, /);
   expect(inPreview.narrow).toBeCloseTo(inPreview.wide, 0);
 
   await gotoHash(page, '#/agents/Mono/console');
   await expectTerminalToShow(page, 'agent Mono ready');
+  await expect.poll(async () => (await widths('[data-testid="terminal"] .xterm-rows')).family).toMatch(/No Such Font Anywhere/);
   const inConsole = await widths('[data-testid="terminal"] .xterm-rows');
-  expect(inConsole.family).toMatch(/No Such Font Anywhere/);
   expect(inConsole.narrow).toBeCloseTo(inConsole.wide, 0);
 });
