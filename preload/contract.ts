@@ -195,6 +195,11 @@ export const AgentInfo = z.object({
   stopRequested: z.boolean(),
   restarts: z.number().int(),
   lastOutputAt: z.number().nullable(),
+  /** Whether it needs the human, and why ("Ann asks for permission" · "folder trust"); null when not. */
+  attention: z
+    .object({ kind: z.enum(['permission', 'question', 'usage_limit', 'sign_in', 'error']), title: z.string(), reason: z.string() })
+    .nullable()
+    .optional(),
 });
 export type AgentInfo = z.infer<typeof AgentInfo>;
 
@@ -366,6 +371,22 @@ export const SearchResult = z.object({
 });
 export type SearchResult = z.infer<typeof SearchResult>;
 
+// ── Starting the team again after a restart ─────────────────────────────────────────────────────
+
+/** An agent that was running when the computer (or the terminal host) stopped. */
+export const RestorableAgent = z.object({
+  name: z.string(),
+  provider: z.string().nullable(),
+  account: z.string().nullable(),
+  skipPermissions: z.boolean(),
+  command: z.string().nullable(),
+  args: z.array(z.string()),
+  cwd: z.string(),
+  /** The CLI's own way to continue its last conversation (`--continue`, `resume --last`, `--resume latest`); null if none. */
+  resumeArgs: z.array(z.string()).nullable(),
+});
+export type RestorableAgent = z.infer<typeof RestorableAgent>;
+
 const method = <A extends z.ZodTuple, R extends z.ZodType>(args: A, result: R) => ({ args, result });
 const none = z.tuple([]);
 
@@ -428,6 +449,11 @@ export const methods = {
   'terminal.resize': method(z.tuple([AgentName, TerminalCols, TerminalRows]), z.null()),
   /** The visible screen as plain text lines. */
   'terminal.screen': method(z.tuple([AgentName]), z.array(z.string())),
+  /** Agents recorded as running that are gone (after a reboot): the offer to start the team again. */
+  'agents.restorable': method(none, z.array(RestorableAgent)),
+  /** Starts them again (each with its command, folder and account; `resume` adds the CLI's resume option). */
+  'agents.restore': method(z.tuple([z.object({ names: z.array(AgentName).min(1).max(100), resume: z.boolean() }).strict()]), z.array(AgentInfo)),
+  'agents.dismissRestore': method(none, z.null()),
   /** Finds text in every agent's scrollback (where the terminals live), hits by agent with context. */
   'agents.search': method(z.tuple([SearchQuery]), SearchResult),
 

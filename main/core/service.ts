@@ -206,6 +206,16 @@ export function createService(options: ServiceOptions): RelayService {
       return null;
     },
     'terminal.screen': (name) => agents.screen(name),
+    'agents.restorable': () => agents.restorableAgents(),
+    'agents.restore': async ({ names, resume }) => {
+      const started = await agents.restore(names, resume);
+      events.emit('agents.changed', agents.list());
+      return started;
+    },
+    'agents.dismissRestore': () => {
+      agents.dismissRestore();
+      return null;
+    },
     'agents.search': async (query) => {
       const started = performance.now();
       try {

@@ -6,6 +6,13 @@ import type { AgentInfo } from '../../preload/contract.js';
  */
 export function agentNotice(before: AgentInfo | undefined, after: AgentInfo): { title: string; body: string } | undefined {
   if (!before || before.status === after.status) return undefined;
+  // Who and why, in the daemon's words (the tray and the sidebar say the same).
+  const attention = after.attention;
+  if (attention && attention.title !== before.attention?.title) {
+    const reason = `${attention.reason[0]!.toUpperCase()}${attention.reason.slice(1)}`;
+    const body = attention.kind === 'error' ? `${reason}. Click to see its console.` : `${reason} on its screen. Click to answer in its console.`;
+    return { title: attention.title, body };
+  }
   if (after.status === 'waiting_for_input') {
     return { title: `${after.name} needs your input`, body: after.statusReason ?? 'It is waiting at a prompt.' };
   }

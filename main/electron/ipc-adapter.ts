@@ -74,7 +74,16 @@ export function attachIpc<E, T extends EventTarget>(options: IpcAdapterOptions<E
     const existing = connections.get(target);
     if (existing) return existing.connection;
     const connection = createConnection('ipc', (event, payload) => {
-      if (!target.isDestroyed()) target.send(IPC_EVENT_CHANNEL, event, payload);
+      if (target.isDestroyed()) return;
+      if (event === 'terminal.output') {
+        // Terminal output crosses as UTF-8 bytes (structured clone copies them as they are) with its
+        // length as a string for the console's acknowledgements; xterm decodes the bytes itself.
+        const { name, seq, data } = payload as { name: string; seq: number; data: string };
+        const bytes = Buffer.from(data, 'utf8');
+        target.send(IPC_EVENT_CHANNEL, event, { name, seq, chars: data.length, data: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) });
+        return;
+      }
+      target.send(IPC_EVENT_CHANNEL, event, payload);
     });
     const unwatch = options.watchSender(target, () => {
       const entry = connections.get(target);

@@ -176,7 +176,7 @@ async function run(): Promise<void> {
     menuModel: () => ({
       loginItem: loginItem.get(),
       providers: providers.map((p) => ({ id: p.id, name: p.name, state: providerWord(p) })),
-      agents: agents.map((a) => ({ name: a.name, status: a.status.replaceAll('_', ' ') })),
+      agents: agents.map((a) => ({ name: a.name, status: a.attention ? `needs you: ${a.attention.reason}` : a.status.replaceAll('_', ' ') })),
       sync: { on: syncStatus.state !== 'off', state: syncStatus.state.replaceAll('_', ' ') },
     }),
     initialState: trayStatus.get(),
@@ -194,6 +194,7 @@ async function run(): Promise<void> {
       trayStatus.update({
         runningAgents: next.filter((a) => a.status !== 'exited').length,
         waitingForInput: next.filter((a) => a.status === 'waiting_for_input').map((a) => a.name),
+        attention: next.flatMap((a) => (a.attention ? [{ name: a.name, title: a.attention.title, reason: a.attention.reason }] : [])),
       });
     } else if (event === 'providers.changed') {
       providers = (payload as ProvidersState).providers;

@@ -8,6 +8,8 @@ export interface TrayState {
   readonly waitingForInput: ReadonlyArray<string>;
   /** Names of providers whose sign-in expired or was revoked. */
   readonly providersNeedingSignIn: ReadonlyArray<string>;
+  /** Agents that need the user, and why (waiting at a prompt, hit a usage limit, exited with an error). */
+  readonly attention?: ReadonlyArray<{ readonly name: string; readonly title: string; readonly reason: string }>;
 }
 
 export const IDLE_TRAY_STATE: TrayState = { runningAgents: 0, waitingForInput: [], providersNeedingSignIn: [] };
@@ -47,12 +49,15 @@ function signInLine(names: ReadonlyArray<string>): string {
  */
 export function presentTrayState(state: TrayState): TrayPresentation {
   const lines: string[] = [];
-  if (state.waitingForInput.length > 0) lines.push(waitingLine(state.waitingForInput));
+  const attention = state.attention ?? [];
+  if (attention.length === 1) lines.push(`${attention[0]!.title} (${attention[0]!.reason})`);
+  else if (attention.length > 1) lines.push(`${listNames(attention.map((a) => a.name))} need you`);
+  else if (state.waitingForInput.length > 0) lines.push(waitingLine(state.waitingForInput));
   if (state.providersNeedingSignIn.length > 0) lines.push(signInLine(state.providersNeedingSignIn));
   if (state.runningAgents > 0) lines.push(`${plural(state.runningAgents, 'agent', 'agents')} running`);
 
   const iconVariant: TrayIconVariant =
-    state.waitingForInput.length > 0 || state.providersNeedingSignIn.length > 0 ? 'attention' : state.runningAgents > 0 ? 'running' : 'idle';
+    attention.length > 0 || state.waitingForInput.length > 0 || state.providersNeedingSignIn.length > 0 ? 'attention' : state.runningAgents > 0 ? 'running' : 'idle';
   const summary = lines[0] ?? 'No agents running';
   let tooltip = lines.length === 0 ? APP_NAME : `${APP_NAME}\n${lines.join('\n')}`;
   if (tooltip.length > TOOLTIP_LIMIT) tooltip = `${tooltip.slice(0, TOOLTIP_LIMIT - 1)}…`;

@@ -4,8 +4,15 @@ export type PageId = 'home' | 'welcome' | 'providers' | 'agents' | 'messages' | 
 export type Route =
   /** `section`: a part of the page to scroll to, e.g. `#/settings/cloud-sync` or a provider's card `#/providers/openai` (the tray opens them). */
   | { readonly page: PageId; readonly section?: string }
-  | { readonly page: 'console'; readonly agent: string }
+  /** `find`: a search hit to show (`#/agents/Ann/console?find=TEXT&from=N`, N lines from the bottom). */
+  | { readonly page: 'console'; readonly agent: string; readonly find?: ConsoleFind }
   | { readonly page: 'not-found'; readonly path: string };
+
+export interface ConsoleFind {
+  readonly text: string;
+  /** How far up the hit is: 1 = the last line. */
+  readonly fromBottom: number;
+}
 
 const PAGE_IDS: ReadonlyArray<PageId> = ['home', 'welcome', 'providers', 'agents', 'messages', 'settings'];
 
@@ -18,8 +25,11 @@ const isPageId = (value: string): value is PageId => (PAGE_IDS as ReadonlyArray<
 
 /** `#/agents` → { page: 'agents' }; anything that is not a `#/…` path (such as `#token=…`) is Home. */
 export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#/, '');
-  if (!path.startsWith('/')) return { page: 'home' };
+  const full = hash.replace(/^#/, '');
+  if (!full.startsWith('/')) return { page: 'home' };
+  const query = full.indexOf('?');
+  const path = query >= 0 ? full.slice(0, query) : full;
+  const params = new URLSearchParams(query >= 0 ? full.slice(query + 1) : '');
   let segments: string[];
   try {
     segments = path.slice(1).split('/').filter(Boolean).map(decodeURIComponent);
@@ -31,7 +41,10 @@ export function parseRoute(hash: string): Route {
   if (isPageId(first) && rest.length === 0) return { page: first };
   if ((first === 'settings' || first === 'providers') && rest.length === 1 && SECTION.test(rest[0]!)) return { page: first, section: rest[0]! };
   if (first === 'agents' && rest.length === 2 && rest[1] === 'console' && AGENT_NAME.test(rest[0]!)) {
-    return { page: 'console', agent: rest[0]! };
+    const text = params.get('find');
+    const from = Number(params.get('from'));
+    const find = text && text.length <= 1000 ? { text, fromBottom: Number.isInteger(from) && from > 0 ? from : 1 } : undefined;
+    return { page: 'console', agent: rest[0]!, ...(find ? { find } : {}) };
   }
   return { page: 'not-found', path };
 }
@@ -48,7 +61,7 @@ export function hrefFor(route: Route): string {
     case 'settings':
       return route.section ? `#/${route.page}/${route.section}` : `#/${route.page}`;
     case 'console':
-      return `#/agents/${encodeURIComponent(route.agent)}/console`;
+      return `#/agents/${encodeURIComponent(route.agent)}/console${route.find ? `?${new URLSearchParams({ find: route.find.text, from: String(route.find.fromBottom) })}` : ''}`;
     case 'not-found':
       return `#${route.path}`;
     default:

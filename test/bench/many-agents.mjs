@@ -1,4 +1,5 @@
-// Many agents for almost nothing: the daemon's CPU and memory with N agents each redrawing a one-line
+// Many agents for almost nothing: the CPU and memory of the daemon and its terminal host (where the
+// ptys and mirrors live) with N agents each redrawing a one-line
 // spinner ten times a second (test/fixtures/agents/spinner.pl, a coloured status line as the agent
 // CLIs draw it), first with no console open, then with 5 consoles attached (a WebSocket client that
 // acknowledges like the page does). Also: idle agents (no output at all), and 20 agents each holding
@@ -37,12 +38,28 @@ async function startDaemon(main) {
   const line = await new Promise((resolve) => readline.createInterface({ input: child.stdout }).once('line', resolve));
   const { url } = JSON.parse(line);
   const token = new URL(url).hash.replace(/^#token=/, '');
+  // The agents' ptys and mirrors live in the terminal host, a process of its own started with the
+  // first agent (terminal-host.json says where); with AGENT_RELAY_IN_PROCESS_AGENTS=1, in the daemon.
+  let knownHostPid;
+  const hostFile = path.join(dataDir, 'terminal-host.json');
   return {
     pid: child.pid,
+    get hostPid() {
+      if (knownHostPid === undefined && fs.existsSync(hostFile)) knownHostPid = JSON.parse(fs.readFileSync(hostFile, 'utf8')).pid;
+      return knownHostPid;
+    },
     url,
     token,
     stop: async () => {
       await new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM')));
+      const hostPid = knownHostPid;
+      if (hostPid && hostPid !== child.pid) {
+        try {
+          process.kill(hostPid, 'SIGTERM');
+        } catch {
+          // Already gone.
+        }
+      }
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -76,10 +93,10 @@ async function connect(daemon) {
   };
   ws.on('message', (raw, isBinary) => {
     if (isBinary) {
-      // Binary terminal.output frame: u32 seq, u8 name length, name, UTF-8 data.
+      // Binary terminal.output frame (main/core/transport/terminal-frame.ts): kind, f64 seq, u32 chars, u8 name length, name, UTF-8 data.
       const buf = Buffer.from(raw);
-      const nameLength = buf.readUInt8(4);
-      output(buf.toString('utf8', 5, 5 + nameLength), buf.toString('utf8', 5 + nameLength));
+      const nameLength = buf.readUInt8(13);
+      output(buf.toString('utf8', 14, 14 + nameLength), buf.toString('utf8', 14 + nameLength));
       return;
     }
     const frame = JSON.parse(String(raw));
@@ -129,29 +146,45 @@ function threads(pid) {
   return out;
 }
 
-/** Daemon CPU in ms per second over `seconds`, and RSS at the end; DETAIL=1 also per thread. */
+/**
+ * CPU in ms per second over `seconds` of the daemon and of the terminal host (when it is a process of
+ * its own), and their RSS at the end; DETAIL=1 also per thread.
+ */
 async function measure(daemon) {
-  const before = cpuSeconds(daemon.pid);
-  const threadsBefore = threads(daemon.pid);
+  const pids = [daemon.pid, ...(daemon.hostPid && daemon.hostPid !== daemon.pid ? [daemon.hostPid] : [])];
+  const before = pids.map(cpuSeconds);
+  const threadsBefore = pids.map(threads);
   const start = performance.now();
   await sleep(seconds * 1000);
-  const used = cpuSeconds(daemon.pid) - before;
+  const used = pids.map((pid, i) => cpuSeconds(pid) - before[i]);
   const wall = (performance.now() - start) / 1000;
   if (process.env.DETAIL) {
-    const parts = [];
-    for (const [name, t] of threads(daemon.pid)) {
-      const b = threadsBefore.get(name) ?? { user: 0, system: 0 };
-      const user = ((t.user - b.user) * 1000) / wall;
-      const system = ((t.system - b.system) * 1000) / wall;
-      if (user + system > 0) parts.push(`${name} ${fmt(user)}u+${fmt(system)}s`);
-    }
-    console.log(`    per thread (ms/s): ${parts.join(', ')}`);
+    pids.forEach((pid, i) => {
+      const parts = [];
+      for (const [name, t] of threads(pid)) {
+        const b = threadsBefore[i].get(name) ?? { user: 0, system: 0 };
+        const user = ((t.user - b.user) * 1000) / wall;
+        const system = ((t.system - b.system) * 1000) / wall;
+        if (user + system > 0) parts.push(`${name} ${fmt(user)}u+${fmt(system)}s`);
+      }
+      console.log(`    ${i === 0 ? 'daemon' : 'terminal host'} per thread (ms/s): ${parts.join(', ')}`);
+    });
   }
-  return { cpuMsPerS: (used * 1000) / wall, ...rssMb(daemon.pid) };
+  const mem = pids.map(rssMb);
+  return {
+    cpuMsPerS: (used.reduce((a, b) => a + b, 0) * 1000) / wall,
+    daemonMsPerS: (used[0] * 1000) / wall,
+    hostMsPerS: used.length > 1 ? (used[1] * 1000) / wall : undefined,
+    rss: mem.reduce((a, m) => a + m.rss, 0),
+    peak: mem.reduce((a, m) => a + m.peak, 0),
+    split: mem.length > 1 ? ` = daemon ${fmt(mem[0].rss, 0)} + host ${fmt(mem[1].rss, 0)}` : '',
+  };
 }
 
-const print = (label, m, extra = '') =>
-  console.log(`${label.padEnd(40)} ${fmt(m.cpuMsPerS).padStart(6)} ms CPU/s (${fmt(m.cpuMsPerS / 10).padStart(4)}% of a core)  RSS ${fmt(m.rss, 0).padStart(4)} MB${extra}`);
+const print = (label, m, extra = '') => {
+  const cpuSplit = m.hostMsPerS === undefined ? '' : ` [daemon ${fmt(m.daemonMsPerS)} + host ${fmt(m.hostMsPerS)}]`;
+  console.log(`${label.padEnd(38)} ${fmt(m.cpuMsPerS).padStart(6)} ms CPU/s (${fmt(m.cpuMsPerS / 10).padStart(4)}% of a core)${cpuSplit}  RSS ${fmt(m.rss, 0).padStart(4)} MB${m.split}${extra}`);
+};
 
 async function spawnAgents(client, count, args, prefix) {
   const names = [];
@@ -202,7 +235,7 @@ async function run(main, label) {
       await removeAgents(client, names);
     } else if (scroll) {
       const count = Number(scroll[1]);
-      const before = rssMb(daemon.pid).rss;
+      const before = rssMb(daemon.pid).rss + (daemon.hostPid && daemon.hostPid !== daemon.pid ? rssMb(daemon.hostPid).rss : 0);
       const names = await spawnAgents(client, count, ['10000', '0'], 'Scroll');
       // Wait until every mirror has the whole scrollback (its screen shows the last line).
       for (const name of names) {

@@ -19,6 +19,7 @@ export async function loadAgents() {
         "export * from './main/core/agents/flow-control.js';",
         "export * from './main/core/agents/output-batcher.js';",
         "export { RelayParser } from './main/core/relay/relay-parser.js';",
+        "export { encodeTerminalFrame } from './main/core/transport/terminal-frame.js';",
       ].join('\n'),
       resolveDir: root,
       loader: 'ts',

@@ -107,7 +107,14 @@ test('an agent that starts waiting for input is shown so, with the prompt as too
   const pill = row.getByTestId('agent-status');
   await expect(pill).toContainText('Waiting for input');
   await expect(pill).toHaveAttribute('title', /\S/);
-  await expect(page.getByTestId('toast')).toContainText('Asker needs your input');
+  // Who and why: the alert and the sidebar's "Needs you" list name the agent and what it waits for.
+  await expect(page.getByTestId('toast')).toContainText('Asker asks for permission');
+  await expect(page.getByTestId('toast')).toContainText('permission prompt');
+  const needsYou = page.getByRole('region', { name: /Needs you/ });
+  await expect(needsYou.getByRole('link', { name: /Asker\s*permission prompt/ })).toBeVisible();
   await page.getByTestId('toast').getByRole('link', { name: 'Open console' }).click();
   await expectTerminalToShow(page, 'Do you want to proceed?');
+  await page.getByRole('link', { name: 'Back to agents' }).first().click();
+  await needsYou.getByRole('link', { name: /Asker/ }).click();
+  await expect(page).toHaveURL(/#\/agents\/Asker\/console$/);
 });

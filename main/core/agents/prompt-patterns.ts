@@ -15,13 +15,13 @@ export interface PromptPattern {
  * bundle/*.js), kept as data so a new CLI version means a new line here.
  */
 export const PROMPT_PATTERNS: ReadonlyArray<PromptPattern> = [
+  // claude: folder trust on first start (before the generic "❯ 1. Yes", so it is named).
+  { provider: 'claude', pattern: /Is this a project you created or one you trust\?|Yes, I trust this folder|Do you trust the files in this folder\?/, label: 'folder trust' },
   // claude: tool permission dialog ("Do you want to proceed?" / "Do you want to make this edit to x?").
   { provider: 'claude', pattern: /Do you want to (proceed|make this edit to|allow|continue|use this API key)\b[^\n]*\?/, label: 'permission prompt' },
   // claude: dialog options ("❯ 1. Yes", "Yes, and don't ask again for …", "No, and tell Claude …").
   { provider: 'claude', pattern: /❯\s*1\.\s*Yes\b/, label: 'permission prompt' },
   { provider: 'claude', pattern: /Yes, and don't ask again for|No, and tell Claude what to do differently|Yes, allow all edits (during this session|in)/, label: 'permission prompt' },
-  // claude: folder trust on first start.
-  { provider: 'claude', pattern: /Is this a project you created or one you trust\?|Yes, I trust this folder|Do you trust the files in this folder\?/, label: 'folder trust' },
   // codex: approval overlay titles (tui/src/bottom_pane/approval_overlay.rs).
   { provider: 'codex', pattern: /Would you like to (run the following command|make the following edits|grant these permissions|send input to the existing terminal)\?/, label: 'approval' },
   // codex: approval options.
@@ -33,6 +33,13 @@ export const PROMPT_PATTERNS: ReadonlyArray<PromptPattern> = [
   { provider: 'gemini', pattern: /Allow once\b[\s\S]*Allow for (this session|all future sessions)|No, suggest changes \(esc\)/, label: 'tool confirmation' },
   { provider: 'gemini', pattern: /Waiting for user confirmation/, label: 'tool confirmation' },
   { provider: 'gemini', pattern: /Do you trust (the files in this folder|the following folders)/, label: 'folder trust' },
+  // Usage limits (claude.exe 2.1.197 "You've hit your ${limit}", codex "You've hit your usage limit",
+  // gemini 0.61.0 "Usage limit reached for …" / "You have exhausted your daily quota").
+  { provider: 'claude', pattern: /You've hit your (session |weekly |usage |monthly spend |fast |[A-Za-z]+ )?limit|Claude usage limit reached/, label: 'usage limit' },
+  { provider: 'codex', pattern: /You've hit your usage limit/, label: 'usage limit' },
+  { provider: 'gemini', pattern: /Usage limit reached for |You have exhausted your daily quota|exhausted your capacity/, label: 'usage limit' },
+  // codex 0.171.0 without a login: its sign-in chooser.
+  { provider: 'codex', pattern: /Sign in with ChatGPT[\s\S]*Sign in with Device Code/, label: 'sign-in' },
   // Any CLI: a yes/no question on the last lines.
   { provider: 'generic', pattern: /\((y\/n|Y\/n|y\/N|yes\/no)\)\s*[:?]?\s*$/m, label: 'yes/no question' },
   { provider: 'generic', pattern: /\[(y\/n|Y\/n|y\/N)\]\s*[:?]?\s*$/m, label: 'yes/no question' },

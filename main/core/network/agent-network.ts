@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { AgentInfo, HistoryPage, RelayMessage, SpawnRequest, TeamTemplate, TerminalSnapshot } from '../../../preload/contract.js';
+import type { AgentInfo, HistoryPage, RelayMessage, RestorableAgent, SpawnRequest, TeamTemplate, TerminalSnapshot } from '../../../preload/contract.js';
 import type { Connection } from '../bridge/connection.js';
 import { BridgeError } from '../bridge/errors.js';
 import { AgentError, type Result } from '../agents/agent-errors.js';
@@ -9,6 +9,8 @@ import { ScrollbackIndex } from '../terminal-host/scrollback-index.js';
 import { AgentManager } from '../agents/agent-manager.js';
 import type { Logger } from '../logging/logger.js';
 import { teamBriefing } from './teams.js';
+import { attentionOf } from './attention.js';
+import { readAgentRecord, resumeArgs, writeAgentRecord, type RecordedAgent } from './agent-record.js';
 import type { Provider } from '../auth/provider-registry.js';
 import type { CliTokens } from '../credentials/cli-credentials.js';
 import {
@@ -103,6 +105,10 @@ export class AgentNetwork {
   /** Provider agents: which account each runs with, and its login files when the CLI keeps them. */
   private readonly accounts = new Map<string, { provider: string; account: string; binding?: CredentialBinding }>();
   private readonly rotationTimer: NodeJS.Timeout;
+  /** How each agent was started (no environment, no login), for agents.json and a restart after a reboot. */
+  private readonly recipes = new Map<string, RecordedAgent>();
+  /** Agents recorded as running that no terminal host has any more (the computer restarted): offered again. */
+  private restorable: RecordedAgent[] = [];
   /** Agents someone asked to stop; cleared when they start again. */
   private readonly stopRequested = new Set<string>();
 
@@ -118,6 +124,13 @@ export class AgentNetwork {
       const host = this.manager.get(name);
       if (!host) continue;
       const meta = this.manager.meta?.(name);
+      if (meta?.recipe) {
+        try {
+          this.recipes.set(name, JSON.parse(meta.recipe) as RecordedAgent);
+        } catch {
+          // An older host's meta: no recipe, nothing to restore it from.
+        }
+      }
       if (meta?.provider && meta.account) {
         this.accounts.set(name, { provider: meta.provider, account: meta.account });
         if (meta.cli && meta.configHome) void this.rebind(name, meta.provider, meta.account, meta.cli as CredentialBinding['cli'], meta.configHome);
@@ -131,6 +144,7 @@ export class AgentNetwork {
         if (event.type === 'restarted') this.relay.resetAgent(event.agent.name);
         if (event.type === 'removed') {
           this.directory.remove(event.name);
+          this.recipes.delete(event.name);
           this.index?.forget(event.name);
           for (const perConnection of this.attachments.values()) {
             perConnection.get(event.name)?.detach();
@@ -144,6 +158,10 @@ export class AgentNetwork {
         if (event.type === 'exited') void this.adoptRotation(event.name);
       }),
     );
+    const known = new Set(this.manager.names());
+    this.restorable = readAgentRecord(options.dataDir).filter((a) => a.running && !known.has(a.name));
+    if (this.restorable.length) options.logger.info('agents recorded as running are gone (a restart?); offering to start them again', { names: this.restorable.map((a) => a.name) });
+    this.unsubscribe.push(this.manager.onEvent(() => this.saveRecord()));
     if (options.credentials) {
       this.unsubscribe.push(options.credentials.onTokensChanged((provider, accountId) => void this.pushLogin(provider, accountId)));
     }
@@ -160,11 +178,13 @@ export class AgentNetwork {
 
   private describe(info: HostedAgentInfo): AgentInfo {
     const bound = this.accounts.get(info.name);
+    const stopRequested = this.stopRequested.has(info.name);
     return {
       ...agentInfo(info),
       provider: bound?.provider ?? null,
       account: bound?.account ?? null,
-      stopRequested: this.stopRequested.has(info.name),
+      stopRequested,
+      attention: attentionOf({ ...info, stopRequested }),
     };
   }
 
@@ -202,6 +222,16 @@ export class AgentNetwork {
       promptStyle = PROMPT_STYLE[provider.id];
     }
     if (!command) throw new AgentError('invalid_agent_spec', 'An agent needs a provider or a command to run.', { field: 'command' });
+    const recipe: RecordedAgent = {
+      name: request.name,
+      provider: request.provider ?? null,
+      account: account ?? null,
+      skipPermissions: request.skipPermissions ?? false,
+      command: request.provider ? null : command,
+      args: request.provider ? [...(request.args ?? [])] : args,
+      cwd: request.cwd ?? this.options.defaultCwd ?? os.homedir(),
+      running: true,
+    };
     const info = unwrap(
       await this.manager.spawn({
         name: request.name,
@@ -213,9 +243,15 @@ export class AgentNetwork {
         ...(request.rows ? { rows: request.rows } : {}),
         scrollback: this.options.scrollback(),
         ...(promptStyle ? { provider: promptStyle } : {}),
-      }, request.provider && account ? { provider: request.provider, account, ...(binding ? { cli: binding.cli, configHome: binding.configHome } : {}) } : undefined),
+      }, {
+        recipe: JSON.stringify(recipe),
+        ...(request.provider && account ? { provider: request.provider, account, ...(binding ? { cli: binding.cli, configHome: binding.configHome } : {}) } : {}),
+      }),
     );
     this.stopRequested.delete(info.name);
+    this.recipes.set(info.name, { ...recipe, cwd: info.cwd });
+    this.restorable = this.restorable.filter((a) => a.name !== info.name);
+    this.saveRecord();
     if (request.provider && account) this.accounts.set(info.name, { provider: request.provider, account, ...(binding ? { binding } : {}) });
     else this.accounts.delete(info.name);
     const host = this.host(info.name);
@@ -397,6 +433,69 @@ export class AgentNetwork {
     return { items: page.items.map(relayMessage), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   }
 
+  /** agents.json: every agent as started, and whether it runs (plus those still offered after a restart). */
+  private saveRecord(): void {
+    const live = this.manager.list().flatMap((info) => {
+      const recipe = this.recipes.get(info.name);
+      return recipe ? [{ ...recipe, running: info.status !== 'exited' }] : [];
+    });
+    try {
+      writeAgentRecord(this.options.dataDir, [...live, ...this.restorable.filter((a) => !this.manager.has(a.name))]);
+    } catch (error) {
+      this.options.logger.warn('could not write agents.json', { error: (error as Error).message });
+    }
+  }
+
+  /** Agents that were running before the computer (or the terminal host) stopped, with how each resumes. */
+  restorableAgents(): RestorableAgent[] {
+    return this.restorable.map((agent) => {
+      const resume = resumeArgs(agent);
+      return {
+        name: agent.name,
+        provider: agent.provider,
+        account: agent.account,
+        skipPermissions: agent.skipPermissions,
+        command: agent.command,
+        args: [...agent.args],
+        cwd: agent.cwd,
+        resumeArgs: resume ? [...resume.before, ...resume.after] : null,
+      };
+    });
+  }
+
+  /** Starts them again, each with its command, folder and account, and the CLI's resume option if asked. */
+  async restore(names: ReadonlyArray<string>, resume: boolean): Promise<AgentInfo[]> {
+    const chosen = this.restorable.filter((a) => names.includes(a.name));
+    const unknown = names.filter((name) => !chosen.some((a) => a.name === name));
+    if (unknown.length) throw new BridgeError('not_restorable', `Nothing to start again for ${unknown.join(', ')}.`);
+    const started: AgentInfo[] = [];
+    const failures: string[] = [];
+    for (const agent of chosen) {
+      const extra = resume ? resumeArgs(agent) : null;
+      const args = [...(extra?.before ?? []), ...agent.args, ...(extra?.after ?? [])];
+      try {
+        started.push(
+          await this.spawn(
+            agent.provider
+              ? { name: agent.name, provider: agent.provider, ...(agent.account ? { account: agent.account } : {}), skipPermissions: agent.skipPermissions, args, cwd: agent.cwd }
+              : { name: agent.name, command: agent.command!, args, cwd: agent.cwd },
+          ),
+        );
+      } catch (error) {
+        failures.push(`${agent.name}: ${(error as Error).message}`);
+      }
+    }
+    if (failures.length && started.length === 0) throw new BridgeError('restore_failed', `Could not start them again. ${failures.join(' ')}`);
+    if (failures.length) this.options.logger.warn('some agents could not start again', { failures });
+    return started;
+  }
+
+  /** Not now: forget the offer (agents.json keeps only the agents that run). */
+  dismissRestore(): void {
+    this.restorable = [];
+    this.saveRecord();
+  }
+
   /** Every agent's scrollback, searched where it is kept (the terminal host, or here). */
   async search(query: ScrollbackQuery): Promise<ScrollbackResult> {
     if (query.agent) this.host(query.agent);
@@ -411,7 +510,17 @@ export class AgentNetwork {
     for (const perConnection of this.attachments.values()) for (const attachment of perConnection.values()) attachment.detach();
     this.attachments.clear();
     if (options.keepAgents && this.manager.release) await this.manager.release();
-    else await this.manager.dispose();
+    else {
+      // Stopped on purpose: nothing to offer after the next start.
+      await this.manager.dispose();
+      this.restorable = [];
+      const stopped = [...this.recipes.values()].map((recipe) => ({ ...recipe, running: false }));
+      try {
+        writeAgentRecord(this.options.dataDir, stopped);
+      } catch {
+        // The data folder may be gone already.
+      }
+    }
     this.relay.close();
   }
 

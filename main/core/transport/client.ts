@@ -10,6 +10,7 @@ import type {
 } from '../../../preload/contract.js';
 import { BridgeError } from '../bridge/errors.js';
 import { WS_PATH } from './server.js';
+import { decodeTerminalFrame } from './terminal-frame.js';
 
 export interface NodeClient extends RelayApi {
   close(): void;
@@ -24,7 +25,12 @@ export function connectClient(baseUrl: string, token: string): Promise<NodeClien
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
 
-  ws.on('message', (data) => {
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) {
+      const output = decodeTerminalFrame(Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer));
+      if (output) for (const listener of listeners.get('terminal.output') ?? []) listener(output);
+      return;
+    }
     const frame = JSON.parse(String(data)) as WsServerFrame;
     if (frame.type === 'event') {
       for (const listener of listeners.get(frame.event) ?? []) listener(frame.payload);

@@ -10,6 +10,7 @@ import { AUTH_SCRIPT, CONTENT_SECURITY_POLICY, unauthorizedPage } from './auth-p
 import { cookieName, originProblem, requestToken, tokensEqual } from './auth.js';
 import { readStaticFile } from './static-files.js';
 import { createConnection } from '../bridge/connection.js';
+import { encodeTerminalFrame } from './terminal-frame.js';
 
 export interface ServerOptions {
   service: BridgeEndpoint;
@@ -188,7 +189,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const attach = (ws: WebSocket) => {
     sockets.add(ws);
-    const connection = createConnection('websocket', (event, payload) => send(ws, { type: 'event', event, payload }));
+    const connection = createConnection('websocket', (event, payload) => {
+      if (event === 'terminal.output') {
+        // Terminal bytes go as a binary frame, not JSON.
+        const { name, seq, data } = payload as { name: string; seq: number; data: string };
+        if (ws.readyState === ws.OPEN) ws.send(encodeTerminalFrame(name, seq, data));
+        return;
+      }
+      send(ws, { type: 'event', event, payload });
+    });
     ws.on('close', () => {
       sockets.delete(ws);
       connection.close();

@@ -6,7 +6,7 @@ import type { Cipher } from './vault-types.js';
 export const KEY_FILE = 'vault.key';
 
 export const KEY_FILE_PROTECTION =
-  `Weaker protection: your sign-ins are encrypted with a key kept in ${KEY_FILE} in the data folder, readable only by your user (0600), not by a system keychain. Anyone who can read your files as you can read them.`;
+  `Weaker protection: your sign-ins are encrypted with a key file (${KEY_FILE} in the data folder, readable only by you), not a system keychain. Anyone who can read your files as you can read them.`;
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;

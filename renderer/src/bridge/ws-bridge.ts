@@ -1,5 +1,6 @@
 import type { EventName, MethodArgs, MethodName, MethodResult, WsServerFrame } from '../../../preload/contract';
 import { BridgeCallError, type Bridge, type ConnectionState } from './bridge';
+import { decodeTerminalFrame } from './terminal-frame';
 
 interface Pending {
   frame: string;
@@ -42,6 +43,7 @@ export function createWsBridge(url = defaultUrl()): Bridge {
 
   const connect = () => {
     const ws = new WebSocket(url);
+    ws.binaryType = 'arraybuffer';
     socket = ws;
     ws.onopen = () => {
       attempt = 0;
@@ -49,6 +51,12 @@ export function createWsBridge(url = defaultUrl()): Bridge {
       flush();
     };
     ws.onmessage = (message) => {
+      if (message.data instanceof ArrayBuffer) {
+        // Terminal output: a binary frame, its bytes handed to xterm as they are.
+        const output = decodeTerminalFrame(message.data);
+        if (output) for (const listener of listeners.get('terminal.output') ?? []) listener(output);
+        return;
+      }
       let frame: WsServerFrame;
       try {
         frame = JSON.parse(String(message.data)) as WsServerFrame;

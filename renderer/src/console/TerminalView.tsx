@@ -3,6 +3,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { WebglAddon } from '@xterm/addon-webgl';
+import { claimWebglSlot } from './webgl-contexts';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import type { Settings } from '../../../preload/contract';
@@ -12,6 +13,7 @@ import { IS_MAC, isAppShortcut } from '../hooks/useShortcuts';
 import { withMonospaceFallback } from '../settings/font-stack';
 import { copyText, readClipboardText } from './clipboard';
 import { SearchBar } from './SearchBar';
+import { revealLine } from './reveal-line';
 import { TerminalSession, type SessionState } from './terminal-session';
 import { TERMINAL_THEMES } from './terminal-theme';
 
@@ -36,12 +38,15 @@ export function TerminalView({
   theme,
   onState,
   onNotice,
+  reveal,
 }: {
   name: string;
   settings: TerminalSettings | undefined;
   theme: 'light' | 'dark';
   onState: (state: SessionState) => void;
   onNotice: (text: string) => void;
+  /** A search hit to scroll to and select once the console shows the agent's screen. */
+  reveal?: { readonly text: string; readonly fromBottom: number } | undefined;
 }) {
   const bridge = useBridge();
   const connection = useConnection();
@@ -53,6 +58,7 @@ export function TerminalView({
   const callbacks = useRef({ onState, onNotice });
   callbacks.current = { onState, onNotice };
   const initial = useRef({ settings, theme });
+  const [attached, setAttached] = useState(false);
 
   useEffect(() => {
     const element = box.current!;
@@ -74,17 +80,34 @@ export function TerminalView({
     // window.open: the Electron shell routes it to the system browser, a browser opens a tab.
     term.loadAddon(new WebLinksAddon((_event, uri) => window.open(uri, '_blank', 'noopener,noreferrer')));
     term.open(element);
-    try {
-      const webgl = new WebglAddon();
-      webgl.onContextLoss(() => {
-        webgl.dispose();
+    // WebGL where the browser has it, within a cap on live contexts; the DOM renderer otherwise.
+    // A hidden page draws nothing (no animation frames) and gives its context back.
+    let webgl: { addon: WebglAddon; release: () => void } | undefined;
+    let webglFailed = false;
+    const dropWebgl = () => {
+      const current = webgl;
+      webgl = undefined;
+      if (!current) return;
+      current.release();
+      current.addon.dispose();
+      setRenderer('dom');
+    };
+    const loadWebgl = () => {
+      if (webgl || webglFailed || document.hidden) return;
+      try {
+        const addon = new WebglAddon();
+        addon.onContextLoss(dropWebgl);
+        term.loadAddon(addon);
+        webgl = { addon, release: claimWebglSlot(dropWebgl) };
+        setRenderer('webgl');
+      } catch {
+        webglFailed = true; // No WebGL here: xterm's DOM renderer draws instead.
         setRenderer('dom');
-      });
-      term.loadAddon(webgl);
-      setRenderer('webgl');
-    } catch {
-      setRenderer('dom'); // No WebGL here: xterm's DOM renderer draws instead.
-    }
+      }
+    };
+    loadWebgl();
+    const onVisibility = () => (document.hidden ? dropWebgl() : loadWebgl());
+    document.addEventListener('visibilitychange', onVisibility);
 
     term.attachCustomKeyEventHandler((event) => {
       // App shortcuts are left to the window: the page changes and the program gets nothing.
@@ -126,6 +149,7 @@ export function TerminalView({
         callbacks.current.onState(state);
         // Once the snapshot is drawn at the agent's size, take this window's size.
         if (state.kind === 'live') fitNow();
+        setAttached(state.kind === 'live');
       },
     );
 
@@ -152,6 +176,8 @@ export function TerminalView({
       onResize.dispose();
       onInput.dispose();
       session.dispose();
+      document.removeEventListener('visibilitychange', onVisibility);
+      dropWebgl();
       term.dispose();
       setLive(undefined);
     };
@@ -164,6 +190,15 @@ export function TerminalView({
     previousConnection.current = connection;
     if (connection === 'open' && before !== 'open' && live) void live.session.attach();
   }, [connection, live]);
+
+  // A search hit: once the snapshot is drawn (and fitted), scroll to it and select it.
+  useEffect(() => {
+    if (!live || !attached || !reveal) return;
+    const frame = requestAnimationFrame(() => {
+      if (!revealLine(live.term, reveal.text, reveal.fromBottom)) callbacks.current.onNotice(`“${reveal.text}” is no longer in ${name}'s scrollback.`);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [live, attached, reveal, name]);
 
   useEffect(() => {
     if (!live) return;

@@ -1,12 +1,12 @@
-import type { TerminalOutput, TerminalSnapshot } from '../../../preload/contract';
-import type { Bridge } from '../bridge';
+import type { TerminalSnapshot } from '../../../preload/contract';
+import type { Bridge, TerminalChunk } from '../bridge';
 
 /** What the session drives: an xterm, or anything that parses terminal data and says when it has. */
 export interface TerminalSink {
   reset(): void;
   resize(cols: number, rows: number): void;
-  /** `parsed` runs once the data has been parsed (xterm's write callback). */
-  write(data: string, parsed: () => void): void;
+  /** `parsed` runs once the data has been parsed (xterm's write callback); bytes are UTF-8. */
+  write(data: string | Uint8Array, parsed: () => void): void;
 }
 
 export type SessionState = { readonly kind: 'attaching' } | { readonly kind: 'live' } | { readonly kind: 'failed'; readonly code: string; readonly message: string };
@@ -33,13 +33,15 @@ const COALESCE_MS = 50;
  */
 export class TerminalSession {
   private lastSeq = -1;
-  private held: TerminalOutput[] | undefined = [];
+  private held: TerminalChunk[] | undefined = [];
   private generation = 0;
   private unacked = 0;
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
   private readonly offOutput: () => void;
-  private pending = '';
+  /** Output gathered for the next write, and its length as a string (what acknowledgements count). */
+  private pending: Array<string | Uint8Array> = [];
+  private pendingChars = 0;
   private pendingTimer: ReturnType<typeof setTimeout> | undefined;
   private lastWriteAt = -Infinity;
 
@@ -90,7 +92,7 @@ export class TerminalSession {
     this.bridge.call('terminal.detach', this.name).catch(() => undefined);
   }
 
-  private receive(chunk: TerminalOutput): void {
+  private receive(chunk: TerminalChunk): void {
     if (this.held) {
       this.held.push(chunk);
       return;
@@ -98,32 +100,37 @@ export class TerminalSession {
     if (chunk.seq <= this.lastSeq) return;
     this.lastSeq = chunk.seq;
     const sinceWrite = Date.now() - this.lastWriteAt;
-    if (this.pending === '' && sinceWrite >= COALESCE_MS) {
-      this.write(chunk.data);
+    const chars = chunk.chars ?? chunk.data.length;
+    if (this.pending.length === 0 && sinceWrite >= COALESCE_MS) {
+      this.write(chunk.data, chars);
       return;
     }
-    this.pending += chunk.data;
+    this.pending.push(chunk.data);
+    this.pendingChars += chars;
     this.pendingTimer ??= setTimeout(() => this.flushPending(), Math.max(0, COALESCE_MS - sinceWrite));
   }
 
   private flushPending(): void {
     this.pendingTimer = undefined;
-    const data = this.pending;
-    this.pending = '';
-    if (data !== '' && !this.disposed) this.write(data);
+    const pieces = this.pending;
+    const chars = this.pendingChars;
+    this.pending = [];
+    this.pendingChars = 0;
+    if (pieces.length > 0 && !this.disposed) this.write(join(pieces), chars);
   }
 
   private dropPending(): void {
     if (this.pendingTimer !== undefined) clearTimeout(this.pendingTimer);
     this.pendingTimer = undefined;
-    this.pending = '';
+    this.pending = [];
+    this.pendingChars = 0;
   }
 
-  private write(data: string): void {
+  private write(data: string | Uint8Array, chars: number): void {
     this.lastWriteAt = Date.now();
     const generation = this.generation;
     this.sink.write(data, () => {
-      if (generation === this.generation && !this.disposed) this.parsed(data.length);
+      if (generation === this.generation && !this.disposed) this.parsed(chars);
     });
   }
 
@@ -141,4 +148,19 @@ export class TerminalSession {
     this.unacked = 0;
     this.bridge.call('terminal.ack', this.name, chars).catch(() => undefined);
   }
+}
+
+/** One write of gathered pieces: all strings (the Node client) or all bytes (the page's transports). */
+function join(pieces: ReadonlyArray<string | Uint8Array>): string | Uint8Array {
+  if (pieces.length === 1) return pieces[0] as string | Uint8Array;
+  if (pieces.every((piece): piece is string => typeof piece === 'string')) return pieces.join('');
+  const encoder = new TextEncoder();
+  const parts = pieces.map((piece) => (typeof piece === 'string' ? encoder.encode(piece) : piece));
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }

@@ -20,7 +20,9 @@ export function alertsBetween(previous: ReadonlyArray<AgentInfo>, next: Readonly
     if (!old || (old.status === agent.status && old.restarts === agent.restarts)) continue;
     const key = `${agent.name}:${agent.status}:${agent.startedAt}:${agent.restarts}`;
     if (agent.status === 'waiting_for_input' && old.status !== 'waiting_for_input') {
-      alerts.push({ key, name: agent.name, kind: 'waiting', title: `${agent.name} needs your input`, detail: agent.statusReason ?? undefined });
+      // Who and why, in the daemon's words ("Ann asks for permission" · "folder trust").
+      const title = agent.attention?.title ?? `${agent.name} needs your input`;
+      alerts.push({ key, name: agent.name, kind: 'waiting', title, detail: agent.attention?.reason ?? agent.statusReason ?? undefined });
     } else if (agent.status === 'exited' && old.status !== 'exited' && agent.exit) {
       alerts.push({ key, name: agent.name, kind: 'exited', title: `${agent.name} exited (${exitText(agent.exit)})`, detail: undefined });
     }

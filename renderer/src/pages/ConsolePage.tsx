@@ -16,8 +16,11 @@ export function ConsolePage({
   agents,
   settings,
   theme,
+  reveal,
 }: {
   name: string;
+  /** A search hit to show (from the search across agents). */
+  reveal?: { readonly text: string; readonly fromBottom: number } | undefined;
   agents: ReadonlyArray<AgentInfo> | undefined;
   settings: Settings | undefined;
   theme: 'light' | 'dark';
@@ -108,7 +111,7 @@ export function ConsolePage({
           </a>
         </div>
       ) : null}
-      <TerminalView name={name} settings={settings} theme={theme} onState={setState} onNotice={setNotice} />
+      <TerminalView name={name} settings={settings} theme={theme} onState={setState} onNotice={setNotice} reveal={reveal} />
       {confirmKill ? (
         <ConfirmDialog title={`Kill ${name}?`} confirmLabel="Kill" onConfirm={() => actions.kill(name).catch((e: Error) => setNotice(e.message))} onClose={() => setConfirmKill(false)}>
           <p>{name} gets SIGTERM, then SIGKILL if it has not stopped after a moment. You can restart it afterwards.</p>

@@ -19,6 +19,9 @@ import { ProvidersPage } from '../pages/ProvidersPage';
 import { SettingsPage } from '../pages/SettingsPage';
 import { assertNever, type Route } from '../routes';
 import { ConnectionBanner } from './ConnectionBanner';
+import { SearchDialog } from '../search/SearchDialog';
+import { RestoreOffer } from './RestoreOffer';
+import { IS_MAC } from '../hooks/useShortcuts';
 import { NAV_ITEMS } from './navigation';
 import { NoticeBanner } from './NoticeBanner';
 import { Sidebar } from './Sidebar';
@@ -48,7 +51,7 @@ function Page({ route, settings, agents, theme }: PageProps) {
     case 'console':
       return (
         <Suspense fallback={<p className="page-loading">Opening {route.agent}'s console…</p>}>
-          <ConsolePage key={route.agent} name={route.agent} agents={agents} settings={settings.settings} theme={theme} />
+          <ConsolePage key={route.agent} name={route.agent} agents={agents} settings={settings.settings} theme={theme} reveal={route.find} />
         </Suspense>
       );
     case 'messages':
@@ -82,6 +85,19 @@ export function AppShell() {
   );
   useShortcuts(shortcuts);
 
+  // Ctrl/Cmd+Shift+F: search every agent's scrollback. Caught before a console's terminal sees it.
+  const [searching, setSearching] = useState(false);
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!(IS_MAC ? event.metaKey : event.ctrlKey) || !event.shiftKey || event.altKey || event.code !== 'KeyF') return;
+      event.preventDefault();
+      event.stopPropagation();
+      setSearching(true);
+    };
+    window.addEventListener('keydown', onKeyDown, true);
+    return () => window.removeEventListener('keydown', onKeyDown, true);
+  }, []);
+
   // After a navigation (not the first render), move focus to the new page's title.
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
@@ -100,10 +116,11 @@ export function AppShell() {
       <a className="skip-link" href="#main-content" onClick={(e) => { e.preventDefault(); mainRef.current?.focus(); }}>
         Skip to content
       </a>
-      <Sidebar route={route} />
+      <Sidebar route={route} onSearch={() => setSearching(true)} agents={agents} />
       <div className="main-column">
         <ConnectionBanner state={connection} />
         {info ? <NoticeBanner notices={info.notices} /> : null}
+        {connection === 'open' ? <RestoreOffer /> : null}
         <main id="main-content" className="content" ref={mainRef} tabIndex={-1} data-page={route.page}>
           <Page route={route} settings={settings} agents={agents} theme={theme} />
         </main>
@@ -114,6 +131,16 @@ export function AppShell() {
           onDismiss={dismissAlert}
         />
         <StatusBar info={info} connection={connection} />
+        {searching ? (
+          <SearchDialog
+            agents={agents}
+            onClose={() => setSearching(false)}
+            onOpen={(agent, find) => {
+              setSearching(false);
+              navigate({ page: 'console', agent, find });
+            }}
+          />
+        ) : null}
       </div>
     </div>
   );

@@ -1,5 +1,7 @@
-import { shortcutLabel } from '../hooks/useShortcuts';
+import { IS_MAC, shortcutLabel } from '../hooks/useShortcuts';
 import { hrefFor, navPageOf, type Route } from '../routes';
+import type { AgentInfo } from '../../../preload/contract';
+import { AttentionList } from './AttentionList';
 import { LogoMark } from './LogoMark';
 import { NAV_ITEMS, type NavItem } from './navigation';
 
@@ -25,7 +27,7 @@ function NavLink({ item, current }: { item: NavItem; current: boolean }) {
 }
 
 /** The app's name and the pages. Settings sits apart at the bottom, as in most desktop tools. */
-export function Sidebar({ route }: { route: Route }) {
+export function Sidebar({ route, onSearch, agents }: { route: Route; onSearch?: () => void; agents?: ReadonlyArray<AgentInfo> | undefined }) {
   const main = NAV_ITEMS.filter((item) => item.page !== 'settings');
   const settings = NAV_ITEMS.filter((item) => item.page === 'settings');
   return (
@@ -34,12 +36,29 @@ export function Sidebar({ route }: { route: Route }) {
         <LogoMark />
         <span className="brand-name">Agent Relay</span>
       </div>
+      {onSearch ? (
+        <button
+          type="button"
+          className="sidebar-search"
+          onClick={onSearch}
+          aria-label="Search all agents"
+          title={`Search every agent's scrollback (${IS_MAC ? '⇧⌘F' : 'Ctrl+Shift+F'})`}
+          aria-keyshortcuts="Control+Shift+F Meta+Shift+F"
+          data-testid="open-search"
+        >
+          <span>Search…</span>
+          <kbd className="nav-shortcut" aria-hidden="true">
+            {IS_MAC ? '⇧⌘F' : 'Ctrl+Shift+F'}
+          </kbd>
+        </button>
+      ) : null}
       <nav className="sidebar-nav" aria-label="Main">
         <ul className="nav-list">
           {main.map((item) => (
             <NavLink key={item.page} item={item} current={navPageOf(route) === item.page} />
           ))}
         </ul>
+        <AttentionList agents={agents} />
         <ul className="nav-list nav-list-bottom">
           {settings.map((item) => (
             <NavLink key={item.page} item={item} current={navPageOf(route) === item.page} />

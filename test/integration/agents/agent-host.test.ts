@@ -5,7 +5,7 @@ import { AgentManager, type AgentEvent } from '../../../main/core/agents/agent-m
 import { normalizeAgentSpec, type AgentSpecInput } from '../../../main/core/agents/agent-spec.js';
 import { DEFAULT_HIGH_WATERMARK } from '../../../main/core/agents/flow-control.js';
 import type { OutputChunk } from '../../../main/core/agents/terminal-mirror.js';
-import { allText, buildMirrorWorker, fixture, freshTerminal, visibleText, waitFor, writeAsync } from './agent-test-support.js';
+import { allText, buildMirrorWorker, fixture, freshTerminal, serialize, visibleText, waitFor, writeAsync } from './agent-test-support.js';
 
 const hosts: AgentHost[] = [];
 const managers: AgentManager[] = [];
@@ -92,6 +92,36 @@ describe.each([
     expect(allText(term).filter((l) => l === 'FLOOD DONE')).toHaveLength(1);
     attachment.detach();
   }, 60_000);
+
+  it('right after a flood, an attach shows exactly what a console that watched it live shows (serialized, byte for byte)', async () => {
+    // The mirror may fall behind the live stream under load; an attach waits for it, so the screen is never wrong.
+    const host = startHost({ ...fixture('colour-flood.mjs', '15000', 'stay'), cols: 100, rows: 30 });
+    const live = freshTerminal(100, 30);
+    let liveSeq = 0;
+    let writes = Promise.resolve();
+    const watcher: Attachment = await host.attach({
+      data: (chunk) => {
+        liveSeq = chunk.seq;
+        writes = writes.then(() => writeAsync(live, chunk.data)).then(() => watcher.ack(chunk.data.length));
+      },
+    });
+    await writeAsync(live, watcher.snapshot.data);
+    watcher.start();
+    await waitFor(() => allText(live).some((l) => l.includes('FLOOD DONE')) || undefined, 'flood seen live', 60_000);
+
+    const late = await host.attach({ data: () => undefined });
+    await waitFor(() => liveSeq >= late.snapshot.seq, 'live console at the snapshot');
+    await writes;
+    const attached = freshTerminal(late.snapshot.cols, late.snapshot.rows);
+    await writeAsync(attached, late.snapshot.data);
+    expect(late.snapshot.seq).toBe(liveSeq);
+    expect(serialize(attached)).toBe(serialize(live));
+    // The scrollback is full (10,000 rows) and ends with the flood's last line.
+    expect(allText(attached).length).toBe(10_000 + 30);
+    expect(allText(attached).some((l) => l.startsWith('L015000 '))).toBe(true);
+    watcher.detach();
+    late.detach();
+  }, 90_000);
 
   it('flow control pauses a flood for a console that never acknowledges, and resumes after acks', async () => {
     // The mirror gets room enough never to pause the pty itself: this is about the console's marks.

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import serializeAddon from '@xterm/addon-serialize';
 import xtermHeadless from '@xterm/headless';
 import type { Terminal as HeadlessTerminal } from '@xterm/headless';
 
@@ -38,6 +39,15 @@ export function visibleText(term: HeadlessTerminal): string[] {
   const lines: string[] = [];
   for (let y = buffer.baseY; y < buffer.baseY + term.rows; y++) lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
   return lines;
+}
+
+/** The terminal's screen, scrollback, colours and modes as escape sequences (what a snapshot carries). */
+export function serialize(term: HeadlessTerminal): string {
+  const addon = new serializeAddon.SerializeAddon();
+  term.loadAddon(addon as unknown as Parameters<HeadlessTerminal['loadAddon']>[0]);
+  const data = addon.serialize();
+  addon.dispose();
+  return data;
 }
 
 /** Every row, scrollback included. */

@@ -49,6 +49,7 @@ describe('commands whose reader closed the pipe', () => {
     ['status', '--json'],
     ['screen', 'Bob'],
     ['sync', 'status'],
+    ['search', 'bob'],
     ['--help'],
     ['--version'],
   ];

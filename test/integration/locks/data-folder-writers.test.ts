@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../../preload/contract.js';
 import { LOCK_WAIT_ENV } from '../../../main/core/base/file-lock.js';
 import { AUDIT_FILE, createAuditLog } from '../../../main/core/vault/audit-log.js';
 import { VAULT_FILE } from '../../../main/core/vault/file-vault-store.js';
@@ -79,7 +80,7 @@ function writeClaudeLogin(): NodeJS.ProcessEnv {
 
 describe('the vault with several writers', () => {
   for (const count of [3, 10]) {
-    it(`${count} processes adding an account at the same moment keep all ${count}`, async () => {
+    it(`${count} processes adding an account at the same moment keep all ${count}`, { timeout: 60_000 }, async () => {
       const results = await Promise.all(names(count, 'proc').map((name) => runChild(['vault-add', tmp.dir, name])));
       for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0 });
       expect(await vaultNames(tmp.dir, 'test')).toEqual(names(count, 'proc'));
@@ -127,12 +128,12 @@ describe('the vault with several writers', () => {
 });
 
 describe('settings with several writers', () => {
-  it('five processes each changing a different setting at once: every change is kept', async () => {
+  it('five processes each changing a different setting at once: every change is kept', { timeout: 60_000 }, async () => {
     const patches = [{ theme: 'dark' }, { terminalFontFamily: 'Iosevka' }, { terminalFontSize: 20 }, { scrollbackLines: 5000 }, { notifications: false }];
     const results = await Promise.all(patches.map((patch) => runChild(['settings', tmp.dir, JSON.stringify(patch), '25'])));
     for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0 });
     const stored = JSON.parse(fs.readFileSync(path.join(tmp.dir, 'settings.json'), 'utf8')) as Record<string, unknown>;
-    expect(stored).toEqual({ theme: 'dark', terminalFontFamily: 'Iosevka', terminalFontSize: 20, scrollbackLines: 5000, notifications: false });
+    expect(stored).toEqual({ ...DEFAULT_SETTINGS, theme: 'dark', terminalFontFamily: 'Iosevka', terminalFontSize: 20, scrollbackLines: 5000, notifications: false });
   });
 
   it('a settings writer that times out changes nothing and says why', async () => {
@@ -150,7 +151,7 @@ describe('settings with several writers', () => {
 });
 
 describe('the audit log with several writers', () => {
-  it('long lines from four processes never interleave', async () => {
+  it('long lines from four processes never interleave', { timeout: 60_000 }, async () => {
     const results = await Promise.all(['a', 'b', 'c', 'd'].map((tag) => runChild(['audit', tmp.dir, tag, '40'])));
     for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0 });
     const lines = fs.readFileSync(path.join(tmp.dir, AUDIT_FILE), 'utf8').trimEnd().split('\n');

@@ -71,7 +71,7 @@ describe('provider connections over the bridge, against a real OAuth server', ()
     expect(state.providers.find((p) => p.id === 'qwen')?.notice).toMatch(/free tier/i);
     expect(state.providers.find((p) => p.id === 'anthropic')?.cli).toEqual({ command: 'claude', skipPermissionsFlag: '--dangerously-skip-permissions' });
     expect(state.providers.find((p) => p.id === 'ollama')?.cli).toBeUndefined();
-    expect(state.vault).toEqual({ protection: 'weaker', consentRequired: false });
+    expect(state.vault).toEqual({ protection: 'weaker', protectionDetail: expect.stringContaining('vault.key'), consentRequired: false });
     expect(state.configProblems).toEqual([]);
   });
 

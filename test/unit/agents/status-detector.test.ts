@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { detectStatus, findPrompt, type StatusObservation } from '../../../main/core/agents/status-detector.js';
+import { describe, expect, it, vi } from 'vitest';
+import { detectStatus, findPrompt, StatusDriver, type StatusObservation } from '../../../main/core/agents/status-detector.js';
 
 const base: StatusObservation = { now: 10_000, startedAt: 0, lastOutputAt: 9_990, exited: false, screen: [] };
 const options = { idleAfterMs: 1_500, promptAfterMs: 400 };
@@ -62,5 +62,44 @@ describe('findPrompt window', () => {
     const screen = ['Do you want to proceed?', ...Array.from({ length: 15 }, (_, i) => `output ${i}`)];
     expect(findPrompt(screen)).toBeUndefined();
     expect(findPrompt(screen.slice(1).concat('Do you want to proceed?'))?.provider).toBe('claude');
+  });
+});
+
+describe('StatusDriver', () => {
+  it('does not read the screen while output keeps flowing (a spinner costs a timer), and reads it once output is quiet', async () => {
+    let now = 10_000;
+    let lastOutput: number | null = now;
+    let reads = 0;
+    const changes: string[] = [];
+    const driver = new StatusDriver(
+      {
+        startedAt: 0,
+        lastOutputAt: () => lastOutput,
+        exited: () => false,
+        screen: async () => {
+          reads += 1;
+          return ['Allow command? (y/n)'];
+        },
+      },
+      (verdict) => changes.push(verdict.status),
+      { promptAfterMs: 400, idleAfterMs: 1_500 },
+      () => now,
+    );
+    // Output every 100 ms for two seconds: evaluations happen, screen reads do not.
+    for (let i = 0; i < 20; i++) {
+      now += 100;
+      lastOutput = now;
+      driver.poke();
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect(driver.verdict.status).toBe('working');
+    expect(reads).toBe(0);
+    // Quiet past the prompt threshold: the screen is read and the prompt recognised.
+    now += 500;
+    driver.poke();
+    await vi.waitFor(() => expect(driver.verdict.status).toBe('waiting_for_input'));
+    expect(reads).toBeGreaterThan(0);
+    expect(changes).toEqual(['working', 'waiting_for_input']);
+    driver.dispose();
   });
 });

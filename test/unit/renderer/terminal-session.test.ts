@@ -26,7 +26,7 @@ function fakeBridge() {
 
 /** A sink that records writes and "parses" at once. */
 function recordingSink() {
-  const writes: string[] = [];
+  const writes: Array<string | Uint8Array> = [];
   const sink: TerminalSink = { reset: () => writes.splice(0), resize: () => undefined, write: (data, parsed) => (writes.push(data), parsed()) };
   return { sink, writes };
 }
