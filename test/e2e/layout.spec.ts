@@ -29,6 +29,8 @@ for (const size of SIZES) {
       expect(LONG_NAME).toHaveLength(32);
       await spawnWithCli(host, LONG_NAME, [process.execPath, fixture('agents/prompt-echo.mjs')]);
       await spawnWithCli(host, 'Bob', [process.execPath, fixture('agents/prompt-echo.mjs')]);
+      // Waits for a permission answer: the sidebar lists it under "Needs you".
+      await spawnWithCli(host, 'Asker', [process.execPath, fixture('agents/permission-prompt.mjs')]);
       // Ends itself with SIGKILL: the longest status pill there is, "Exited (signal SIGKILL)".
       await spawnWithCli(host, 'Crashed', [process.execPath, '-e', "process.kill(process.pid, 'SIGKILL')"]);
 
@@ -38,6 +40,7 @@ for (const size of SIZES) {
       await gotoHash(page, '#/agents');
       await expect(page.getByTestId('agent-row').filter({ hasText: 'Crashed' }).getByTestId('agent-status')).toContainText('Exited (signal SIGKILL)');
       await expect(page.getByTestId('agent-row').filter({ hasText: LONG_NAME }).getByTestId('agent-status')).toContainText(/Idle|Working/);
+      await expect(page.getByTestId('attention-list')).toContainText('Asker');
 
       // A message, so the Messages page shows its list, filters and composer.
       await gotoHash(page, '#/messages');
