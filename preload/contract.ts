@@ -176,6 +176,8 @@ export const AgentExit = z.object({
 export type AgentExit = z.infer<typeof AgentExit>;
 
 export const AgentInfo = z.object({
+  /** This agent for good: kept over restarts, never reused. Relay messages are addressed to it. */
+  id: z.string(),
   name: z.string(),
   status: AgentStatus,
   /** For waiting_for_input: the prompt that was recognised. */
@@ -195,6 +197,13 @@ export const AgentInfo = z.object({
   stopRequested: z.boolean(),
   restarts: z.number().int(),
   lastOutputAt: z.number().nullable(),
+  /**
+   * The user allowed relay messages into this agent even while a plain shell (bash, zsh, PowerShell,
+   * cmd…) is its foreground program, where they would run as commands. Off by default.
+   */
+  acceptRelay: z.boolean(),
+  /** A plain shell is at its prompt in this agent's terminal now (relay messages are held back). */
+  shellPrompt: z.boolean(),
   /** Whether it needs the human, and why ("Ann asks for permission" · "folder trust"); null when not. */
   attention: z
     .object({ kind: z.enum(['permission', 'question', 'usage_limit', 'sign_in', 'error']), title: z.string(), reason: z.string() })
@@ -223,6 +232,8 @@ export const SpawnRequest = z
     env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment names are letters, digits and _'), z.string().max(32_768)).default({}),
     /** Handed to the agent as its first message once it is ready for input. */
     task: z.string().max(64 * 1024).optional(),
+    /** Inject relay messages even when a plain shell is the foreground program (they run as commands). */
+    acceptRelay: z.boolean().default(false),
     cols: TerminalCols.optional(),
     rows: TerminalRows.optional(),
   })
@@ -271,7 +282,11 @@ export const TeamStartRequest = z
 
 // ── Relay ────────────────────────────────────────────────────────────────────────────────────────
 
-export const DeliveryStatus = z.enum(['queued', 'delivering', 'delivered', 'failed']);
+/**
+ * queued → delivering → delivered (written into the terminal) → acknowledged (the recipient showed
+ * it or reacted) or unacknowledged (it did neither: it may not have seen it); failed with a reason.
+ */
+export const DeliveryStatus = z.enum(['queued', 'delivering', 'delivered', 'acknowledged', 'unacknowledged', 'failed']);
 export const RelayMessage = z.object({
   id: z.string(),
   ts: z.number(),
@@ -279,6 +294,8 @@ export const RelayMessage = z.object({
   /** As addressed: a name or `*`. */
   to: z.string(),
   recipients: z.array(z.string()),
+  /** Per recipient, the agent (its id) the copy is addressed to. */
+  recipientIds: z.array(z.string()).optional(),
   body: z.string(),
   thread: z.string().nullable(),
   origin: z.enum(['agent', 'human', 'system']),
@@ -292,7 +309,7 @@ export const RelayMessage = z.object({
       reason: z.string().optional(),
     }),
   ),
-  status: z.enum(['queued', 'delivered', 'failed']),
+  status: z.enum(['queued', 'delivered', 'acknowledged', 'unacknowledged', 'failed']),
 });
 export type RelayMessage = z.infer<typeof RelayMessage>;
 
@@ -436,8 +453,10 @@ export const methods = {
   /** SIGTERM, then SIGKILL after a grace period; the agent stays listed with its exit. */
   'agents.kill': method(z.tuple([AgentName]), AgentInfo),
   'agents.restart': method(z.tuple([AgentName]), AgentInfo),
-  /** Stops the agent if it runs and forgets it. */
+  /** Stops the agent if it runs and forgets it; messages still queued for it fail. */
   'agents.remove': method(z.tuple([AgentName]), z.null()),
+  /** Turns "accept relay messages" (even at a shell prompt) on or off for one agent. */
+  'agents.setAcceptRelay': method(z.tuple([AgentName, z.boolean()]), AgentInfo),
 
   /** Screen and scrollback now; then `terminal.output` events to this connection from seq + 1. */
   'terminal.attach': method(z.tuple([AgentName]), TerminalSnapshot),
@@ -497,7 +516,7 @@ export const events = {
   'agents.changed': z.array(AgentInfo),
   /** Output of a terminal this connection attached to (sent to that connection only). */
   'terminal.output': TerminalOutput,
-  /** A message was queued, delivered or failed. */
+  /** A message was queued, delivered, acknowledged (or flagged not acknowledged) or failed. */
   'relay.message': RelayMessage,
   'sync.changed': SyncStatus,
   /** Progress of a sync sign-in (provider 'agent-relay-cloud', method 'device'). */

@@ -187,6 +187,7 @@ export function createService(options: ServiceOptions): RelayService {
       await agents.remove(name);
       return null;
     },
+    'agents.setAcceptRelay': (name, on) => agents.setAcceptRelay(name, on),
 
     'terminal.attach': (name, { connection }) => agents.attach(name, connection),
     'terminal.detach': (name, { connection }) => {

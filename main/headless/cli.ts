@@ -3,7 +3,7 @@ import { DATA_DIR_ENV, resolveDataDir } from '../core/base/data-dir.js';
 import { APP_VERSION } from '../core/base/version.js';
 import type { CliContext } from './cli-context.js';
 import { watchForClosedPipe } from './closed-pipe.js';
-import { killAgent, listAgents, printScreen, readMessage, sendMessage, showHistory, spawnAgent } from './commands/agents.js';
+import { killAgent, listAgents, printScreen, readMessage, removeAgent, restartAgent, sendMessage, showHistory, spawnAgent } from './commands/agents.js';
 import { connectProvider, disconnectProvider, listProviders } from './commands/providers.js';
 import { status } from './commands/status.js';
 import { syncAction, syncLogin, syncOn } from './commands/sync.js';
@@ -18,6 +18,11 @@ export const EXIT_USAGE = 2;
 function parseLimit(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 500) throw new InvalidArgumentError('expected a number from 1 to 500.');
   return Number(value);
+}
+
+function parseMessageId(value: string): string {
+  if (!/^[0-9a-z]{12}$/.test(value)) throw new InvalidArgumentError('expected a message id (12 letters and digits, as history and send print it).');
+  return value;
 }
 
 function parseContext(value: string): number {
@@ -162,15 +167,23 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--skip-permissions', "let the agent act without asking (the provider's own flag, e.g. --dangerously-skip-permissions)")
     .option('--cwd <dir>', 'working folder (default: the current folder)')
     .option('--task <text>', 'first message, delivered when the agent is ready')
+    .option('--accept-relay', 'inject relay messages even while a plain shell is its foreground program (they would run as commands)')
     .option('--json', 'print the agent as JSON')
     .argument('[command...]', 'the command line to run, after --')
     .action(
       async (
         commandLine: string[],
-        options: { name: string; provider?: string; account?: string; arg: string[]; skipPermissions?: boolean; cwd?: string; task?: string; json?: boolean },
+        options: { name: string; provider?: string; account?: string; arg: string[]; skipPermissions?: boolean; cwd?: string; task?: string; acceptRelay?: boolean; json?: boolean },
         command: Command,
       ) => {
-        setExit(await spawnAgent(context(command), commandLine, { ...options, skipPermissions: Boolean(options.skipPermissions), json: Boolean(options.json) }));
+        setExit(
+          await spawnAgent(context(command), commandLine, {
+            ...options,
+            skipPermissions: Boolean(options.skipPermissions),
+            acceptRelay: Boolean(options.acceptRelay),
+            json: Boolean(options.json),
+          }),
+        );
       },
     );
 
@@ -188,6 +201,25 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('<name>')
     .action(async (name: string, _options: unknown, command: Command) => {
       setExit(await killAgent(context(command), name));
+    });
+
+  program
+    .command('restart')
+    .description('restart an agent with the command it was started with (messages waiting for it arrive once it is back)')
+    .argument('<name>')
+    .option('--json', 'print the agent as JSON')
+    .action(async (name: string, options: { json?: boolean }, command: Command) => {
+      setExit(await restartAgent(context(command), name, { json: Boolean(options.json) }));
+    });
+
+  program
+    .command('remove')
+    .alias('rm')
+    .description('remove an exited agent; messages still waiting for it fail')
+    .argument('<name>')
+    .option('--force', 'stop it first if it is still running')
+    .action(async (name: string, options: { force?: boolean }, command: Command) => {
+      setExit(await removeAgent(context(command), name, { force: Boolean(options.force) }));
     });
 
   program
@@ -222,8 +254,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description('list relay messages, oldest first')
     .option('--agent <name>', 'only messages from or to this agent')
     .addOption(new Option('--limit <n>', 'how many of the newest (default 50)').argParser(parseLimit))
+    .addOption(new Option('--before <id>', 'only messages older than this message id (page back; the id to use is printed on stderr)').argParser(parseMessageId))
     .option('--json', 'print JSON (newest first)')
-    .action(async (options: { json?: boolean; agent?: string; limit?: number }, command: Command) => {
+    .action(async (options: { json?: boolean; agent?: string; limit?: number; before?: string }, command: Command) => {
       setExit(await showHistory(context(command), { ...options, json: Boolean(options.json) }));
     });
 

@@ -3,7 +3,7 @@ import { DOM_RENDERER_LAUNCH, expectTerminalToShow, gotoHash, nodeCommandLine, s
 
 test.use({ launchOptions: DOM_RENDERER_LAUNCH });
 
-test("Alice's relay line shows as delivered on the Messages page and arrives in Bob's console", async ({ page, host }) => {
+test("Alice's relay line shows as acknowledged on the Messages page and arrives in Bob's console", async ({ page, host }) => {
   await openDashboard(page, host);
   await spawnFromDialog(page, { name: 'Bob', commandLine: nodeCommandLine('relay/bob.mjs') });
   await spawnFromDialog(page, { name: 'Alice', commandLine: nodeCommandLine('relay/alice.mjs') });
@@ -13,7 +13,7 @@ test("Alice's relay line shows as delivered on the Messages page and arrives in 
   await expect(message).toContainText('Alice');
   await expect(message).toContainText('Bob');
   await expect(message.getByTestId('message-body')).toHaveText('hello');
-  await expect(message.getByTestId('delivery-status').first()).toHaveText('Delivered', { timeout: 15_000 });
+  await expect(message.getByTestId('delivery-status').first()).toHaveText('Acknowledged', { timeout: 15_000 });
 
   // Per-recipient deliveries open on demand.
   await message.getByRole('button', { name: 'Delivery' }).click();
@@ -36,7 +36,7 @@ test('a message sent from the composer reaches Bob, and an unknown name is refus
   await expect(composer.getByLabel('Message')).toHaveValue('');
   const sent = page.getByTestId('message').filter({ hasText: 'please review the router' });
   await expect(sent).toContainText('You');
-  await expect(sent.getByTestId('delivery-status').first()).toHaveText('Delivered', { timeout: 15_000 });
+  await expect(sent.getByTestId('delivery-status').first()).toHaveText('Acknowledged', { timeout: 15_000 });
 
   await gotoHash(page, '#/agents/Bob/console');
   await expectTerminalToShow(page, /bob got: Relay message from [^\n]*please review the router/);

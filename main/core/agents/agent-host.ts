@@ -5,6 +5,7 @@ import { FlowController, type FlowControlOptions } from './flow-control.js';
 import { ListenerSet } from './listener-set.js';
 import { OutputBatcher, type OutputBatcherOptions } from './output-batcher.js';
 import { PtySession, type ExitInfo } from './pty-session.js';
+import type { ForegroundProgram } from './foreground-program.js';
 import { StatusDriver, type AgentStatus, type StatusOptions, type StatusVerdict } from './status-detector.js';
 import { LocalMirror, type MirrorPort } from './mirror-port.js';
 import { defaultMirrorWorker, MirrorThread } from './mirror-thread.js';
@@ -253,6 +254,11 @@ export class AgentHost {
   input(data: string): boolean {
     this.lastHumanInput = Date.now();
     return this.session.write(data);
+  }
+
+  /** The program keystrokes go to now (the relay injects nothing at a plain shell prompt); null once exited. */
+  foregroundProgram(): ForegroundProgram | null {
+    return this.session.running ? this.session.foreground() : null;
   }
 
   /** Bytes from the relay, written as given (the relay sanitizes and wraps them in bracketed paste). */

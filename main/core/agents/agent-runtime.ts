@@ -3,6 +3,7 @@ import type { AgentInfo, Attachment, TerminalConsumer } from './agent-host.js';
 import type { AgentEvent } from './agent-manager.js';
 import type { AgentSpecInput } from './agent-spec.js';
 import type { ExitInfo } from './pty-session.js';
+import type { ForegroundProgram } from './foreground-program.js';
 import type { AgentStatus, StatusVerdict } from './status-detector.js';
 import type { OutputChunk } from './terminal-mirror.js';
 
@@ -22,6 +23,8 @@ export interface AgentHandle {
   inject(data: string): boolean;
   resize(cols: number, rows: number): Result<{ cols: number; rows: number }>;
   screenText(): Promise<string[]>;
+  /** The program keystrokes go to now, where the pty is in this process (the relay reads it by pid otherwise). */
+  foregroundProgram?(): ForegroundProgram | null;
 }
 
 /** What the daemon remembers about an agent beside its spec (its account), kept where the pty lives. */

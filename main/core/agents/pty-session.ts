@@ -3,6 +3,7 @@ import os from 'node:os';
 import * as pty from 'node-pty';
 import { AgentError, fail, ok, type Result } from './agent-errors.js';
 import { resolveCommand } from './command-resolver.js';
+import { readForegroundProgram, type ForegroundProgram } from './foreground-program.js';
 import { ListenerSet } from './listener-set.js';
 
 export interface PtySpec {
@@ -148,6 +149,12 @@ export class PtySession {
       return () => undefined;
     }
     return this.exitListeners.on(listener);
+  }
+
+  /** The program in the foreground of this terminal now (the one keystrokes go to). */
+  foreground(): ForegroundProgram {
+    const child = this.child;
+    return readForegroundProgram({ pid: child.pid, ptyProcess: () => child.process, command: this.spec.command, args: this.spec.args });
   }
 
   /** Resolves once the process has exited. */

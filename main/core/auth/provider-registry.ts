@@ -283,6 +283,14 @@ const CUSTOM_DEFAULTS: Omit<Provider, 'id' | 'name'> = {
   scopes: ['openid', 'profile', 'email', 'offline_access'],
 };
 
+/**
+ * A provider the app itself defines rather than the registry (the sync server's issuer, learned from
+ * the server): the same OAuth defaults as every built-in, plus its own fields.
+ */
+export function oauthProvider(fields: Pick<Provider, 'id' | 'name' | 'description' | 'brandColor' | 'logo' | 'methods'> & Partial<Provider>): Provider {
+  return { ...OAUTH_DEFAULTS, ...fields };
+}
+
 export const PROVIDERS_FILE = 'providers.json';
 
 export interface ProvidersConfigError {

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import os from 'node:os';
 import type { AgentInfo, HistoryPage, RelayMessage, RestorableAgent, SpawnRequest, TeamTemplate, TerminalSnapshot } from '../../../preload/contract.js';
 import type { Connection } from '../bridge/connection.js';
@@ -22,6 +23,7 @@ import {
   type CredentialBinding,
 } from './agent-recipes.js';
 import type { PromptProvider } from '../agents/prompt-patterns.js';
+import { isInteractiveShell, readForegroundProgram } from '../agents/foreground-program.js';
 
 /** Where provider agents get their logins: the provider connections (the refresh owner). */
 export interface CredentialSource {
@@ -71,16 +73,19 @@ export interface AgentNetworkOptions {
   /** Announces changes to every UI. */
   onAgentsChanged: (agents: AgentInfo[]) => void;
   onRelayMessage: (message: RelayMessage) => void;
+  /** Relay tuning, for benchmarks (e.g. maxBatch 1 = one message per injection, the old way). */
+  relay?: { maxBatch?: number };
 }
 
 /** The bridge's plain (mutable, serialisable) shapes of the core's read-only records. */
-const agentInfo = (info: HostedAgentInfo): Omit<AgentInfo, 'account' | 'stopRequested'> => ({
+const agentInfo = (info: HostedAgentInfo): Omit<AgentInfo, 'account' | 'stopRequested' | 'id' | 'acceptRelay' | 'shellPrompt'> => ({
   ...info,
   args: [...info.args],
 });
-const relayMessage = (m: LoggedMessage): RelayMessage => ({
+const relayMessage = ({ recipientIds, ...m }: LoggedMessage): RelayMessage => ({
   ...m,
   recipients: [...m.recipients],
+  ...(recipientIds ? { recipientIds: [...recipientIds] } : {}),
   deliveries: m.deliveries.map((d) => ({ ...d })),
 });
 
@@ -111,11 +116,13 @@ export class AgentNetwork {
   private restorable: RecordedAgent[] = [];
   /** Agents someone asked to stop; cleared when they start again. */
   private readonly stopRequested = new Set<string>();
+  /** Each agent's identity (kept over restarts) and whether it takes relay messages at a shell prompt. */
+  private readonly identities = new Map<string, { id: string; acceptRelay: boolean }>();
 
   constructor(private readonly options: AgentNetworkOptions) {
     const logger = options.logger;
     this.manager = options.runtime ?? new AgentManager({ logger, defaultCwd: options.defaultCwd ?? os.homedir(), baseEnv: agentBaseEnv() });
-    this.relay = RelayHub.open({ dataDir: options.dataDir, directory: this.directory, logger });
+    this.relay = RelayHub.open({ dataDir: options.dataDir, directory: this.directory, logger, ...options.relay });
     const index = this.manager.search ? undefined : new ScrollbackIndex();
     this.index = index;
     if (index) this.unsubscribe.push(this.manager.onOutput(({ name, chunk }) => index.write(name, chunk.data)));
@@ -135,15 +142,19 @@ export class AgentNetwork {
         this.accounts.set(name, { provider: meta.provider, account: meta.account });
         if (meta.cli && meta.configHome) void this.rebind(name, meta.provider, meta.account, meta.cli as CredentialBinding['cli'], meta.configHome);
       }
+      // The same agent as before the restart (its id), so what was queued for it still reaches it.
+      if (meta?.agentId) this.identities.set(name, { id: meta.agentId, acceptRelay: meta.acceptRelay === 'true' });
       this.relay.resize(name, host.info.cols, host.info.rows);
-      this.directory.add(relayTarget(host));
+      this.directory.add(relayTarget(host, this.identity(name)));
     }
     this.unsubscribe.push(
       this.manager.onOutput(({ name, chunk }) => this.relay.ingest(name, chunk.data)),
       this.manager.onEvent((event) => {
         if (event.type === 'restarted') this.relay.resetAgent(event.agent.name);
         if (event.type === 'removed') {
+          // Messages still queued for it fail now, visibly; a later agent of that name is another agent.
           this.directory.remove(event.name);
+          this.identities.delete(event.name);
           this.recipes.delete(event.name);
           this.index?.forget(event.name);
           for (const perConnection of this.attachments.values()) {
@@ -158,6 +169,10 @@ export class AgentNetwork {
         if (event.type === 'exited') void this.adoptRotation(event.name);
       }),
     );
+    // Messages are addressed to an agent: what was queued for one that did not survive the restart (no
+    // terminal host, or it was removed meanwhile) can never reach it, so it fails now, visibly. An agent
+    // started again from its record (after a reboot) is a new agent.
+    this.relay.failAbsentRecipients();
     const known = new Set(this.manager.names());
     this.restorable = readAgentRecord(options.dataDir).filter((a) => a.running && !known.has(a.name));
     if (this.restorable.length) options.logger.info('agents recorded as running are gone (a restart?); offering to start them again', { names: this.restorable.map((a) => a.name) });
@@ -178,14 +193,39 @@ export class AgentNetwork {
 
   private describe(info: HostedAgentInfo): AgentInfo {
     const bound = this.accounts.get(info.name);
+    const identity = this.identity(info.name);
+    const host = this.manager.get(info.name);
     const stopRequested = this.stopRequested.has(info.name);
     return {
       ...agentInfo(info),
+      id: identity.id,
       provider: bound?.provider ?? null,
       account: bound?.account ?? null,
       stopRequested,
       attention: attentionOf({ ...info, stopRequested }),
+      acceptRelay: identity.acceptRelay,
+      shellPrompt: host ? atShellPrompt(host) : false,
     };
+  }
+
+  private identity(name: string): { id: string; acceptRelay: boolean } {
+    let identity = this.identities.get(name);
+    if (!identity) {
+      identity = { id: newAgentId(), acceptRelay: false };
+      this.identities.set(name, identity);
+    }
+    return identity;
+  }
+
+  /** "Accept relay messages" for one agent: injected even while a plain shell is its foreground program. */
+  setAcceptRelay(name: string, on: boolean): AgentInfo {
+    const host = this.host(name);
+    this.identity(name).acceptRelay = on;
+    this.options.logger.info('relay: accept relay messages changed', { name, on });
+    // Anything held back may go now (or, turned off, is refused at its next attempt).
+    this.relay.router.pump();
+    this.options.onAgentsChanged(this.list());
+    return this.describe(host.info);
   }
 
   async spawn(request: SpawnRequest): Promise<AgentInfo> {
@@ -222,6 +262,8 @@ export class AgentNetwork {
       promptStyle = PROMPT_STYLE[provider.id];
     }
     if (!command) throw new AgentError('invalid_agent_spec', 'An agent needs a provider or a command to run.', { field: 'command' });
+    // A new agent, even one that takes the name of an earlier one: a new identity.
+    const identity = { id: newAgentId(), acceptRelay: request.acceptRelay ?? false };
     const recipe: RecordedAgent = {
       name: request.name,
       provider: request.provider ?? null,
@@ -246,9 +288,13 @@ export class AgentNetwork {
       }, {
         recipe: JSON.stringify(recipe),
         ...(request.provider && account ? { provider: request.provider, account, ...(binding ? { cli: binding.cli, configHome: binding.configHome } : {}) } : {}),
+        // Kept where the pty lives, so a daemon that reattaches knows it is the same agent.
+        agentId: identity.id,
+        acceptRelay: String(identity.acceptRelay),
       }),
     );
     this.stopRequested.delete(info.name);
+    this.identities.set(info.name, identity);
     this.recipes.set(info.name, { ...recipe, cwd: info.cwd });
     this.restorable = this.restorable.filter((a) => a.name !== info.name);
     this.saveRecord();
@@ -257,7 +303,7 @@ export class AgentNetwork {
     const host = this.host(info.name);
     this.relay.resize(info.name, info.cols, info.rows);
     if (this.directory.get(info.name)) this.directory.remove(info.name);
-    this.directory.add(relayTarget(host));
+    this.directory.add(relayTarget(host, this.identity(info.name)));
     // The first task waits in the agent's queue until it is idle, like any other message.
     const first = [briefing, request.task].filter(Boolean).join('\n\n');
     if (first) this.relay.sendFromHuman(info.name, first);
@@ -511,12 +557,12 @@ export class AgentNetwork {
     this.attachments.clear();
     if (options.keepAgents && this.manager.release) await this.manager.release();
     else {
-      // Stopped on purpose: nothing to offer after the next start.
+      // Stopped on purpose: nothing of this daemon's to offer after the next start. An offer not yet
+      // answered (say a CLI command ran its own daemon after a reboot) stays for the app.
       await this.manager.dispose();
-      this.restorable = [];
       const stopped = [...this.recipes.values()].map((recipe) => ({ ...recipe, running: false }));
       try {
-        writeAgentRecord(this.options.dataDir, stopped);
+        writeAgentRecord(this.options.dataDir, [...stopped, ...this.restorable.filter((a) => !this.recipes.has(a.name))]);
       } catch {
         // The data folder may be gone already.
       }
@@ -534,10 +580,29 @@ export class AgentNetwork {
   }
 }
 
+function newAgentId(): string {
+  return `a-${crypto.randomUUID()}`;
+}
+
+/** A plain shell (bash, zsh, PowerShell, cmd…) is at its prompt in the agent's terminal. */
+function atShellPrompt(host: AgentHandle): boolean {
+  if (host.foregroundProgram) {
+    const program = host.foregroundProgram();
+    return program !== null && isInteractiveShell(program);
+  }
+  // A pty in another process (the terminal host): its foreground group is readable by pid (Linux).
+  const { pid, command, args } = host.info;
+  if (pid === null) return false;
+  return isInteractiveShell(readForegroundProgram({ pid, ptyProcess: () => undefined, command, args }));
+}
+
 /** The relay's view of one hosted agent. */
-function relayTarget(host: AgentHandle): RelayTarget {
+function relayTarget(host: AgentHandle, identity: { readonly id: string; readonly acceptRelay: boolean }): RelayTarget {
   return {
     name: host.name,
+    id: identity.id,
+    isShellPrompt: () => atShellPrompt(host),
+    acceptsRelay: () => identity.acceptRelay,
     state: (): AgentRunState => host.currentStatus,
     lastHumanInputAt: () => host.lastHumanInputAt,
     write: (data) => {

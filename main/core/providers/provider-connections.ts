@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import { loadProviderRegistry, providersConfigPath, type Provider, type Provider
 import { RefreshOwner, type RefreshLease } from '../auth/refresh.js';
 import { revokeTokens } from '../auth/revoke.js';
 import { checkSelfHostedEndpoint } from '../auth/self-hosted.js';
+import { SignInFlows, type ProgressUpdate, type SignInFlow } from '../auth/sign-in-flows.js';
 import type { TokenSet } from '../auth/token-set.js';
 import { BridgeError } from '../bridge/errors.js';
 import { writeFileAtomic } from '../base/atomic-file.js';
@@ -51,14 +51,11 @@ export interface ProviderConnectionsOptions {
   onProgress: (progress: SignInProgress) => void;
 }
 
-interface RunningFlow {
-  readonly id: string;
+interface RunningFlow extends SignInFlow {
   readonly provider: Provider;
   readonly method: SignInMethod;
   readonly account: string | undefined;
-  readonly abort: AbortController;
   paste?: PasteFlow;
-  last: SignInProgress;
 }
 
 /** Where each local CLI keeps the login that "Import" takes over (read only). */
@@ -118,7 +115,7 @@ export class ProviderConnections {
   private registry: ProviderRegistry;
   private vaultOpening: Promise<CredentialVault> | undefined;
   private vaultProblem: VaultProblem | undefined;
-  private readonly flows = new Map<string, RunningFlow>();
+  private readonly flows: SignInFlows<RunningFlow>;
   private readonly audit: AuditLog;
   private readonly refresher: RefreshOwner;
   private readonly home: string;
@@ -129,6 +126,7 @@ export class ProviderConnections {
   private refreshLease: RefreshLease | undefined;
 
   constructor(private readonly options: ProviderConnectionsOptions) {
+    this.flows = new SignInFlows(options.onProgress);
     this.registry = loadProviderRegistry(providersConfigPath(options.dataDir, options.providersConfig));
     for (const problem of this.registry.errors) options.logger.warn('providers.json problem', { problem: problem.message });
     this.audit = createAuditLog(options.dataDir);
@@ -199,17 +197,7 @@ export class ProviderConnections {
       throw new BridgeError('method_not_supported', `${provider.name} does not offer ${request.method} sign-in; it offers ${provider.methods.join(', ')}.`);
     }
     await this.requireConsent();
-    const flow: RunningFlow = {
-      id: crypto.randomUUID(),
-      provider,
-      method: request.method,
-      account: request.account,
-      abort: new AbortController(),
-      last: { flowId: '', provider: provider.id, method: request.method, phase: 'starting' },
-    };
-    flow.last = { ...flow.last, flowId: flow.id };
-    this.flows.set(flow.id, flow);
-    this.progress(flow, { phase: 'starting' });
+    const flow = this.flows.start(provider.id, request.method, { provider, method: request.method, account: request.account });
     void this.run(flow);
     return { flowId: flow.id };
   }
@@ -230,11 +218,7 @@ export class ProviderConnections {
   }
 
   cancel(flowId: string): void {
-    const flow = this.flows.get(flowId);
-    if (!flow) return;
-    flow.abort.abort();
-    this.flows.delete(flowId);
-    this.progress(flow, { phase: 'cancelled' });
+    this.flows.cancel(flowId);
   }
 
   async saveApiKey(request: { provider: string; apiKey: string; account?: string; baseUrl?: string }): Promise<AccountView> {
@@ -398,8 +382,7 @@ export class ProviderConnections {
 
   close(): void {
     clearInterval(this.timer);
-    for (const flow of this.flows.values()) flow.abort.abort();
-    this.flows.clear();
+    this.flows.close();
   }
 
   private async run(flow: RunningFlow): Promise<void> {
@@ -519,37 +502,17 @@ export class ProviderConnections {
   }
 
   private flowEvent(flow: RunningFlow, event: AuthFlowEvent): void {
-    switch (event.event) {
-      case 'open-url':
-        this.progress(flow, { phase: 'open-url', url: event.url });
-        this.options.openUrl?.(event.url);
-        return;
-      case 'device-code':
-        this.progress(flow, {
-          phase: 'device-code',
-          userCode: event.userCode,
-          verificationUri: event.verificationUri,
-          ...(event.verificationUriComplete ? { verificationUriComplete: event.verificationUriComplete } : {}),
-          expiresAt: Date.now() + event.expiresIn * 1000,
-          interval: event.interval,
-        });
-        return;
-      case 'need-code':
-        this.progress(flow, { phase: 'need-code' });
-        return;
-    }
+    this.flows.event(flow, event);
+    if (event.event === 'open-url') this.options.openUrl?.(event.url);
   }
 
   private finish(flow: RunningFlow, result: { ok: false; error: AuthError }): void {
-    this.flows.delete(flow.id);
     this.audit.record({ action: 'failure', provider: flow.provider.id, method: flow.method, outcome: 'error', code: result.error.code });
-    this.progress(flow, result.error.code === 'cancelled' ? { phase: 'cancelled' } : { phase: 'error', error: { ...result.error } });
+    this.flows.fail(flow, result.error);
   }
 
-  private progress(flow: RunningFlow, update: Partial<SignInProgress> & Pick<SignInProgress, 'phase'>): void {
-    // A later phase keeps what the user still needs (the URL, the device code).
-    flow.last = { ...flow.last, ...update };
-    this.options.onProgress(flow.last);
+  private progress(flow: RunningFlow, update: ProgressUpdate): void {
+    this.flows.report(flow, update);
   }
 
   private vaultStatus(vault: CredentialVault): VaultStatus {

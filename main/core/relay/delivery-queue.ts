@@ -1,34 +1,48 @@
 import type { RelayTarget } from './relay-target.js';
 
-/** One FIFO of message ids per recipient (keyed by lower-case name). */
+/** A copy waiting for delivery: the message and the recipient name its status is logged under. */
+export interface QueuedCopy {
+  readonly id: string;
+  readonly recipient: string;
+}
+
+/** One FIFO of copies per recipient, keyed by the recipient's key (its id, see `targetKey`). */
 export class DeliveryQueues {
-  private readonly queues = new Map<string, string[]>();
+  private readonly queues = new Map<string, QueuedCopy[]>();
 
-  enqueue(recipient: string, id: string): void {
-    const key = recipient.toLowerCase();
+  enqueue(key: string, copy: QueuedCopy): void {
     const queue = this.queues.get(key);
-    if (queue) queue.push(id);
-    else this.queues.set(key, [id]);
+    if (queue) queue.push(copy);
+    else this.queues.set(key, [copy]);
   }
 
-  peek(recipient: string): string | undefined {
-    return this.queues.get(recipient.toLowerCase())?.[0];
+  /** The first `count` copies waiting for `key`, oldest first, without taking them. */
+  peek(key: string, count = 1): ReadonlyArray<QueuedCopy> {
+    return this.queues.get(key)?.slice(0, count) ?? [];
   }
 
-  shift(recipient: string): string | undefined {
-    const key = recipient.toLowerCase();
+  /** Takes the first `count` copies. */
+  take(key: string, count: number): QueuedCopy[] {
     const queue = this.queues.get(key);
-    const id = queue?.shift();
-    if (queue && queue.length === 0) this.queues.delete(key);
-    return id;
+    if (!queue) return [];
+    const taken = queue.splice(0, count);
+    if (queue.length === 0) this.queues.delete(key);
+    return taken;
   }
 
-  size(recipient: string): number {
-    return this.queues.get(recipient.toLowerCase())?.length ?? 0;
+  /** Takes every copy waiting for `key`. */
+  drain(key: string): QueuedCopy[] {
+    const queue = this.queues.get(key) ?? [];
+    this.queues.delete(key);
+    return queue;
   }
 
-  /** Lower-case names of recipients with something waiting. */
-  recipients(): ReadonlyArray<string> {
+  size(key: string): number {
+    return this.queues.get(key)?.length ?? 0;
+  }
+
+  /** Keys of recipients with something waiting. */
+  keys(): ReadonlyArray<string> {
     return [...this.queues.keys()];
   }
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../base/atomic-file.js';
 import { withFileLockSync } from '../base/file-lock.js';
 import type { Logger } from '../logging/logger.js';
 
@@ -11,7 +12,12 @@ import type { Logger } from '../logging/logger.js';
  * and cut off; a corrupt line is skipped with a warning and left in place. Nothing is ever wiped.
  */
 
-export const DeliveryStatus = z.enum(['queued', 'delivering', 'delivered', 'failed']);
+/**
+ * A copy's life: `queued` → `delivering` (flushed before the write) → `delivered` (written to the
+ * terminal) → `acknowledged` (the recipient showed it or reacted) or `unacknowledged` (it did neither
+ * within the window: flagged, never re-sent); `failed` (with a code and reason) from any pending state.
+ */
+export const DeliveryStatus = z.enum(['queued', 'delivering', 'delivered', 'acknowledged', 'unacknowledged', 'failed']);
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 
 export const MessageOrigin = z.enum(['agent', 'human', 'system']);
@@ -24,6 +30,8 @@ const MessageRecord = z.object({
   from: z.string(),
   to: z.string(),
   recipients: z.array(z.string()),
+  /** Per recipient, the agent it is addressed to (its id); absent in logs written before agents had ids. */
+  recipientIds: z.array(z.string()).optional(),
   body: z.string(),
   thread: z.string().nullable(),
   origin: MessageOrigin,
@@ -59,13 +67,17 @@ export interface RelayMessage {
   readonly from: string;
   readonly to: string;
   readonly recipients: ReadonlyArray<string>;
+  readonly recipientIds?: ReadonlyArray<string>;
   readonly body: string;
   readonly thread: string | null;
   readonly origin: MessageOrigin;
   readonly kind: MessageRecord['kind'];
   readonly deliveries: ReadonlyArray<Delivery>;
-  /** delivered when every copy is; queued while any is pending; failed otherwise. */
-  readonly status: 'queued' | 'delivered' | 'failed';
+  /**
+   * queued while any copy is pending; failed if any failed; acknowledged when every copy was;
+   * unacknowledged if one was written but never seen; delivered otherwise.
+   */
+  readonly status: MessageStatus;
 }
 
 export interface HistoryFilter {
@@ -96,11 +108,42 @@ export interface MessageLogOptions {
   now?: () => number;
   /** Off only in benchmarks that want to measure without the disk. */
   fsync?: boolean;
+  /**
+   * Compaction: the live log keeps about this many of the newest messages (and every one still
+   * pending); older, settled ones move to archive segments read only when history pages back to
+   * them. Default 5,000.
+   */
+  keepLive?: number;
+  /** Compact once the live log holds this many records more than its compact form would (default 20,000). */
+  compactAfter?: number;
+}
+
+/** Where archived (compacted, settled) messages go: one segment file per compaction, named by its newest id. */
+export const MESSAGE_ARCHIVE_DIR = path.join('relay', 'archive');
+
+export type MessageStatus = 'queued' | 'delivered' | 'acknowledged' | 'unacknowledged' | 'failed';
+
+export function messageStatus(deliveries: ReadonlyArray<Pick<Delivery, 'status'>>): MessageStatus {
+  if (deliveries.length === 0) return 'failed';
+  if (deliveries.some((d) => d.status === 'queued' || d.status === 'delivering')) return 'queued';
+  if (deliveries.some((d) => d.status === 'failed')) return 'failed';
+  if (deliveries.every((d) => d.status === 'acknowledged')) return 'acknowledged';
+  if (deliveries.some((d) => d.status === 'unacknowledged')) return 'unacknowledged';
+  return 'delivered';
+}
+
+/** The key a copy is queued under: its recipient's id, or its name for old records. */
+export function recipientKey(message: Pick<RelayMessage, 'recipients' | 'recipientIds'>, recipient: string): string {
+  const index = message.recipients.findIndex((r) => r.toLowerCase() === recipient.toLowerCase());
+  const id = index >= 0 ? message.recipientIds?.[index] : undefined;
+  return id ?? `name:${recipient.toLowerCase()}`;
 }
 
 interface Entry {
   record: MessageRecord;
   deliveries: Map<string, Delivery>;
+  /** In an archive segment, not the live log. */
+  archived?: boolean;
 }
 
 export const MESSAGE_LOG_FILE = path.join('relay', 'messages.jsonl');
@@ -115,14 +158,29 @@ export class MessageLog {
   private dirty = false;
   private readonly now: () => number;
   private readonly fsync: boolean;
+  private readonly archiveDir: string;
+  private readonly keepLive: number;
+  private readonly compactAfter: number;
+  private readonly logger: Logger | undefined;
+  /** Records in the live file (replayed plus appended). */
+  private records = 0;
+  private sinceCheck = 0;
+  /** Archive segments not read yet, oldest first (file names: `<newest id>.jsonl`). */
+  private unreadSegments: string[] = [];
 
   private constructor(options: MessageLogOptions) {
     this.file = path.join(options.dataDir, MESSAGE_LOG_FILE);
+    this.archiveDir = path.join(options.dataDir, MESSAGE_ARCHIVE_DIR);
     this.now = options.now ?? Date.now;
     this.fsync = options.fsync ?? true;
+    this.keepLive = Math.max(1, options.keepLive ?? 5_000);
+    this.compactAfter = Math.max(1, options.compactAfter ?? 20_000);
+    this.logger = options.logger;
     fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
     this.replay(options.logger);
+    this.unreadSegments = this.listSegments();
     this.fd = fs.openSync(this.file, 'a', 0o600);
+    if (this.needsCompaction()) this.compact();
   }
 
   static open(options: MessageLogOptions): MessageLog {
@@ -137,13 +195,17 @@ export class MessageLog {
     this.fd = -1;
   }
 
-  /** Appends a new message with the initial status of each copy, in one flushed write. */
-  appendMessage(record: Omit<MessageRecord, 't'>, statuses: ReadonlyArray<StatusChange>): RelayMessage {
+  /**
+   * Appends a new message with the initial status of each copy, in one write, flushed before it
+   * returns unless `durable: false` (then with the next flush, at the latest on the next tick: a burst
+   * of messages shares one fsync; any `delivering` record flushes them first).
+   */
+  appendMessage(record: Omit<MessageRecord, 't'>, statuses: ReadonlyArray<StatusChange>, options: { durable?: boolean } = {}): RelayMessage {
     if (this.entries.has(record.id)) throw new Error(`message ${record.id} is already in the log`);
     const msg: MessageRecord = { t: 'msg', ...record };
     const ts = this.now();
     const lines = [msg, ...statuses.map((s) => this.statusRecord(record.id, s, ts))];
-    this.write(lines);
+    this.write(lines, options.durable ?? true);
     for (const line of lines) this.apply(line);
     return this.view(record.id) as RelayMessage;
   }
@@ -171,29 +233,44 @@ export class MessageLog {
   }
 
   get(id: string): RelayMessage | undefined {
+    const found = this.view(id);
+    if (found) return found;
+    // An archived message: read segments back to the one that can hold it.
+    while (this.unreadSegments.length > 0 && !this.entries.has(id) && id <= segmentNewest(this.unreadSegments[this.unreadSegments.length - 1] as string)) {
+      this.readNewestSegment();
+    }
     return this.view(id);
   }
 
-  /** Newest first, filtered, paged. */
+  /** Newest first, filtered, paged; reaches into the archive as the pages go back. */
   list(filter: HistoryFilter = {}): HistoryPage {
     const limit = Math.max(1, Math.min(filter.limit ?? 50, 500));
     const agent = filter.agent?.toLowerCase();
-    let index = this.order.length - 1;
-    if (filter.before) {
-      index = upperBound(this.order, filter.before) - 1;
-      while (index >= 0 && this.order[index] === filter.before) index--;
-    }
     const items: RelayMessage[] = [];
-    for (; index >= 0 && items.length < limit; index--) {
-      const entry = this.entries.get(this.order[index] as string) as Entry;
-      const rec = entry.record;
-      if (filter.thread && rec.thread !== filter.thread && rec.id !== filter.thread) continue;
-      if (agent && !involves(rec, agent)) continue;
-      items.push(this.view(rec.id) as RelayMessage);
+    let cursor = filter.before;
+    for (;;) {
+      let index = this.order.length - 1;
+      if (cursor) {
+        index = upperBound(this.order, cursor) - 1;
+        while (index >= 0 && this.order[index] === cursor) index--;
+      }
+      for (; index >= 0 && items.length < limit; index--) {
+        const entry = this.entries.get(this.order[index] as string) as Entry;
+        const rec = entry.record;
+        cursor = rec.id;
+        if (filter.thread && rec.thread !== filter.thread && rec.id !== filter.thread) continue;
+        if (agent && !involves(rec, agent)) continue;
+        items.push(this.view(rec.id) as RelayMessage);
+      }
+      if (items.length >= limit) {
+        const last = items[items.length - 1] as RelayMessage;
+        const more = upperBound(this.order, last.id) - 1 > 0 || this.unreadSegments.length > 0;
+        return more ? { items, nextCursor: last.id } : { items };
+      }
+      // Ran out of what is in memory: older pages are in the archive.
+      if (this.unreadSegments.length === 0) return { items };
+      this.readNewestSegment();
     }
-    const last = items[items.length - 1];
-    const more = last !== undefined && index >= 0;
-    return more ? { items, nextCursor: last.id } : { items };
   }
 
   /** Every copy whose latest status is `status`, in log order (the order they must be delivered). */
@@ -226,6 +303,15 @@ export class MessageLog {
 
   private write(records: ReadonlyArray<MessageRecord | StatusRecord>, durable = true): void {
     const data = records.map((r) => `${JSON.stringify(r)}\n`).join('');
+    this.records += records.length;
+    // Whether to compact is looked at every 1,000 records, after the current work.
+    this.sinceCheck += records.length;
+    if (this.sinceCheck >= 1_000) {
+      this.sinceCheck = 0;
+      setImmediate(() => {
+        if (this.fd >= 0 && this.needsCompaction()) this.compact();
+      });
+    }
     // One writer at a time across processes (base/file-lock): appends never interleave.
     withFileLockSync(this.file, () => fs.writeSync(this.fd, data));
     if (!this.fsync) return;
@@ -264,18 +350,115 @@ export class MessageLog {
     return true;
   }
 
+  /** Lines the live log would have compacted: one per message and one per copy. */
+  private compactSize(): number {
+    let size = 0;
+    for (const entry of this.entries.values()) if (!entry.archived) size += 1 + entry.deliveries.size;
+    return size;
+  }
+
+  private needsCompaction(): boolean {
+    const live = this.order.filter((id) => !this.entries.get(id)?.archived).length;
+    return this.records - this.compactSize() >= this.compactAfter || live > this.keepLive * 1.5;
+  }
+
+  /**
+   * Rewrites the live log as one message record plus the latest status of each copy, and moves the
+   * oldest settled messages beyond `keepLive` into an archive segment, so a start replays a bounded
+   * file. Both files are written whole and renamed into place (a crash leaves the old or the new one;
+   * a message in both is read once), under the log's cross-process lock.
+   */
+  compact(): { archived: number; live: number } {
+    const live = this.order.filter((id) => !this.entries.get(id)?.archived);
+    let cut = 0;
+    while (live.length - cut > this.keepLive) {
+      const entry = this.entries.get(live[cut] as string) as Entry;
+      // Still waiting to be delivered or acknowledged: stays live.
+      if ([...entry.deliveries.values()].some((d) => d.status === 'queued' || d.status === 'delivering' || d.status === 'delivered')) break;
+      cut += 1;
+    }
+    const toArchive = live.slice(0, cut);
+    const keep = live.slice(cut);
+    const lines = (ids: ReadonlyArray<string>) => ids.map((id) => this.compactLines(id)).join('');
+    withFileLockSync(this.file, () => {
+      if (toArchive.length > 0) writeFileAtomic(path.join(this.archiveDir, `${toArchive[toArchive.length - 1]}.jsonl`), lines(toArchive));
+      if (this.dirty && this.fsync) fs.fsyncSync(this.fd);
+      this.dirty = false;
+      writeFileAtomic(this.file, lines(keep));
+      fs.closeSync(this.fd);
+      this.fd = fs.openSync(this.file, 'a', 0o600);
+    });
+    // Archived messages leave memory; history and read find them in the segment again when asked.
+    if (toArchive.length > 0) {
+      const gone = new Set(toArchive);
+      for (const id of toArchive) this.entries.delete(id);
+      const remaining = this.order.filter((id) => !gone.has(id));
+      this.order.splice(0, this.order.length, ...remaining);
+      // Segments already read stay in memory; this one is the newest archive segment.
+      this.unreadSegments.push(`${toArchive[toArchive.length - 1]}.jsonl`);
+    }
+    this.records = keep.reduce((n, id) => n + 1 + (this.entries.get(id) as Entry).deliveries.size, 0);
+    this.logger?.info('message log compacted', { live: keep.length, archived: toArchive.length });
+    return { archived: toArchive.length, live: keep.length };
+  }
+
+  private compactLines(id: string): string {
+    const entry = this.entries.get(id) as Entry;
+    let text = `${JSON.stringify(entry.record)}\n`;
+    for (const d of entry.deliveries.values()) {
+      const record: StatusRecord = { t: 'status', id, recipient: d.recipient, status: d.status, ts: d.at };
+      if (d.code !== undefined) record.code = d.code;
+      if (d.reason !== undefined) record.reason = d.reason;
+      text += `${JSON.stringify(record)}\n`;
+    }
+    return text;
+  }
+
+  private listSegments(): string[] {
+    try {
+      return fs
+        .readdirSync(this.archiveDir)
+        .filter((name) => /^[0-9a-z]{12}\.jsonl$/.test(name))
+        .sort();
+    } catch {
+      return [];
+    }
+  }
+
+  /** Reads the newest archive segment not read yet into memory (settled messages, read-only). */
+  private readNewestSegment(): void {
+    const name = this.unreadSegments.pop();
+    if (!name) return;
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(this.archiveDir, name), 'utf8');
+    } catch (error) {
+      this.logger?.warn('message log: an archive segment could not be read', { name, error: (error as Error).message });
+      return;
+    }
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      const result = LogRecord.safeParse(parsed);
+      if (!result.success) continue;
+      // A message also in the live log (a crash between the two renames) is read once, from there.
+      if (result.data.t === 'msg' ? this.entries.has(result.data.id) : this.entries.get(result.data.id)?.archived !== true) continue;
+      this.apply(result.data);
+      if (result.data.t === 'msg') (this.entries.get(result.data.id) as Entry).archived = true;
+    }
+  }
+
   private view(id: string): RelayMessage | undefined {
     const entry = this.entries.get(id);
     if (!entry) return undefined;
     const { t: _t, ...rec } = entry.record;
     const deliveries = [...entry.deliveries.values()];
-    const status =
-      deliveries.length > 0 && deliveries.every((d) => d.status === 'delivered')
-        ? 'delivered'
-        : deliveries.some((d) => d.status === 'queued' || d.status === 'delivering')
-          ? 'queued'
-          : 'failed';
-    return { ...rec, deliveries, status };
+    return { ...rec, deliveries, status: messageStatus(deliveries) };
   }
 
   private replay(logger: Logger | undefined): void {
@@ -315,9 +498,14 @@ export class MessageLog {
         warn(`message log: line ${i + 1} is not a message or status record; skipped`);
         return;
       }
+      this.records += 1;
       if (!this.apply(result.data)) warn(`message log: line ${i + 1} refers to an unknown or repeated message ${result.data.id}; skipped`);
     });
   }
+}
+
+function segmentNewest(name: string): string {
+  return name.slice(0, 12);
 }
 
 function involves(record: MessageRecord, agent: string): boolean {

@@ -1,5 +1,6 @@
 import type { Logger } from '../logging/logger.js';
 import { MessageLog, type HistoryFilter, type HistoryPage, type RelayMessage } from './message-log.js';
+import { PasteModeTracker } from './paste-mode.js';
 import { RelayParser, type RelayParserOptions } from './relay-parser.js';
 import { systemClock, type Clock, type TargetDirectory } from './relay-target.js';
 import { RelayRouter, type RelayEvent, type RouterOptions, type SendResult } from './router.js';
@@ -9,7 +10,7 @@ import { RelayRouter, type RelayEvent, type RouterOptions, type SendResult } fro
  * and the message log, wired together. The integrator calls `ingest` from each agent's data stream.
  */
 
-export interface RelayHubOptions extends Pick<RouterOptions, 'humanQuietMs' | 'injectionSettleMs' | 'maxBytes'> {
+export interface RelayHubOptions extends Pick<RouterOptions, 'humanQuietMs' | 'injectionSettleMs' | 'maxBytes' | 'ackWindowMs' | 'maxBatch'> {
   dataDir: string;
   directory: TargetDirectory;
   logger?: Logger;
@@ -27,6 +28,8 @@ export class RelayHub {
   readonly router: RelayRouter;
   private readonly parsers = new Map<string, { parser: RelayParser; name: string; cancelFlush?: () => void }>();
   private readonly sizes = new Map<string, { cols: number; rows: number }>();
+  /** Per agent (lower-case name): whether it has bracketed paste on, read from its output. */
+  private readonly pasteModes = new Map<string, PasteModeTracker>();
   private readonly clock: Clock;
   private readonly logger: Logger | undefined;
   private readonly options: RelayHubOptions;
@@ -44,7 +47,10 @@ export class RelayHub {
       ...(options.humanQuietMs !== undefined ? { humanQuietMs: options.humanQuietMs } : {}),
       ...(options.injectionSettleMs !== undefined ? { injectionSettleMs: options.injectionSettleMs } : {}),
       ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+      ...(options.ackWindowMs !== undefined ? { ackWindowMs: options.ackWindowMs } : {}),
+      ...(options.maxBatch !== undefined ? { maxBatch: options.maxBatch } : {}),
       onInjected: (recipient, text) => this.entry(recipient).parser.noteInjected(text),
+      bracketedPaste: (target) => target.acceptsBracketedPaste?.() ?? this.bracketedPaste(target.name),
     });
   }
 
@@ -63,14 +69,18 @@ export class RelayHub {
 
   /** Feeds a chunk of `agent`'s pty output; relay lines in it are routed at once. */
   ingest(agent: string, chunk: string | Uint8Array): void {
+    // Escape sequences and message ids are ASCII: latin1 is enough to look for them in bytes.
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
+    this.pasteMode(agent).push(text);
+    this.router.noteOutput(agent, text);
     const entry = this.entry(agent);
-    for (const parsed of entry.parser.push(chunk)) this.router.routeFromAgent(entry.name, parsed);
+    this.router.routeManyFromAgent(entry.name, entry.parser.push(chunk));
     entry.cancelFlush?.();
     entry.cancelFlush = undefined;
     if (entry.parser.holding) {
       entry.cancelFlush = this.clock.setTimer(() => {
         entry.cancelFlush = undefined;
-        for (const parsed of entry.parser.flush()) this.router.routeFromAgent(entry.name, parsed);
+        this.router.routeManyFromAgent(entry.name, entry.parser.flush());
       }, this.options.wrapHoldMs ?? 300);
     }
   }
@@ -87,6 +97,20 @@ export class RelayHub {
   resetAgent(agent: string): void {
     this.parsers.get(agent.toLowerCase())?.cancelFlush?.();
     this.parsers.delete(agent.toLowerCase());
+    this.pasteModes.get(agent.toLowerCase())?.reset();
+  }
+
+  /** Whether `agent` has bracketed paste (mode 2004) on, as its output last said. */
+  bracketedPaste(agent: string): boolean {
+    return this.pasteModes.get(agent.toLowerCase())?.enabled ?? false;
+  }
+
+  /**
+   * Fails what is still queued for agents that are not in the directory: call once the agents that
+   * survive a daemon restart are back in it (messages are addressed to an agent, not a name).
+   */
+  failAbsentRecipients(reason?: string): void {
+    this.router.failAbsentRecipients(reason);
   }
 
   sendFromHuman(to: string, body: string): SendResult {
@@ -103,6 +127,16 @@ export class RelayHub {
 
   on(listener: (event: RelayEvent) => void): () => void {
     return this.router.on(listener);
+  }
+
+  private pasteMode(agent: string): PasteModeTracker {
+    const key = agent.toLowerCase();
+    let tracker = this.pasteModes.get(key);
+    if (!tracker) {
+      tracker = new PasteModeTracker();
+      this.pasteModes.set(key, tracker);
+    }
+    return tracker;
   }
 
   private entry(agent: string): { parser: RelayParser; name: string; cancelFlush?: () => void } {

@@ -57,6 +57,10 @@ export function formatRelayText(from: string, id: string, body: string, options:
 
 /** The exact bytes to write into the recipient's pty: bracketed paste of the text, then Enter. */
 export function formatInjection(from: string, id: string, body: string, options: InjectionOptions = {}): string {
-  const text = formatRelayText(from, id, body, options);
-  return options.bracketedPaste === false ? `${text}\r` : `${PASTE_START}${text}${PASTE_END}\r`;
+  return wrapInjection(formatRelayText(from, id, body, options), options.bracketedPaste !== false);
+}
+
+/** Already formatted (and sanitized) text as one paste, then Enter. */
+export function wrapInjection(text: string, bracketedPaste: boolean): string {
+  return bracketedPaste ? `${PASTE_START}${text}${PASTE_END}\r` : `${text}\r`;
 }

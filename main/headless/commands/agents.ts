@@ -38,6 +38,7 @@ export interface SpawnOptions {
   skipPermissions: boolean;
   cwd?: string;
   task?: string;
+  acceptRelay?: boolean;
   json: boolean;
 }
 
@@ -56,6 +57,7 @@ export async function spawnAgent(ctx: CliContext, commandLine: string[], options
       ...runs,
       cwd: options.cwd ?? process.cwd(),
       ...(options.task ? { task: options.task } : {}),
+      ...(options.acceptRelay ? { acceptRelay: true } : {}),
     }),
   );
   if (options.json) ctx.out(JSON.stringify(agent));
@@ -98,6 +100,32 @@ export async function killAgent(ctx: CliContext, name: string): Promise<number> 
   return 0;
 }
 
+export async function restartAgent(ctx: CliContext, name: string, options: { json: boolean }): Promise<number> {
+  const agent = await withDaemon(ctx, (client) => client.call('agents.restart', name));
+  if (options.json) ctx.out(JSON.stringify(agent));
+  else ctx.out(`Restarted ${agent.name} (pid ${agent.pid}): ${[agent.command, ...agent.args].join(' ')}`);
+  return 0;
+}
+
+/** Removes an exited agent (a running one only with --force); messages still queued for it fail. */
+export async function removeAgent(ctx: CliContext, name: string, options: { force: boolean }): Promise<number> {
+  return withDaemon(ctx, async (client) => {
+    const agents = await client.call('agents.list');
+    const agent = agents.find((a) => a.name.toLowerCase() === name.toLowerCase());
+    if (agent && agent.status !== 'exited' && !options.force) {
+      ctx.err(`${agent.name} is running (${statusText(agent)}); stop it first with: agent-relay-desktop kill ${agent.name}, or remove it anyway with --force.`);
+      return 1;
+    }
+    const target = agent?.name ?? name;
+    const queued = (await client.call('relay.history', { agent: target, limit: 500 })).items.filter((m) =>
+      m.deliveries.some((d) => d.recipient.toLowerCase() === target.toLowerCase() && (d.status === 'queued' || d.status === 'delivering')),
+    ).length;
+    await client.call('agents.remove', target);
+    ctx.out(`Removed ${target}.${queued ? ` ${queued} message${queued === 1 ? '' : 's'} waiting for it failed.` : ''}`);
+    return 0;
+  });
+}
+
 export async function printScreen(ctx: CliContext, name: string): Promise<number> {
   const lines = await withDaemon(ctx, (client) => client.call('terminal.screen', name));
   // Trailing blank rows are the unused part of the screen.
@@ -118,7 +146,16 @@ export async function sendMessage(ctx: CliContext, to: string, words: string[], 
   const body = words.join(' ');
   const message = await withDaemon(ctx, (client) => client.call('relay.send', { to, body }));
   if (options.json) ctx.out(JSON.stringify(message));
-  else ctx.out(`Queued ${message.id} for ${message.recipients.join(', ')}.`);
+  else if (message.status === 'failed') {
+    const failure = message.deliveries.find((d) => d.status === 'failed');
+    ctx.err(`Not delivered (${message.id}): ${failure?.reason ?? 'failed'}`);
+    return 1;
+  } else {
+    const sent = message.deliveries.filter((d) => d.status !== 'failed').map((d) => d.recipient);
+    ctx.out(`Queued ${message.id} for ${sent.join(', ')}.`);
+    // A broadcast that some recipients refused: say which and why.
+    for (const d of message.deliveries) if (d.status === 'failed') ctx.err(`Not delivered to ${d.recipient}: ${d.reason ?? 'failed'}`);
+  }
   return 0;
 }
 
@@ -129,22 +166,31 @@ export async function readMessage(ctx: CliContext, id: string, options: { json: 
     return 0;
   }
   ctx.out(`Message ${message.id} from ${message.from} to ${message.to} at ${new Date(message.ts).toISOString()}`);
-  for (const d of message.deliveries) ctx.out(`  ${d.recipient}: ${d.status}${d.reason ? ` (${d.reason})` : ''}`);
+  for (const d of message.deliveries) {
+    const when = new Date(d.at).toISOString().replace('T', ' ').slice(0, 19);
+    ctx.out(`  ${d.recipient}: ${d.status.replace('unacknowledged', 'not acknowledged')} at ${when}${d.reason ? ` (${d.reason})` : ''}`);
+  }
   ctx.out('');
   ctx.out(message.body);
   return 0;
 }
 
-export async function showHistory(ctx: CliContext, options: { json: boolean; agent?: string; limit?: number }): Promise<number> {
+export async function showHistory(ctx: CliContext, options: { json: boolean; agent?: string; limit?: number; before?: string }): Promise<number> {
   const page = await withDaemon(ctx, (client) =>
-    client.call('relay.history', { ...(options.agent ? { agent: options.agent } : {}), limit: options.limit ?? 50 }),
+    client.call('relay.history', {
+      ...(options.agent ? { agent: options.agent } : {}),
+      ...(options.before ? { before: options.before } : {}),
+      limit: options.limit ?? 50,
+    }),
   );
   if (options.json) {
     ctx.out(JSON.stringify(page.items));
     return 0;
   }
-  if (page.items.length === 0) ctx.out('No messages yet.');
+  if (page.items.length === 0) ctx.out(options.before ? `No messages before ${options.before}.` : 'No messages yet.');
   // Oldest first reads like a conversation.
   for (const message of [...page.items].reverse()) ctx.out(messageLine(message));
+  // The way to older messages, on stderr so a pipe gets only messages.
+  if (page.nextCursor) ctx.err(`Older messages: agent-relay-desktop history --before ${page.nextCursor}${options.agent ? ` --agent ${options.agent}` : ''}`);
   return 0;
 }

@@ -1,5 +1,5 @@
 import type { AgentInfo } from '../../../preload/contract';
-import { RestartIcon, StopIcon, TerminalIcon, TrashIcon } from '../components/Icons';
+import { MessagesIcon, RestartIcon, StopIcon, TerminalIcon, TrashIcon } from '../components/Icons';
 import { hrefFor } from '../routes';
 import { quoteWord } from './command-line';
 import { durationText, exitText } from './agent-status';
@@ -12,7 +12,26 @@ function shortPath(word: string, keep: number): string {
   return parts.length <= keep ? word : keep === 1 ? parts[parts.length - 1]! : `…/${parts.slice(-keep).join('/')}`;
 }
 
-export type RowAction = 'restart' | 'kill' | 'remove';
+export type RowAction = 'restart' | 'kill' | 'remove' | 'acceptRelay' | 'refuseRelay';
+
+/** Whether relay messages reach this agent: always for agents; at a shell prompt only if the user allowed it. */
+function RelayNote({ agent }: { agent: AgentInfo }) {
+  if (agent.acceptRelay) {
+    return (
+      <span className="cell-note relay-note relay-note-open" data-testid="relay-note" title="Relay messages are typed in even when a plain shell is in the foreground, where they run as commands.">
+        relay into shell allowed
+      </span>
+    );
+  }
+  if (agent.shellPrompt && agent.status !== 'exited') {
+    return (
+      <span className="cell-note relay-note" data-testid="relay-note" title="A plain shell is in the foreground: relay messages to it fail instead of running as commands.">
+        shell · relay held back
+      </span>
+    );
+  }
+  return null;
+}
 
 function Uptime({ agent, now }: { agent: AgentInfo; now: number }) {
   if (agent.exit) return <span className="cell-faint" title={`Exited with ${exitText(agent.exit)}`}>ran {durationText(agent.exit.at - agent.startedAt)}</span>;
@@ -35,6 +54,7 @@ export function AgentRow({ agent, now, onAction }: { agent: AgentInfo; now: numb
       </th>
       <td>
         <AgentStatusPill agent={agent} />
+        <RelayNote agent={agent} />
       </td>
       <td className="cell-mono cell-truncate" title={commandLine}>
         {shortLine}
@@ -53,6 +73,20 @@ export function AgentRow({ agent, now, onAction }: { agent: AgentInfo; now: numb
           <a className="button button-secondary button-small" href={hrefFor({ page: 'console', agent: agent.name })} aria-label={`Open console of ${agent.name}`} title="Open console">
             <TerminalIcon size={14} /> <span className="row-action-label">Console</span>
           </a>
+          {/* Only where it matters: a shell at its prompt now, or already allowed (spawn --accept-relay presets it). */}
+          {(agent.shellPrompt && running) || agent.acceptRelay ? (
+          <button
+            type="button"
+            className="icon-button icon-button-bordered relay-toggle"
+            title={agent.acceptRelay ? 'Accepts relay messages even at a shell prompt (click to turn off)' : 'Accept relay messages even at a shell prompt'}
+            aria-label={`Accept relay messages in ${agent.name} even at a shell prompt`}
+            aria-pressed={agent.acceptRelay}
+            data-testid="accept-relay"
+            onClick={() => onAction(agent.acceptRelay ? 'refuseRelay' : 'acceptRelay', agent.name)}
+          >
+            <MessagesIcon size={14} />
+          </button>
+          ) : null}
           <button type="button" className="icon-button icon-button-bordered" title="Restart" aria-label={`Restart ${agent.name}`} onClick={() => onAction('restart', agent.name)}>
             <RestartIcon size={15} />
           </button>

@@ -16,5 +16,11 @@ export function agentActions(bridge: Bridge) {
     remove: async (name: string) => {
       await bridge.call('agents.remove', name);
     },
+    acceptRelay: async (name: string) => {
+      await bridge.call('agents.setAcceptRelay', name, true);
+    },
+    refuseRelay: async (name: string) => {
+      await bridge.call('agents.setAcceptRelay', name, false);
+    },
   };
 }

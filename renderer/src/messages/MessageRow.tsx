@@ -10,7 +10,8 @@ export function MessageRow({ message, onThread, activeThread }: { message: Relay
   const [showDeliveries, setShowDeliveries] = useState(false);
   const deliveriesId = useId();
   const long = isLongBody(message.body);
-  const failure = message.deliveries.find((d) => d.status === 'failed');
+  const failure = message.deliveries.find((d) => d.status === 'failed') ?? message.deliveries.find((d) => d.status === 'unacknowledged');
+  const problem = failure && (message.status === 'failed' || message.status === 'unacknowledged') ? failure : undefined;
   return (
     <li className="message" data-testid="message" data-id={message.id} data-origin={message.origin}>
       <div className="message-head">
@@ -36,6 +37,12 @@ export function MessageRow({ message, onThread, activeThread }: { message: Relay
       <div className={`message-body${long && !expanded ? ' message-body-collapsed' : ''}`} data-testid="message-body">
         {message.body}
       </div>
+      {problem?.reason ? (
+        <p className="message-problem" data-status={problem.status} data-testid="message-problem">
+          {message.deliveries.length > 1 ? `${problem.recipient}: ` : ''}
+          {problem.reason}
+        </p>
+      ) : null}
       <div className="message-foot">
         {long ? (
           <button type="button" className="link-button" aria-expanded={expanded} onClick={() => setExpanded(!expanded)}>

@@ -12,7 +12,14 @@ import { AgentsIllustration } from '../components/Illustrations';
 import { PageHeader } from '../components/PageHeader';
 import { useBridge } from '../hooks/useBridge';
 
-type Confirming = { readonly action: 'kill' | 'remove'; readonly name: string };
+type Confirming = { readonly action: 'kill' | 'remove' | 'acceptRelay'; readonly name: string };
+
+const CONFIRM_TITLES: Readonly<Record<Confirming['action'], (name: string) => string>> = {
+  kill: (name) => `Kill ${name}?`,
+  remove: (name) => `Remove ${name}?`,
+  acceptRelay: (name) => `Let relay messages into ${name} at a shell prompt?`,
+};
+const CONFIRM_LABELS: Readonly<Record<Confirming['action'], string>> = { kill: 'Kill', remove: 'Remove', acceptRelay: 'Accept relay messages' };
 
 /** Running agents: their status, and spawning, restarting, killing and removing them. */
 export function AgentsPage({ agents }: { agents: ReadonlyArray<AgentInfo> | undefined }) {
@@ -48,7 +55,7 @@ export function AgentsPage({ agents }: { agents: ReadonlyArray<AgentInfo> | unde
     }
   };
   const onAction = (action: RowAction, name: string) => {
-    if (action === 'restart') void run(action, name);
+    if (action === 'restart' || action === 'refuseRelay') void run(action, name);
     else setConfirming({ action, name });
   };
 
@@ -99,8 +106,8 @@ export function AgentsPage({ agents }: { agents: ReadonlyArray<AgentInfo> | unde
       ) : null}
       {confirming ? (
         <ConfirmDialog
-          title={confirming.action === 'kill' ? `Kill ${confirming.name}?` : `Remove ${confirming.name}?`}
-          confirmLabel={confirming.action === 'kill' ? 'Kill' : 'Remove'}
+          title={CONFIRM_TITLES[confirming.action](confirming.name)}
+          confirmLabel={CONFIRM_LABELS[confirming.action]}
           onConfirm={() => run(confirming.action, confirming.name)}
           onClose={() => setConfirming(undefined)}
         >
@@ -109,8 +116,17 @@ export function AgentsPage({ agents }: { agents: ReadonlyArray<AgentInfo> | unde
               {confirming.name} gets SIGTERM, then SIGKILL if it has not stopped after a moment. It stays listed, and
               you can restart it.
             </p>
+          ) : confirming.action === 'acceptRelay' ? (
+            <p>
+              Messages other agents send to {confirming.name} are typed into its terminal even while a plain shell (bash,
+              zsh, PowerShell, cmd…) is in the foreground, where each one runs as a command. Turn this on only for a shell
+              you want other agents to drive.
+            </p>
           ) : (
-            <p>{confirming.name} is stopped if it runs, and its terminal and place in the list are gone.</p>
+            <p>
+              {confirming.name} is stopped if it runs, and its terminal and place in the list are gone. Messages still
+              waiting for it fail.
+            </p>
           )}
         </ConfirmDialog>
       ) : null}

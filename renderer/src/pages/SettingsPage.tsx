@@ -19,6 +19,12 @@ const THEMES: ReadonlyArray<Segment<Theme>> = [
   { value: 'dark', label: 'Dark', icon: <MoonIcon size={15} /> },
 ];
 
+const AGENTS_ON_QUIT: ReadonlyArray<Segment<Settings['agentsOnQuit']>> = [
+  { value: 'ask', label: 'Ask' },
+  { value: 'keep', label: 'Keep running' },
+  { value: 'stop', label: 'Stop them' },
+];
+
 type Save = (patch: SettingsPatch) => Promise<SaveResult>;
 type NumberField = 'terminalFontSize' | 'scrollbackLines';
 
@@ -160,6 +166,7 @@ export function SettingsPage({ settings, save, theme: shownTheme }: { settings: 
   const markSaved = () => setSavedAt(Date.now());
   const theme = useImmediateSave(save, 'theme', markSaved);
   const notifications = useImmediateSave(save, 'notifications', markSaved);
+  const agentsOnQuit = useImmediateSave(save, 'agentsOnQuit', markSaved);
   const loginItem = useLoginItem();
 
   const commitText = (field: 'terminalFontFamily') => async (draft: string) => {
@@ -293,6 +300,28 @@ export function SettingsPage({ settings, save, theme: shownTheme }: { settings: 
           {notifications.error ? (
             <p className="field-error" role="alert">
               {notifications.error}
+            </p>
+          ) : null}
+        </SettingRow>
+      </SettingsSection>
+
+      <SettingsSection id="settings-agents-on-quit" title="Agents">
+        <SettingRow
+          label="When the app quits"
+          labelId="setting-agents-on-quit-label"
+          description="Kept agents go on working in the background; the next start shows their consoles with everything they printed. The command agent-relay-desktop down stops them."
+          descriptionId="setting-agents-on-quit-desc"
+        >
+          <SegmentedControl
+            label="When the app quits"
+            value={settings?.agentsOnQuit}
+            segments={AGENTS_ON_QUIT}
+            describedBy="setting-agents-on-quit-desc"
+            onChange={(value) => void agentsOnQuit.run({ agentsOnQuit: value })}
+          />
+          {agentsOnQuit.error ? (
+            <p className="field-error" role="alert">
+              {agentsOnQuit.error}
             </p>
           ) : null}
         </SettingRow>

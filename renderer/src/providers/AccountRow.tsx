@@ -1,6 +1,6 @@
 import type { AccountView } from '../../../preload/contract';
 import { useNow } from '../hooks/useNow';
-import { ShieldIcon } from './provider-icons';
+import { ShieldIcon } from '../components/Icons';
 import { methodPhrase } from './sign-in-methods';
 import { expiryText } from './time-left';
 

@@ -6,7 +6,7 @@ import { useBridge } from '../hooks/useBridge';
 import { AccountRow } from './AccountRow';
 import { ApiKeyDialog } from './ApiKeyDialog';
 import { brandStyle } from './brand-colour';
-import { failureOf } from './bridge-error';
+import { failureOf } from '../bridge/bridge-error';
 import { MethodMenu, type MenuChoice } from './MethodMenu';
 import { ProviderLogo } from './ProviderLogo';
 import { SelfHostedForm } from './SelfHostedForm';

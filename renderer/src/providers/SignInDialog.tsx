@@ -1,12 +1,13 @@
 import type { ProviderView } from '../../../preload/contract';
 import { Dialog } from '../components/Dialog';
+import { DialogFooter } from '../components/DialogFooter';
 import { assertNever } from '../routes';
 import { BrowserPanel } from './BrowserPanel';
 import { DeviceCodePanel } from './DeviceCodePanel';
 import { PastePanel } from './PastePanel';
 import { ProviderLogo } from './ProviderLogo';
 import { describeFailure, SignInError } from './SignInError';
-import { WaitingLine } from './Spinner';
+import { WaitingLine } from '../components/Spinner';
 import { isRunning, type FlowView, type SignInFlow } from './useSignInFlow';
 
 const FALLBACK_ERROR = { code: 'provider_error', message: 'The sign-in stopped.' };
@@ -57,17 +58,12 @@ export function SignInDialog({ provider, flow, signIn, opensItself }: { provider
         </div>
         <FlowBody provider={provider} flow={flow} signIn={signIn} opensItself={opensItself} />
         {ownFooter ? null : (
-          <footer className="dialog-footer">
-            <span className="dialog-footer-hint">{running ? <><kbd>Esc</kbd> cancels</> : null}</span>
-            <button type="button" className="button button-secondary" onClick={close}>
-              {running ? 'Cancel' : 'Close'}
-            </button>
-            {flow.progress.phase === 'error' ? (
-              <button type="button" className="button button-primary" onClick={() => void signIn.start(flow.method)} autoFocus>
-                {describeFailure(flow.progress.error ?? FALLBACK_ERROR).retry}
-              </button>
-            ) : null}
-          </footer>
+          <DialogFooter
+            hint={running ? <><kbd>Esc</kbd> cancels</> : null}
+            onCancel={close}
+            cancelLabel={running ? 'Cancel' : 'Close'}
+            action={flow.progress.phase === 'error' ? { label: describeFailure(flow.progress.error ?? FALLBACK_ERROR).retry, autoFocus: true, onClick: () => void signIn.start(flow.method) } : undefined}
+          />
         )}
       </div>
     </Dialog>

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AccountView, SignInMethod, SignInProgress } from '../../../preload/contract';
 import { useBridge } from '../hooks/useBridge';
-import { failureOf } from './bridge-error';
+import { failureOf } from '../bridge/bridge-error';
 
 export type FlowMethod = Exclude<SignInMethod, 'api-key'>;
 

@@ -21,7 +21,18 @@ export class PtyRelayTarget implements RelayTarget {
   constructor(
     readonly name: string,
     private readonly idleAfterMs = 300,
+    readonly id?: string,
   ) {}
+
+  /** Stops the process (SIGHUP, as when a terminal closes) and resolves once it has exited. */
+  stop(): Promise<void> {
+    const proc = this.proc;
+    if (!proc || this.current === 'exited' || this.current === 'not_started') return Promise.resolve();
+    return new Promise((resolve) => {
+      proc.onExit(() => resolve());
+      proc.kill();
+    });
+  }
 
   start(script: string, env: Record<string, string> = {}, cols = 80, rows = 24): void {
     this.proc = pty.spawn(process.execPath, [path.join(relayFixtures, script)], {

@@ -54,11 +54,12 @@ describe('relay between real pseudo-terminals', () => {
 
     expect(count(bob.output, 'bob got: ')).toBe(1);
     expect(count(bob.output, `Relay message from Alice [${id}]: hello`)).toBe(2); // typed echo + Bob's answer
-    expect(hub.get(id)).toMatchObject({ from: 'Alice', to: 'Bob', body: 'hello', status: 'delivered' });
+    // Bob's screen showed it: acknowledged (before proof of delivery this read 'delivered').
+    expect(hub.get(id)).toMatchObject({ from: 'Alice', to: 'Bob', body: 'hello', status: 'acknowledged' });
     expect(hub.history().items).toHaveLength(1);
     const log = fs.readFileSync(path.join(dataDir, 'relay', 'messages.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { status?: string });
     // Bob was idle, so the message went straight to "delivering", flushed before the write.
-    expect(log.map((r) => r.status ?? 'msg')).toEqual(['msg', 'delivering', 'delivered']);
+    expect(log.map((r) => r.status ?? 'msg')).toEqual(['msg', 'delivering', 'delivered', 'acknowledged']);
   });
 
   it('holds a message for an agent that starts later, joins a wrapped line, and delivers a block', async () => {
@@ -73,11 +74,13 @@ describe('relay between real pseudo-terminals', () => {
     expect(hub.history().items.map((m) => m.status)).toEqual(['queued', 'queued']);
 
     bob.start('bob.mjs');
-    await waitFor(() => count(bob.output, 'bob got: ') === 2 && bob.state() === 'idle', 'Bob to receive both messages');
+    // Both waited for Bob, so they arrive in one injection (one submitted prompt), one message per line, in order.
+    await waitFor(() => count(bob.output, 'bob got: ') === 1 && bob.state() === 'idle', 'Bob to receive both messages');
     const [block, line] = hub.history().items;
-    expect(bob.output).toContain(`bob got: Relay message from Alice [${line?.id}]: ${'a'.repeat(28)}bcd`);
-    expect(bob.output).toContain(`bob got: Relay message from Alice [${block?.id}]: first\r\nsecond`);
+    expect(bob.output).toContain(
+      `bob got: Relay message from Alice [${line?.id}]: ${'a'.repeat(28)}bcd\r\nRelay message from Alice [${block?.id}]: first\r\nsecond`,
+    );
     expect(bob.output).not.toContain('from a code fence');
-    expect(hub.history().items.map((m) => m.status)).toEqual(['delivered', 'delivered']);
+    expect(hub.history().items.map((m) => m.status)).toEqual(['acknowledged', 'acknowledged']);
   });
 });

@@ -92,9 +92,11 @@ describe('agents and relay over the bridge', () => {
     const history = await client.call('relay.history', {});
     expect(history.items).toHaveLength(1);
     const [message] = history.items;
-    expect(message).toMatchObject({ from: 'Alice', to: 'Bob', body: 'hello', status: 'delivered' });
+    // Bob's echo showed it: acknowledged, not just written (was 'delivered' before proof of delivery).
+    await expect.poll(async () => (await client.call('relay.read', message!.id)).status, { timeout: 10_000 }).toBe('acknowledged');
+    expect(message).toMatchObject({ from: 'Alice', to: 'Bob', body: 'hello' });
     expect(await client.call('relay.read', message!.id)).toMatchObject({ id: message!.id, body: 'hello' });
-    expect(messages.map((m) => m.status)).toContain('delivered');
+    expect(messages.map((m) => m.status)).toEqual(expect.arrayContaining(['delivered', 'acknowledged']));
     await expect(client.call('relay.read', 'nope')).rejects.toMatchObject({ code: 'message_not_found' });
   });
 
@@ -111,9 +113,9 @@ describe('agents and relay over the bridge', () => {
   it('keeps the message log across a daemon restart', async () => {
     await client.call('agents.spawn', { name: 'Bob', command: process.execPath, args: [fixture('relay/bob.mjs')] });
     const sent = await client.call('relay.send', { to: 'Bob', body: 'remember me' });
-    await expect.poll(async () => (await client.call('relay.read', sent.id)).status, { timeout: 10_000 }).toBe('delivered');
+    await expect.poll(async () => (await client.call('relay.read', sent.id)).status, { timeout: 10_000 }).toBe('acknowledged');
     await stop();
     await start();
-    expect(await client.call('relay.read', sent.id)).toMatchObject({ body: 'remember me', status: 'delivered' });
+    expect(await client.call('relay.read', sent.id)).toMatchObject({ body: 'remember me', status: 'acknowledged' });
   });
 });

@@ -3,6 +3,7 @@ import type { AgentInfo } from '../../../preload/contract.js';
 import { agentNotice } from '../../../main/electron/agent-notices.js';
 
 const agent = (patch: Partial<AgentInfo>): AgentInfo => ({
+  id: 'a-1',
   name: 'Alice',
   status: 'working',
   statusReason: null,
@@ -19,6 +20,8 @@ const agent = (patch: Partial<AgentInfo>): AgentInfo => ({
   stopRequested: false,
   restarts: 0,
   lastOutputAt: null,
+  acceptRelay: false,
+  shellPrompt: false,
   ...patch,
 });
 

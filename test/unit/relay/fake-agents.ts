@@ -39,6 +39,10 @@ export class ManualClock implements Clock {
 export class FakeAgent implements RelayTarget {
   readonly written: string[] = [];
   failWrites = false;
+  /** A plain shell is at its prompt (relay text would run as a command). */
+  shell = false;
+  /** The user turned on "accept relay messages". */
+  accept = false;
   private current: AgentRunState;
   private human: number | null = null;
   private readonly listeners = new Set<() => void>();
@@ -46,8 +50,17 @@ export class FakeAgent implements RelayTarget {
   constructor(
     readonly name: string,
     state: AgentRunState = 'idle',
+    readonly id?: string,
   ) {
     this.current = state;
+  }
+
+  isShellPrompt(): boolean {
+    return this.shell;
+  }
+
+  acceptsRelay(): boolean {
+    return this.accept;
   }
 
   state(): AgentRunState {
@@ -82,6 +95,11 @@ export class FakeAgent implements RelayTarget {
   texts(): string[] {
     const start = '\x1b[200~';
     const end = '\x1b[201~\r';
-    return this.written.map((w) => (w.startsWith(start) && w.endsWith(end) ? w.slice(start.length, -end.length) : w));
+    return this.written.map((w) => (w.startsWith(start) && w.endsWith(end) ? w.slice(start.length, -end.length) : w.endsWith('\r') ? w.slice(0, -1) : w));
+  }
+
+  /** Each message of each injection (a burst is one injection with one message per line). */
+  messages(): string[] {
+    return this.texts().flatMap((text) => text.split(/\n(?=Relay message from )/));
   }
 }
