@@ -35,7 +35,7 @@ const rangeOf = (what: string, min: number, max: number, unit = '') => {
 
 export const Settings = z.object({
   theme: Theme,
-  terminalFontFamily: z.string().min(1, { message: 'Font family cannot be empty' }).max(200, { message: 'Font family must be at most 200 characters' }),
+  terminalFontFamily: z.string().min(1, { message: 'Font family must have at least 1 character, such as Menlo' }).max(200, { message: 'Font family must be at most 200 characters' }),
   terminalFontSize: rangeOf('Font size', 8, 32),
   scrollbackLines: rangeOf('Scrollback', 100, 100_000, ' lines'),
   notifications: z.boolean(),

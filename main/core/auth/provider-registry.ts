@@ -107,6 +107,20 @@ export const ProviderSchema = z.object({
   defaultBaseUrl: httpUrl.optional(),
   modelsPath: z.string().optional(),
   cli: CliSpec.optional(),
+  /**
+   * The provider's cheapest authenticated call (a model list), made with an API key before it is
+   * saved; without one the key is shown "not checked". Set it in providers.json, e.g. for OpenAI
+   * {"url": "https://api.openai.com/v1/models", "auth": "bearer"}, Anthropic
+   * {"url": "https://api.anthropic.com/v1/models?limit=1", "auth": "x-api-key", "headers": {"anthropic-version": "2023-06-01"}}.
+   */
+  apiKeyCheck: z
+    .object({
+      url: httpUrl,
+      auth: z.enum(['bearer', 'x-api-key', 'x-goog-api-key'], { error: 'expected "bearer", "x-api-key" or "x-goog-api-key"' }),
+      headers: z.record(z.string(), z.string()).optional(),
+    })
+    .strict()
+    .optional(),
 });
 export type Provider = z.infer<typeof ProviderSchema>;
 

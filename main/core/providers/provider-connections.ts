@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AccountView, ProvidersState, ProviderView, SignInMethod, SignInProgress, VaultStatus } from '../../../preload/contract.js';
+import { checkApiKey } from '../auth/api-key-check.js';
 import type { AuthError, AuthResult } from '../auth/auth-errors.js';
 import { signInWithBrowser } from '../auth/browser-flow.js';
 import { checkCliLogin, findCliExecutable, startCliLogin, type CliLogin, type CliLoginStatus } from '../auth/cli-login.js';
@@ -274,17 +275,33 @@ export class ProviderConnections {
     const provider = this.provider(request.provider);
     if (!provider.methods.includes('api-key')) throw new BridgeError('method_not_supported', `${provider.name} does not take an API key.`);
     await this.requireConsent();
+    const source = await this.checkedKeySource(provider, request);
     const vault = await this.vault();
     const summary = await vault.upsert({
       provider: provider.id,
       name: request.account ?? 'API key',
       method: 'api-key',
+      source,
       secrets: { apiKey: request.apiKey },
       ...(request.baseUrl ? { meta: { baseUrl: request.baseUrl } } : {}),
     });
     this.audit.record({ action: 'connect', provider: provider.id, account: summary.accountId, method: 'api-key', outcome: 'ok' });
     await this.changed();
     return accountView(summary);
+  }
+
+  /**
+   * Asks the provider whether it takes the key (its cheapest authenticated call, from the registry)
+   * and says what came of it; a key it refuses is not saved. Keys for a custom base URL, for providers
+   * without such a call, or while the provider cannot be reached are saved as "not checked".
+   */
+  private async checkedKeySource(provider: Provider, request: { apiKey: string; baseUrl?: string }): Promise<string> {
+    if (!provider.apiKeyCheck) return 'via API key, not checked';
+    if (request.baseUrl) return `via API key, not checked (sent to ${request.baseUrl})`;
+    const check = await checkApiKey(provider.apiKeyCheck, request.apiKey, provider.name, this.options.fetch ? { fetch: this.options.fetch } : {});
+    if (check.ok) return `via API key, accepted by ${check.value.host}`;
+    if (check.error.code === 'network_error') return `via API key, not checked: ${check.error.message.replace(/\.$/, '')}`;
+    raise(check.error);
   }
 
   async connectSelfHosted(request: { provider: string; baseUrl: string; apiKey?: string; account?: string }): Promise<AccountView> {

@@ -1,7 +1,7 @@
-import { countText } from '../components/count-text';
 import { useId, useMemo, useState } from 'react';
 import type { AgentInfo, TeamTemplate } from '../../../preload/contract';
 import '../styles/agent-forms.css';
+import { countText } from '../components/count-text';
 import { Dialog } from '../components/Dialog';
 import { DialogFooter } from '../components/DialogFooter';
 import { useFormSubmission } from './useFormSubmission';

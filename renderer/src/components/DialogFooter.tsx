@@ -50,6 +50,8 @@ export function DialogFooter({
           disabled={Boolean(action.busy || action.disabled)}
           aria-describedby={hintId}
           autoFocus={action.autoFocus}
+          // React's autoFocus runs before the dialog opens; the Dialog focuses this once it is open.
+          data-autofocus={action.autoFocus || undefined}
           onClick={action.onClick}
         >
           {action.busy && action.busyLabel ? action.busyLabel : action.label}

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { AccountView, ProviderView, SignInMethod, VaultStatus } from '../../../preload/contract';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { CheckIcon, WarningIcon } from '../components/Icons';
@@ -96,6 +96,19 @@ export function ProviderCard({ provider, vault, opensItself, compact = false }: 
       setNote({ kind: 'error', text });
     }
   }, [phase, flowError, dismiss]);
+
+  // An old sign-in error goes once its cause is gone: an account of this provider connected since
+  // (an API key, another window, an import), so the card never shows "Connected" beside it.
+  const connectedKey = provider.accounts
+    .filter((a) => a.state === 'connected')
+    .map((a) => `${a.accountId}@${a.updatedAt}`)
+    .join(',');
+  const seenConnected = useRef(connectedKey);
+  useEffect(() => {
+    if (connectedKey === seenConnected.current) return;
+    seenConnected.current = connectedKey;
+    if (connectedKey !== '') setNote((current) => (current?.kind === 'error' ? undefined : current));
+  }, [connectedKey]);
 
   const state = cardState(provider.accounts, connecting, note?.kind === 'error');
   const start = (method: FlowMethod, account?: string) => {
