@@ -18,12 +18,13 @@ import type { VaultProblem } from '../vault/vault-types.js';
 import { ApiKeyAccounts } from './api-key-accounts.js';
 import { CliSignIns, migrationReason, SETUP_TOKEN_KEY } from './cli-sign-in.js';
 import { accountKey, raise, type ConnectionContext, type ProviderConnectionsOptions, type RunningFlow } from './connection-context.js';
-import { accountView, providerView, type UsageLimitNotice } from './provider-views.js';
+import { accountView, providerView } from './provider-views.js';
 import { SignInRunner } from './sign-in-runner.js';
+import { UsageLimits, type UsageLimitNotice } from './usage-limits.js';
 import { vaultTokenStore } from './vault-token-store.js';
 
 export type { ProviderConnectionsOptions } from './connection-context.js';
-export type { UsageLimitNotice } from './provider-views.js';
+export type { UsageLimitNotice } from './usage-limits.js';
 export { isCliMethod } from './cli-sign-in.js';
 
 /** Consent is asked only where the OS offers no key store (Electron on Linux without a keyring). */
@@ -48,8 +49,7 @@ export class ProviderConnections {
   private consented: boolean;
   private readonly timer: NodeJS.Timeout;
   private readonly tokenListeners = new Set<(provider: string, accountId: string) => void>();
-  /** Usage limits agents reported, per account key; kept in memory (they pass), never synced. */
-  private readonly limits = new Map<string, UsageLimitNotice>();
+  private readonly limits = new UsageLimits();
   /** Set by cloud sync while it is on: refreshes across devices take a lease first. */
   private refreshLease: RefreshLease | undefined;
   private readonly cli: CliSignIns;
@@ -116,7 +116,7 @@ export class ProviderConnections {
 
   async state(): Promise<ProvidersState> {
     const vault = await this.vault();
-    const accounts = (await vault.list()).map((a) => accountView(a, this.currentLimit(accountKey(a.provider, a.accountId))));
+    const accounts = (await vault.list()).map((a) => accountView(a, this.limits.current(accountKey(a.provider, a.accountId))));
     const providers = this.registry.providers.map((p) => providerView(p, accounts, this.home));
     return { providers, vault: this.vaultStatus(vault), configProblems: this.registry.errors.map((e) => e.message) };
   }
@@ -226,7 +226,7 @@ export class ProviderConnections {
     }
     const summary = (await vault.list(provider.id)).find((a) => a.accountId === account.accountId)!;
     if (account.state === 'needs_signin') throw new BridgeError('needs_signin', `${provider.name} (${account.name}) needs you to sign in again. ${account.stateReason ?? ''}`.trim());
-    const view = accountView(summary, this.currentLimit(accountKey(provider.id, account.accountId)));
+    const view = accountView(summary, this.limits.current(accountKey(provider.id, account.accountId)));
     if (account.meta?.configHome) {
       // The CLI keeps this login in the account's home; the app only makes sure the folder holds it.
       const home = this.cli.restoreCliHome(provider, account.meta.configHome, account.secrets.extra ?? {});
@@ -322,23 +322,12 @@ export class ProviderConnections {
   /** The provider's accounts as the UI sees them (for moving an agent to another account). */
   async accountsOf(providerId: string): Promise<AccountView[]> {
     const vault = await this.vault();
-    return (await vault.list(this.provider(providerId).id)).map((a) => accountView(a, this.currentLimit(accountKey(a.provider, a.accountId))));
-  }
-
-  /** A limit passes at its reset time (an hour after it was seen when the CLI gave none). */
-  private currentLimit(key: string): UsageLimitNotice | undefined {
-    const limit = this.limits.get(key);
-    if (!limit) return undefined;
-    if ((limit.resetsAt ?? limit.at + 3600_000) > Date.now()) return limit;
-    this.limits.delete(key);
-    return undefined;
+    return (await vault.list(this.provider(providerId).id)).map((a) => accountView(a, this.limits.current(accountKey(a.provider, a.accountId))));
   }
 
   /** An agent of this account hit a usage or rate limit: the card says so until it is cleared. */
   async reportUsageLimit(providerId: string, accountId: string, notice: UsageLimitNotice | undefined): Promise<void> {
-    const key = accountKey(providerId, accountId);
-    if (notice) this.limits.set(key, notice);
-    else if (!this.limits.delete(key)) return;
+    if (!this.limits.report(accountKey(providerId, accountId), notice)) return;
     await this.changed();
   }
   private flowEvent(flow: RunningFlow, event: AuthFlowEvent): void {

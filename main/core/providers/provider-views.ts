@@ -4,13 +4,7 @@ import type { Provider } from '../auth/provider-registry.js';
 import { tildePath } from '../credentials/cli-credentials.js';
 import type { AccountSummary } from '../vault/vault-types.js';
 import { IMPORTERS } from './local-login-import.js';
-
-export interface UsageLimitNotice {
-  readonly message: string;
-  readonly at: number;
-  readonly resetsAt?: number;
-  readonly resetText?: string;
-}
+import type { UsageLimitNotice } from './usage-limits.js';
 
 export function accountView(summary: AccountSummary, limit?: UsageLimitNotice): AccountView {
   return {
