@@ -4,16 +4,16 @@ import type { SerializeAddon } from '@xterm/addon-serialize';
 /** Lines per cached block of scrollback. */
 const BLOCK_LINES = 1_000;
 /** Lines per archived block (archive mode: see SnapshotSerializer). */
-const ARCHIVE_BLOCK_LINES = 500;
+const ARCHIVE_BLOCK_LINES = 250;
 /** Scrollback lines above the screen that are always serialized afresh with the screen. */
 const TAIL_LINES = 100;
 /** The mirror writes output into xterm in pieces of at most this many characters (see archive()). */
-export const PIECE_CHARS = 512;
+export const PIECE_CHARS = 256;
 /**
  * Scrollback rows the mirror's xterm keeps when the archive holds the rest: an archive block, the
  * tail and the rows one piece can scroll (a character scrolls at most one row, but for REP), with room.
  */
-export const LIVE_SCROLLBACK = 1_500;
+export const LIVE_SCROLLBACK = 800;
 
 /** Serialized rows that xterm no longer needs to hold. */
 interface Archived {

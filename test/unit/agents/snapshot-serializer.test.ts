@@ -103,11 +103,11 @@ describe('snapshot of a long scrollback (cached blocks)', () => {
 
   it('serializes new scrollback ahead of an attach once output is quiet', async () => {
     // A scrollback short enough to stay whole in xterm (no archive): blocks are made when quiet.
-    const t = twin(60, 20, 3_000);
-    await t.write(colouredLines(1, 2_900, 60));
+    const t = twin(60, 20, 1_500);
+    await t.write(colouredLines(1, 1_450, 60));
     expect(t.mirror.cachedSnapshotLines).toBe(0);
-    await waitFor(() => t.mirror.cachedSnapshotLines >= 2_000, 'scrollback cached in the background');
-    await expectExactReplay(t.mirror, t.reference, 3_000);
+    await waitFor(() => t.mirror.cachedSnapshotLines >= 1_000, 'scrollback cached in the background');
+    await expectExactReplay(t.mirror, t.reference, 1_500);
     t.mirror.dispose();
   });
 
