@@ -90,7 +90,7 @@ export class SnapshotSerializer {
     while (tailStart - next >= minimum) {
       let end = Math.min(tailStart - 1, next + ARCHIVE_BLOCK_LINES - 1);
       while (end + 1 < tailStart && buffer.getLine(end + 1)?.isWrapped) end++;
-      this.archived.push({ lines: end - next + 1, data: flatten(this.range(next, end)) });
+      this.archived.push({ lines: end - next + 1, data: this.plainRange(next, end) ?? flatten(this.range(next, end)) });
       next = end + 1;
     }
     const frontier = this.marker(next);
@@ -166,6 +166,35 @@ export class SnapshotSerializer {
     let text = buffer.getLine(y)?.translateToString(true) ?? '';
     for (let row = y + 1; buffer.getLine(row)?.isWrapped; row++) text += buffer.getLine(row)?.translateToString(true) ?? '';
     return text;
+  }
+
+  /**
+   * The serialize addon's output for rows of plain text (default colours and attributes, one cell
+   * per character, no gaps, no wrapped rows): the rows' text joined by \r\n, read straight from
+   * xterm's cell array, ~10× cheaper than the addon, which a flood would otherwise pay for every row.
+   * undefined when any row is not that plain (the addon serializes those).
+   */
+  private plainRange(start: number, end: number): string | undefined {
+    const buffer = this.terminal.buffer.normal;
+    const rows: string[] = [];
+    const codes: number[] = [];
+    for (let y = start; y <= end; y++) {
+      const line = buffer.getLine(y) as unknown as { isWrapped: boolean; _line?: { _data?: Uint32Array } } | undefined;
+      const data = line?._line?._data;
+      if (!line || !data || line.isWrapped) return undefined;
+      const cells = Math.min(this.terminal.cols, data.length / 3);
+      let used = cells;
+      while (used > 0 && data[(used - 1) * 3] === 0) used--;
+      codes.length = used;
+      for (let x = 0; x < used; x++) {
+        const content = data[x * 3] as number;
+        // Width 1 (bits 22–23), not combined (bit 21), a BMP code point; default fg and bg, no flags.
+        if (content >>> 21 !== 2 || (content & 0x1fffff) > 0xffff || data[x * 3 + 1] !== 0 || data[x * 3 + 2] !== 0) return undefined;
+        codes[x] = content & 0xffff;
+      }
+      rows.push(String.fromCharCode.apply(null, codes));
+    }
+    return rows.join('\r\n');
   }
 
   private marker(line: number): IMarker | undefined {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Terminal as HeadlessTerminal } from '@xterm/headless';
 import { TerminalMirror } from '../../../main/core/agents/terminal-mirror.js';
-import { freshTerminal, waitFor, writeAsync } from '../../integration/agents/agent-test-support.js';
+import { freshTerminal, serialize, waitFor, writeAsync } from '../../integration/agents/agent-test-support.js';
 
 /** Every line of the normal buffer as text plus the style of every non-blank cell. */
 function dump(term: HeadlessTerminal): string[] {
@@ -118,7 +118,13 @@ describe('snapshot of a long scrollback (cached blocks)', () => {
     // Chunks as large as a batch (and one far larger), so pieces and the archive are exercised.
     for (let from = 1; from <= 25_000; from += 2_500) {
       let data = '';
-      for (let n = from; n < from + 2_500; n++) data += `L${String(n).padStart(6, '0')} ${n % 9 === 0 ? 'y'.repeat(300) : 'plain'}\r\n`;
+      for (let n = from; n < from + 2_500; n++) {
+        // Mostly plain rows (the archive's fast path), with trailing spaces, gaps, wide characters,
+        // colour and wrapped rows among them (the serialize addon's).
+        const plain = Math.floor(n / 1_000) % 2 === 1;
+        const extra = plain ? (n % 5 === 0 ? 'spaces   ' : 'plain') : n % 9 === 0 ? 'y'.repeat(300) : n % 11 === 0 ? 'gap\x1b[5Cafter' : n % 13 === 0 ? '漢字 wide' : n % 17 === 0 ? '\x1b[31mred\x1b[0m' : n % 5 === 0 ? 'spaces   ' : 'plain';
+        data += `L${String(n).padStart(6, '0')} ${extra}\r\n`;
+      }
       t.mirror.write({ seq: ++seq, data });
       await writeAsync(t.reference, data);
     }
@@ -129,6 +135,8 @@ describe('snapshot of a long scrollback (cached blocks)', () => {
     const snapshot = await t.mirror.snapshot();
     const term = freshTerminal(snapshot.cols, snapshot.rows, scrollback);
     await writeAsync(term, snapshot.data);
+    // Byte for byte what a console that watched it all shows.
+    expect(serialize(term)).toBe(serialize(t.reference));
     const numbers: number[] = [];
     for (let y = 0; y < term.buffer.normal.length; y++) {
       const match = /^L(\d{6}) /.exec(term.buffer.normal.getLine(y)?.translateToString(true) ?? '');
