@@ -79,6 +79,8 @@ export interface AgentRuntime {
   onOutput(listener: (output: { name: string; chunk: OutputChunk }) => void): () => void;
   /** What spawn was given as meta (for agents this daemon found running). */
   meta?(name: string): AgentMeta | undefined;
+  /** Changes some of an agent's meta where it is kept (so a daemon that reattaches reads the new value). */
+  updateMeta?(name: string, patch: AgentMeta): Promise<Result<void>>;
   /** Searches every agent's scrollback, where the scrollback lives. */
   search?(query: ScrollbackQuery): Promise<ScrollbackResult>;
   /** Stops every agent. */

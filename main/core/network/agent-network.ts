@@ -218,10 +218,15 @@ export class AgentNetwork {
   }
 
   /** "Accept relay messages" for one agent: injected even while a plain shell is its foreground program. */
-  setAcceptRelay(name: string, on: boolean): AgentInfo {
+  async setAcceptRelay(name: string, on: boolean): Promise<AgentInfo> {
     const host = this.host(name);
     this.identity(name).acceptRelay = on;
     this.options.logger.info('relay: accept relay messages changed', { name, on });
+    // Kept where the pty lives, so a daemon that reattaches does not fall back to the spawn-time value.
+    if (this.manager.updateMeta) {
+      const saved = await this.manager.updateMeta(name, { acceptRelay: String(on) });
+      if (!saved.ok) this.options.logger.warn('relay: could not keep accept-relay in the terminal host', { name, error: saved.error.message });
+    }
     // Anything held back may go now (or, turned off, is refused at its next attempt).
     this.relay.router.pump();
     this.options.onAgentsChanged(this.list());

@@ -525,6 +525,13 @@ export class TerminalHostClient implements AgentRuntime {
     return this.metas.get(name);
   }
 
+  async updateMeta(name: string, patch: AgentMeta): Promise<Result<void>> {
+    return this.call(async () => {
+      const meta = await this.connected(name).request<AgentMeta>('meta', [name, patch]);
+      this.metas.set(name, meta);
+    });
+  }
+
   kill(name: string): Promise<Result<ExitInfo>> {
     return this.call(() => this.connected(name).request<ExitInfo>('kill', [name]));
   }

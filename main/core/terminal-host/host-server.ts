@@ -258,6 +258,16 @@ export class TerminalHostServer {
         if (!result.ok && input && typeof input.name === 'string' && !this.manager.has(input.name)) this.meta.delete(input.name);
         return unwrap(result);
       }
+      case 'meta': {
+        // Some of an agent's meta changed after spawn (e.g. accept-relay): kept for the next daemon.
+        const name = this.agent(args[0]).name;
+        const patch = args[1];
+        if (!patch || typeof patch !== 'object') throw Object.assign(new Error('meta needs an object of strings.'), { code: 'invalid_request' });
+        const strings = Object.fromEntries(Object.entries(patch as Record<string, unknown>).filter(([, value]) => typeof value === 'string')) as Record<string, string>;
+        const meta = { ...(this.meta.get(name) ?? {}), ...strings };
+        this.meta.set(name, meta);
+        return meta;
+      }
       case 'kill':
         return unwrap(await this.manager.kill(String(args[0])));
       case 'restart':

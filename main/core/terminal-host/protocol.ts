@@ -8,7 +8,8 @@ import type { AgentEvent } from '../agents/agent-manager.js';
 import type { AgentMeta } from '../agents/agent-runtime.js';
 import type { TerminalSnapshot } from '../agents/terminal-mirror.js';
 
-export const PROTOCOL = { major: 1, minor: 0 } as const;
+/** Minor 1: `meta` (change an agent's meta after spawn). */
+export const PROTOCOL = { major: 1, minor: 1 } as const;
 export type ProtocolVersion = { readonly major: number; readonly minor: number };
 
 /** Lines longer than this end the connection (a snapshot of 100,000 lines fits well below). */
