@@ -170,11 +170,12 @@ export class AgentNetwork {
       }),
     );
     // Messages are addressed to an agent: what was queued for one that did not survive the restart (no
-    // terminal host, or it was removed meanwhile) can never reach it, so it fails now, visibly. An agent
-    // started again from its record (after a reboot) is a new agent.
-    this.relay.failAbsentRecipients();
+    // terminal host, or it was removed meanwhile) can never reach it, so it fails now, visibly. One that
+    // is offered to start again (after a reboot) keeps its id and its queue: started again, it is the
+    // same agent resumed and gets what waited; not started again (the offer dismissed), that fails then.
     const known = new Set(this.manager.names());
     this.restorable = readAgentRecord(options.dataDir).filter((a) => a.running && !known.has(a.name));
+    this.relay.failAbsentRecipients(undefined, new Set(this.restorable.flatMap((a) => (a.id ? [a.id] : []))));
     if (this.restorable.length) options.logger.info('agents recorded as running are gone (a restart?); offering to start them again', { names: this.restorable.map((a) => a.name) });
     this.unsubscribe.push(this.manager.onEvent(() => this.saveRecord()));
     if (options.credentials) {
@@ -233,7 +234,12 @@ export class AgentNetwork {
     return this.describe(host.info);
   }
 
-  async spawn(request: SpawnRequest): Promise<AgentInfo> {
+  spawn(request: SpawnRequest): Promise<AgentInfo> {
+    return this.start(request);
+  }
+
+  /** Starts an agent: a new one, or (`agentId`) one started again after a reboot, keeping its id. */
+  private async start(request: SpawnRequest, agentId?: string): Promise<AgentInfo> {
     if (this.manager.has(request.name)) {
       throw new AgentError('agent_exists', `An agent named ${request.name} already exists; pick another name or remove it first.`, { name: request.name });
     }
@@ -268,7 +274,7 @@ export class AgentNetwork {
     }
     if (!command) throw new AgentError('invalid_agent_spec', 'An agent needs a provider or a command to run.', { field: 'command' });
     // A new agent, even one that takes the name of an earlier one: a new identity.
-    const identity = { id: newAgentId(), acceptRelay: request.acceptRelay ?? false };
+    const identity = { id: agentId ?? newAgentId(), acceptRelay: request.acceptRelay ?? false };
     const recipe: RecordedAgent = {
       name: request.name,
       provider: request.provider ?? null,
@@ -488,7 +494,8 @@ export class AgentNetwork {
   private saveRecord(): void {
     const live = this.manager.list().flatMap((info) => {
       const recipe = this.recipes.get(info.name);
-      return recipe ? [{ ...recipe, running: info.status !== 'exited' }] : [];
+      const id = this.identities.get(info.name)?.id;
+      return recipe ? [{ ...recipe, ...(id ? { id } : {}), running: info.status !== 'exited' }] : [];
     });
     try {
       writeAgentRecord(this.options.dataDir, [...live, ...this.restorable.filter((a) => !this.manager.has(a.name))]);
@@ -524,12 +531,15 @@ export class AgentNetwork {
     for (const agent of chosen) {
       const extra = resume ? resumeArgs(agent) : null;
       const args = [...(extra?.before ?? []), ...agent.args, ...(extra?.after ?? [])];
+      // The same agent, resumed: its id again (unless a running agent has it), so its queue reaches it.
+      const id = agent.id && ![...this.identities.values()].some((identity) => identity.id === agent.id) ? agent.id : undefined;
       try {
         started.push(
-          await this.spawn(
+          await this.start(
             agent.provider
               ? { name: agent.name, provider: agent.provider, ...(agent.account ? { account: agent.account } : {}), skipPermissions: agent.skipPermissions, args, cwd: agent.cwd }
               : { name: agent.name, command: agent.command!, args, cwd: agent.cwd },
+            id,
           ),
         );
       } catch (error) {
@@ -543,8 +553,14 @@ export class AgentNetwork {
 
   /** Not now: forget the offer (agents.json keeps only the agents that run). */
   dismissRestore(): void {
+    const dismissed = this.restorable;
     this.restorable = [];
     this.saveRecord();
+    // Not started again: what waited for them can never arrive.
+    for (const agent of dismissed) {
+      if (!agent.id) continue;
+      this.relay.failQueuedFor(agent.id, 'recipient_not_restored', (name) => `${name} was not started again after the restart, so this message was not delivered.`);
+    }
   }
 
   /** Every agent's scrollback, searched where it is kept (the terminal host, or here). */

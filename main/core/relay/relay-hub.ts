@@ -109,8 +109,13 @@ export class RelayHub {
    * Fails what is still queued for agents that are not in the directory: call once the agents that
    * survive a daemon restart are back in it (messages are addressed to an agent, not a name).
    */
-  failAbsentRecipients(reason?: string): void {
-    this.router.failAbsentRecipients(reason);
+  failAbsentRecipients(reason?: string, keep?: ReadonlySet<string>): void {
+    this.router.failAbsentRecipients(reason, keep);
+  }
+
+  /** Fails what waits for an agent (its id) that will not come back, with the reason. */
+  failQueuedFor(agentId: string, code: string, reason: (name: string) => string): void {
+    this.router.failQueuedFor(agentId, code, reason);
   }
 
   sendFromHuman(to: string, body: string): SendResult {

@@ -194,13 +194,24 @@ export class RelayRouter {
    * Fails every copy still queued for an agent the directory does not hold (e.g. one that did not
    * come back after the daemon restarted): call once the agents that will be there are in it.
    */
-  failAbsentRecipients(reason = 'it no longer exists (Agent Relay restarted without it)'): void {
+  failAbsentRecipients(reason = 'it no longer exists (Agent Relay restarted without it)', keep: ReadonlySet<string> = new Set()): void {
     for (const key of this.queues.keys()) {
-      if (this.directory.byKey(key)) continue;
+      if (this.directory.byKey(key) || keep.has(key)) continue;
       const copies = this.queues.drain(key);
       const name = copies[0]?.recipient ?? key;
       this.failCopies(copies, 'recipient_gone', `${name} was not delivered this message: ${reason}.`);
     }
+  }
+
+  /**
+   * Fails what is queued for one agent (by its key, i.e. its id) that is not in the directory and will
+   * not come back, e.g. one the user chose not to start again after a reboot.
+   */
+  failQueuedFor(key: string, code: string, reason: (name: string) => string): void {
+    if (this.directory.byKey(key)) return;
+    const copies = this.queues.drain(key);
+    const name = copies[0]?.recipient ?? key;
+    this.failCopies(copies, code, reason(name));
   }
 
   /**

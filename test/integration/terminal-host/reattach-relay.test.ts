@@ -6,9 +6,29 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectClient, type NodeClient } from '../../../main/core/transport/client.js';
+import { readHostFile } from '../../../main/core/terminal-host/host-file.js';
 import { runCliProcess, type CliRun } from '../../support/cli-process.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 
+
+const fixture = (name: string) => path.resolve('test/fixtures', name);
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+/** The lines an agent of busy-bob.mjs read, in order. */
+const readLog = (file: string): string[] =>
+  fs.existsSync(file)
+    ? fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as string)
+    : [];
 
 async function startUp(dataDir: string): Promise<{ run: CliRun; client: NodeClient }> {
   const run = runCliProcess(['up', '--port', '0', '--json', '--no-open', '--data-dir', dataDir]);
@@ -55,4 +75,55 @@ describe('the relay when the daemon dies and its agents live on', () => {
     expect((await current.client.call('agents.list')).map((a) => a.acceptRelay)).toEqual([false]);
     expect(fs.existsSync(path.join(tmp.dir, 'terminal-host.json'))).toBe(true);
   }, 60_000);
+
+  it('after a reboot, an agent started again keeps its id and gets what was queued for it, once; one not started again fails its messages with the reason', async () => {
+    tmp = makeTempDir();
+    const busy = path.join(tmp.dir, 'BUSY');
+    fs.writeFileSync(busy, '');
+    const logs = { Bob: path.join(tmp.dir, 'bob.log'), Cat: path.join(tmp.dir, 'cat.log') };
+    current = await startUp(tmp.dir);
+    const agents = await Promise.all(
+      (['Bob', 'Cat'] as const).map((name) =>
+        current!.client.call('agents.spawn', { name, command: process.execPath, args: [fixture('relay/busy-bob.mjs'), busy, logs[name]], cwd: tmp.dir }),
+      ),
+    );
+    // Both busy printing, so what is sent to them waits in their queues.
+    await expect.poll(async () => (await current!.client.call('agents.list')).map((a) => a.status), { timeout: 15_000 }).toEqual(['working', 'working']);
+    const forBob = await current.client.call('relay.send', { to: 'Bob', body: 'for bob after the reboot' });
+    const forCat = await current.client.call('relay.send', { to: 'Cat', body: 'for cat after the reboot' });
+    expect([forBob.status, forCat.status]).toEqual(['queued', 'queued']);
+
+    // The computer goes down: daemon, terminal host and agents all end at once, nothing shut down cleanly.
+    const hostPid = readHostFile(tmp.dir)!.pid;
+    await kill9(current);
+    current = undefined;
+    process.kill(hostPid, 'SIGKILL');
+    for (const agent of agents) if (alive(agent.pid!)) process.kill(agent.pid!, 'SIGKILL');
+    await expect.poll(() => [hostPid, ...agents.map((a) => a.pid!)].some(alive), { timeout: 10_000 }).toBe(false);
+    fs.rmSync(busy);
+
+    current = await startUp(tmp.dir);
+    expect((await current.client.call('agents.restorable')).map((a) => a.name)).toEqual(['Bob', 'Cat']);
+    // Still waiting for them (not failed as if they were gone for good).
+    expect((await current.client.call('relay.read', forBob.id)).status).toBe('queued');
+    expect((await current.client.call('relay.read', forCat.id)).status).toBe('queued');
+
+    const [bob] = await current.client.call('agents.restore', { names: ['Bob'], resume: true });
+    expect(bob).toMatchObject({ name: 'Bob', id: agents[0]!.id });
+    expect(bob!.pid).not.toBe(agents[0]!.pid);
+    await expect.poll(() => readLog(logs.Bob), { timeout: 20_000 }).toEqual([`Relay message from human [${forBob.id}]: for bob after the reboot`]);
+    await expect.poll(async () => (await current!.client.call('relay.read', forBob.id)).status, { timeout: 15_000 }).toMatch(/^(delivered|acknowledged)$/);
+
+    // Cat is not started again: the message that waited for her fails, saying why.
+    await current.client.call('agents.dismissRestore');
+    const failed = await current.client.call('relay.read', forCat.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.deliveries).toEqual([
+      expect.objectContaining({ recipient: 'Cat', status: 'failed', code: 'recipient_not_restored', reason: 'Cat was not started again after the restart, so this message was not delivered.' }),
+    ]);
+    expect(fs.existsSync(logs.Cat)).toBe(false);
+    // Delivered once: nothing more reaches Bob.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(readLog(logs.Bob)).toHaveLength(1);
+  }, 90_000);
 });
