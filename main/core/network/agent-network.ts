@@ -59,6 +59,8 @@ function agentBaseEnv(): Record<string, string> {
 
 const PROMPT_STYLE: Readonly<Record<string, PromptProvider>> = { anthropic: 'claude', openai: 'codex', google: 'gemini' };
 const ROTATION_CHECK_MS = 30_000;
+/** How long acknowledgements of output the relay has read gather before they go to the terminal host (tests hold them back with AGENT_RELAY_RELAY_ACK_MS). */
+const RELAY_ACK_DELAY_MS = Number(process.env.AGENT_RELAY_RELAY_ACK_MS) || 200;
 import { RelayHub, TargetDirectory, type AgentRunState, type RelayMessage as LoggedMessage, type RelayTarget } from '../relay/index.js';
 
 export interface AgentNetworkOptions {
@@ -118,6 +120,9 @@ export class AgentNetwork {
   private readonly stopRequested = new Set<string>();
   /** Each agent's identity (kept over restarts) and whether it takes relay messages at a shell prompt. */
   private readonly identities = new Map<string, { id: string; acceptRelay: boolean }>();
+  /** Per agent: the last chunk its relay has read to the end, told to the terminal host in a moment. */
+  private readonly relayAcks = new Map<string, number>();
+  private relayAckTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: AgentNetworkOptions) {
     const logger = options.logger;
@@ -147,8 +152,17 @@ export class AgentNetwork {
       this.relay.resize(name, host.info.cols, host.info.rows);
       this.directory.add(relayTarget(host, this.identity(name)));
     }
+    // What they printed that no relay read to the end (printed while no daemon ran, or not yet read when
+    // the last one died): read now, once every agent is a recipient again. A line the last daemon
+    // already routed is in the log with where it was read, and is not routed again.
+    for (const name of this.manager.names()) {
+      const backlog = this.manager.takeRelayBacklog?.(name);
+      if (!backlog?.length) continue;
+      options.logger.info('relay: reading output printed while no daemon read it', { name, chunks: backlog.length, from: backlog[0]!.seq, to: backlog[backlog.length - 1]!.seq });
+      for (const chunk of backlog) this.ingest(name, chunk);
+    }
     this.unsubscribe.push(
-      this.manager.onOutput(({ name, chunk }) => this.relay.ingest(name, chunk.data)),
+      this.manager.onOutput(({ name, chunk }) => this.ingest(name, chunk)),
       this.manager.onEvent((event) => {
         if (event.type === 'restarted') this.relay.resetAgent(event.agent.name);
         if (event.type === 'removed') {
@@ -190,6 +204,23 @@ export class AgentNetwork {
 
   list(): AgentInfo[] {
     return this.manager.list().map((info) => this.describe(info));
+  }
+
+  /** One chunk of an agent's output into the relay, tagged with where it comes from when the runtime says. */
+  private ingest(name: string, chunk: { seq: number; data: string }): void {
+    const stream = this.manager.relayStream?.(name);
+    this.relay.ingest(name, chunk.data, stream ? { stream: `${this.identity(name).id}/${stream}`, seq: chunk.seq } : undefined);
+    // Read to the end (a whole line, nothing held): the runtime need not keep this output for a next daemon.
+    if (!this.manager.relayAck || !chunk.data.endsWith('\n') || !this.relay.atRest(name)) return;
+    this.relayAcks.set(name, chunk.seq);
+    if (this.relayAckTimer) return;
+    this.relayAckTimer = setTimeout(() => {
+      this.relayAckTimer = undefined;
+      // By now the log has what this output routed (written at once, flushed on the next tick).
+      for (const [agent, seq] of this.relayAcks) this.manager.relayAck?.(agent, seq);
+      this.relayAcks.clear();
+    }, RELAY_ACK_DELAY_MS);
+    this.relayAckTimer.unref();
   }
 
   private describe(info: HostedAgentInfo): AgentInfo {
@@ -285,25 +316,27 @@ export class AgentNetwork {
       cwd: request.cwd ?? this.options.defaultCwd ?? os.homedir(),
       running: true,
     };
-    const info = unwrap(
-      await this.manager.spawn({
-        name: request.name,
-        command,
-        args,
-        ...(request.cwd ? { cwd: request.cwd } : {}),
-        env,
-        ...(request.cols ? { cols: request.cols } : {}),
-        ...(request.rows ? { rows: request.rows } : {}),
-        scrollback: this.options.scrollback(),
-        ...(promptStyle ? { provider: promptStyle } : {}),
-      }, {
-        recipe: JSON.stringify(recipe),
-        ...(request.provider && account ? { provider: request.provider, account, ...(binding ? { cli: binding.cli, configHome: binding.configHome } : {}) } : {}),
-        // Kept where the pty lives, so a daemon that reattaches knows it is the same agent.
-        agentId: identity.id,
-        acceptRelay: String(identity.acceptRelay),
-      }),
-    );
+    // Known before its first output arrives (the relay names the output stream after it).
+    this.identities.set(request.name, identity);
+    const spawned = await this.manager.spawn({
+      name: request.name,
+      command,
+      args,
+      ...(request.cwd ? { cwd: request.cwd } : {}),
+      env,
+      ...(request.cols ? { cols: request.cols } : {}),
+      ...(request.rows ? { rows: request.rows } : {}),
+      scrollback: this.options.scrollback(),
+      ...(promptStyle ? { provider: promptStyle } : {}),
+    }, {
+      recipe: JSON.stringify(recipe),
+      ...(request.provider && account ? { provider: request.provider, account, ...(binding ? { cli: binding.cli, configHome: binding.configHome } : {}) } : {}),
+      // Kept where the pty lives, so a daemon that reattaches knows it is the same agent.
+      agentId: identity.id,
+      acceptRelay: String(identity.acceptRelay),
+    });
+    if (!spawned.ok && !this.manager.has(request.name)) this.identities.delete(request.name);
+    const info = unwrap(spawned);
     this.stopRequested.delete(info.name);
     this.identities.set(info.name, identity);
     this.recipes.set(info.name, { ...recipe, cwd: info.cwd });
@@ -573,6 +606,7 @@ export class AgentNetwork {
   /** Stops the daemon's side; the agents stop too unless keepAgents and a terminal host keeps them. */
   async close(options: { keepAgents?: boolean } = {}): Promise<void> {
     clearInterval(this.rotationTimer);
+    if (this.relayAckTimer) clearTimeout(this.relayAckTimer);
     for (const off of this.unsubscribe.splice(0)) off();
     for (const perConnection of this.attachments.values()) for (const attachment of perConnection.values()) attachment.detach();
     this.attachments.clear();

@@ -7,7 +7,7 @@ import type { Attachment } from '../agents/agent-host.js';
 import { AgentManager, type AgentManagerOptions } from '../agents/agent-manager.js';
 import type { AgentMeta, ScrollbackQuery } from '../agents/agent-runtime.js';
 import type { AgentSpecInput } from '../agents/agent-spec.js';
-import { LineReader, PROTOCOL, type AttachReply, type ClientMessage, type HostMessage, type HostedAgent, type WireError } from './protocol.js';
+import { LineReader, MAX_RELAY_BACKLOG_CHARS, PROTOCOL, type AttachReply, type ClientMessage, type HostMessage, type HostedAgent, type WireError } from './protocol.js';
 import { ScrollbackIndex } from './scrollback-index.js';
 import { hostFilePath, removeHostFile, writeHostFile } from './host-file.js';
 
@@ -50,6 +50,8 @@ export class TerminalHostServer {
   readonly manager: AgentManager;
   readonly index = new ScrollbackIndex((name) => this.scrollbackOf(name));
   private readonly meta = new Map<string, AgentMeta>();
+  /** Per agent: output the daemon's relay has not acknowledged yet, for the next daemon to read. */
+  private readonly relayBacklogs = new Map<string, { chunks: Array<{ seq: number; data: string }>; chars: number; warned: boolean }>();
   private readonly clients = new Set<Client>();
   private readonly token = crypto.randomBytes(24).toString('hex');
   private readonly startedAt = new Date().toISOString();
@@ -65,11 +67,13 @@ export class TerminalHostServer {
     this.manager = new AgentManager({ ...(options.agents ?? {}), logger: options.logger });
     this.manager.onOutput(({ name, chunk }) => {
       this.index.write(name, chunk.data);
+      this.keepForRelay(name, chunk.seq, chunk.data);
       this.broadcast({ t: 'out', name, seq: chunk.seq, data: chunk.data });
     });
     this.manager.onEvent((event) => {
       if (event.type === 'removed') {
         this.meta.delete(event.name);
+        this.relayBacklogs.delete(event.name);
         this.index.forget(event.name);
       }
       const meta = event.type === 'spawned' ? this.meta.get(event.agent.name) : undefined;
@@ -125,6 +129,32 @@ export class TerminalHostServer {
       this.options.onStopped?.();
     })();
     return this.stopping;
+  }
+
+  private keepForRelay(name: string, seq: number, data: string): void {
+    let backlog = this.relayBacklogs.get(name);
+    if (!backlog) {
+      backlog = { chunks: [], chars: 0, warned: false };
+      this.relayBacklogs.set(name, backlog);
+    }
+    backlog.chunks.push({ seq, data });
+    backlog.chars += data.length;
+    while (backlog.chars > MAX_RELAY_BACKLOG_CHARS && backlog.chunks.length > 1) {
+      backlog.chars -= backlog.chunks.shift()!.data.length;
+      if (!backlog.warned) {
+        backlog.warned = true;
+        this.log.warn('no relay has read this agent\'s output for a long while; the oldest is no longer kept for it', { name });
+      }
+    }
+  }
+
+  private relayAck(name: string, seq: number): void {
+    const backlog = this.relayBacklogs.get(name);
+    if (!backlog) return;
+    let drop = 0;
+    while (drop < backlog.chunks.length && backlog.chunks[drop]!.seq <= seq) backlog.chars -= backlog.chunks[drop++]!.data.length;
+    if (drop > 0) backlog.chunks.splice(0, drop);
+    backlog.warned = false;
   }
 
   private scrollbackOf(name: string): number {
@@ -208,6 +238,9 @@ export class TerminalHostServer {
       case 'ack':
         client.attachments.get(message.aid)?.ack(Number(message.chars) || 0);
         return;
+      case 'relayAck':
+        if (typeof message.name === 'string' && Number.isFinite(message.seq)) this.relayAck(message.name, message.seq);
+        return;
       case 'input': {
         const host = this.manager.get(message.name);
         if (host && typeof message.data === 'string') {
@@ -224,7 +257,7 @@ export class TerminalHostServer {
   private hosted(): HostedAgent[] {
     return this.manager.names().flatMap((name) => {
       const host = this.manager.get(name);
-      return host ? [{ info: host.info, meta: this.meta.get(name) ?? {}, seq: host.flowStats.lastSeq }] : [];
+      return host ? [{ info: host.info, meta: this.meta.get(name) ?? {}, seq: host.flowStats.lastSeq, relayBacklog: [...(this.relayBacklogs.get(name)?.chunks ?? [])] }] : [];
     });
   }
 

@@ -30,8 +30,8 @@ const readLog = (file: string): string[] =>
         .map((line) => JSON.parse(line) as string)
     : [];
 
-async function startUp(dataDir: string): Promise<{ run: CliRun; client: NodeClient }> {
-  const run = runCliProcess(['up', '--port', '0', '--json', '--no-open', '--data-dir', dataDir]);
+async function startUp(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<{ run: CliRun; client: NodeClient }> {
+  const run = runCliProcess(['up', '--port', '0', '--json', '--no-open', '--data-dir', dataDir], env);
   const listening = JSON.parse(await run.firstLine) as { event: string; url: string; token: string };
   expect(listening.event).toBe('listening');
   const client = await connectClient(new URL(listening.url).origin, listening.token);
@@ -126,4 +126,48 @@ describe('the relay when the daemon dies and its agents live on', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(readLog(logs.Bob)).toHaveLength(1);
   }, 90_000);
+
+  it('a relay line printed while no daemon ran is delivered once the next daemon reattaches; one routed before the crash is not routed again', async () => {
+    tmp = makeTempDir();
+    const bobLog = path.join(tmp.dir, 'bob.log');
+    const say = (n: number) => fs.writeFileSync(path.join(tmp.dir, `say-${n}`), '');
+    const said = (n: number) => fs.existsSync(path.join(tmp.dir, `said-${n}`));
+    const fromAnn = async () =>
+      (await current!.client.call('relay.history', { agent: 'Ann' })).items.filter((m) => m.from === 'Ann').map((m) => [m.body, m.status]);
+    // The first daemon never tells the host what its relay has read: everything Ann printed is read
+    // again by the next daemon, so "routed once" rests on the log, not on the timing of a crash.
+    current = await startUp(tmp.dir, { AGENT_RELAY_RELAY_ACK_MS: String(10 * 60_000) });
+    await current.client.call('agents.spawn', { name: 'Bob', command: process.execPath, args: [fixture('relay/bob.mjs')], cwd: tmp.dir, env: { BOB_LOG: bobLog } });
+    await current.client.call('agents.spawn', { name: 'Ann', command: process.execPath, args: [fixture('relay/say-on-file.mjs'), tmp.dir, 'Bob'], cwd: tmp.dir });
+    say(1);
+    const first = /^Relay message from Ann \[\w+\]: message 1$/;
+    await expect.poll(() => readLog(bobLog), { timeout: 20_000 }).toEqual([expect.stringMatching(first)]);
+
+    await kill9(current);
+    // Printed with no daemon: only the terminal host sees it.
+    say(2);
+    await expect.poll(() => said(2), { timeout: 10_000 }).toBe(true);
+
+    current = await startUp(tmp.dir);
+    const second = /^Relay message from Ann \[\w+\]: message 2$/;
+    await expect.poll(() => readLog(bobLog), { timeout: 20_000 }).toEqual([expect.stringMatching(first), expect.stringMatching(second)]);
+    await expect.poll(fromAnn, { timeout: 15_000 }).toEqual([
+      ['message 2', expect.stringMatching(/^(delivered|acknowledged)$/)],
+      ['message 1', expect.stringMatching(/^(delivered|acknowledged)$/)],
+    ]);
+
+    // Once more with a daemon that does acknowledge what its relay read (the host keeps less).
+    await expect.poll(() => said(2) && readLog(bobLog).length, { timeout: 5_000 }).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await kill9(current);
+    say(3);
+    await expect.poll(() => said(3), { timeout: 10_000 }).toBe(true);
+    current = await startUp(tmp.dir);
+    const third = /^Relay message from Ann \[\w+\]: message 3$/;
+    await expect.poll(() => readLog(bobLog), { timeout: 20_000 }).toEqual([expect.stringMatching(first), expect.stringMatching(second), expect.stringMatching(third)]);
+    // Never twice: nothing more arrives, and the history has each message once.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(readLog(bobLog)).toHaveLength(3);
+    expect((await fromAnn()).map(([body]) => body)).toEqual(['message 3', 'message 2', 'message 1']);
+  }, 120_000);
 });
