@@ -35,10 +35,15 @@ const rangeOf = (what: string, min: number, max: number, unit = '') => {
 
 export const Settings = z.object({
   theme: Theme,
-  terminalFontFamily: z.string().min(1, { message: 'Font family cannot be empty' }).max(200, { message: 'Font family must be at most 200 characters' }),
+  terminalFontFamily: z.string().min(1, { message: 'Font family must have at least 1 character, such as Menlo' }).max(200, { message: 'Font family must be at most 200 characters' }),
   terminalFontSize: rangeOf('Font size', 8, 32),
   scrollbackLines: rangeOf('Scrollback', 100, 100_000, ' lines'),
   notifications: z.boolean(),
+  /**
+   * When an agent hits its account's usage limit, restart it on another account of the same provider
+   * with the CLI's resume option, without asking (it is still said on the agent and the card).
+   */
+  continueOnOtherAccount: z.boolean(),
   /** What quitting the tray app does with running agents: ask, stop them, or keep them running in the background. */
   agentsOnQuit: z.enum(['ask', 'stop', 'keep']),
 });
@@ -54,6 +59,7 @@ export const DEFAULT_SETTINGS: Settings = {
   terminalFontSize: 13,
   scrollbackLines: 10_000,
   notifications: true,
+  continueOnOtherAccount: false,
   agentsOnQuit: 'ask',
 };
 
@@ -78,7 +84,11 @@ export type UpdateOutcome = z.infer<typeof UpdateOutcome>;
 
 // ── Providers ────────────────────────────────────────────────────────────────────────────────────
 
-export const SignInMethod = z.enum(['browser', 'device', 'paste', 'import', 'api-key']);
+/**
+ * `cli*`: the provider's own CLI signs in, in a terminal the daemon runs (`claude auth login`,
+ * `--console`, `claude setup-token`, Gemini CLI's Google login); the app keeps what it stored.
+ */
+export const SignInMethod = z.enum(['cli', 'cli-console', 'cli-token', 'browser', 'device', 'paste', 'import', 'api-key']);
 export type SignInMethod = z.infer<typeof SignInMethod>;
 
 /** What the UI may know about a connected account: never a token or key. */
@@ -88,7 +98,13 @@ export const AccountView = z.object({
   name: z.string(),
   email: z.string().optional(),
   plan: z.string().optional(),
-  method: z.enum(['browser', 'device', 'paste', 'import', 'api-key', 'self-hosted']),
+  method: z.enum(['cli', 'cli-console', 'cli-token', 'browser', 'device', 'paste', 'import', 'api-key', 'self-hosted']),
+  /** Who made and refreshes this login when it is not the app: "Claude Code", "Gemini CLI". */
+  signedInBy: z.string().optional(),
+  /** The account's own config home, shared by its agents (a path in the data folder). */
+  configHome: z.string().optional(),
+  /** The last usage or rate limit an agent of this account hit, and when it resets if the CLI said. */
+  usageLimit: z.object({ message: z.string(), at: z.number(), resetsAt: z.number().optional(), resetText: z.string().optional() }).optional(),
   /** e.g. "imported from ~/.claude/.credentials.json" */
   source: z.string().optional(),
   expiresAt: z.number().optional(),
@@ -110,6 +126,10 @@ export const ProviderView = z.object({
   /** Shown instead of pretending a sign-in will work (e.g. a free tier that ended). */
   notice: z.string().optional(),
   methods: z.array(SignInMethod),
+  /** One line per method: who signs in, where the login is kept. */
+  methodNotes: z.record(z.string(), z.string()).optional(),
+  /** The provider's own CLI that signs in for its `cli*` methods ("Claude Code"). */
+  signInBy: z.string().optional(),
   /** The command-line agent Agent Relay can start signed in to this provider, and its act-without-asking flag. */
   cli: z.object({ command: z.string(), skipPermissionsFlag: z.string().optional() }).optional(),
   /** Where an existing CLI login was found, for "Import from …"; absent when there is none. */
@@ -197,6 +217,19 @@ export const AgentInfo = z.object({
   stopRequested: z.boolean(),
   restarts: z.number().int(),
   lastOutputAt: z.number().nullable(),
+  /** The CLI reported a usage or rate limit: its words, when it resets, and where the agent went on. */
+  usageLimit: z
+    .object({
+      message: z.string(),
+      at: z.number(),
+      resetText: z.string().optional(),
+      resetsAt: z.number().optional(),
+      /** Other accounts of the provider the agent can continue on (none hit a limit lately). */
+      alternatives: z.array(z.string()),
+      /** Set after the agent moved: the account it was on. */
+      movedFrom: z.string().optional(),
+    })
+    .optional(),
   /**
    * The user allowed relay messages into this agent even while a plain shell (bash, zsh, PowerShell,
    * cmd…) is its foreground program, where they would run as commands. Off by default.
@@ -453,6 +486,8 @@ export const methods = {
   /** SIGTERM, then SIGKILL after a grace period; the agent stays listed with its exit. */
   'agents.kill': method(z.tuple([AgentName]), AgentInfo),
   'agents.restart': method(z.tuple([AgentName]), AgentInfo),
+  /** Restarts a provider agent on another account of its provider, continuing its last conversation. */
+  'agents.continueOn': method(z.tuple([z.object({ name: AgentName, account: z.string().min(1).max(200) }).strict()]), AgentInfo),
   /** Stops the agent if it runs and forgets it; messages still queued for it fail. */
   'agents.remove': method(z.tuple([AgentName]), z.null()),
   /** Turns "accept relay messages" (even at a shell prompt) on or off for one agent. */

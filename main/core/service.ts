@@ -133,6 +133,7 @@ export function createService(options: ServiceOptions): RelayService {
     dataDir: options.dataDir,
     logger: options.logger,
     scrollback: () => settings.get().scrollbackLines,
+    autoContinue: () => settings.get().continueOnOtherAccount,
     credentials: providers,
     ...(options.agentRuntime ? { runtime: options.agentRuntime } : {}),
     ...(options.defaultAgentCwd ? { defaultCwd: options.defaultAgentCwd } : {}),
@@ -169,8 +170,8 @@ export function createService(options: ServiceOptions): RelayService {
     'providers.list': () => providers.state(),
     'providers.connect': (request) => providers.connect(request),
     'providers.submitCode': ({ flowId, code }) => providers.submitCode(flowId, code),
-    'providers.cancel': (flowId) => {
-      providers.cancel(flowId);
+    'providers.cancel': async (flowId) => {
+      await providers.cancel(flowId);
       return null;
     },
     'providers.saveApiKey': (request) => providers.saveApiKey(request),
@@ -183,6 +184,7 @@ export function createService(options: ServiceOptions): RelayService {
     'agents.spawn': (request) => agents.spawn(request),
     'agents.kill': (name) => agents.kill(name),
     'agents.restart': (name) => agents.restart(name),
+    'agents.continueOn': ({ name, account }) => agents.continueOn(name, account),
     'agents.remove': async (name) => {
       await agents.remove(name);
       return null;

@@ -130,13 +130,23 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command('connect')
-    .description('sign in to a provider (browser, device code, pasted code, or import of a local CLI login)')
+    .description("sign in to a provider (its own CLI signs in for Claude and Gemini; browser, device code, pasted code, or import of a local CLI login)")
     .argument('<provider>', 'provider id, e.g. anthropic, openai, google, github-copilot')
-    .addOption(new Option('--method <method>', 'how to sign in').choices(['browser', 'device', 'paste', 'import']))
+    .addOption(
+      new Option('--method <method>', 'how to sign in (cli: the provider’s own CLI signs in; cli-console: Claude Console billing; cli-token: claude setup-token)').choices([
+        'cli',
+        'cli-console',
+        'cli-token',
+        'browser',
+        'device',
+        'paste',
+        'import',
+      ]),
+    )
     .option('--account <name>', 'a name for this account (default: its email)')
     .option('--no-open', 'do not open a browser; print the address')
     .option('--json', 'one JSON event per line: open-url, device-code, need-code, connected, error')
-    .action(async (providerId: string, options: { method?: 'browser' | 'device' | 'paste' | 'import'; account?: string; open: boolean; json?: boolean }, command: Command) => {
+    .action(async (providerId: string, options: { method?: 'cli' | 'cli-console' | 'cli-token' | 'browser' | 'device' | 'paste' | 'import'; account?: string; open: boolean; json?: boolean }, command: Command) => {
       const ctx = context(command);
       setExit(
         await connectProvider(ctx, providerId, {

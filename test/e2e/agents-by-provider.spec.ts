@@ -97,13 +97,14 @@ base('an agent started by provider from the dialog runs the CLI with the account
     await expect(row).toBeVisible();
     await expect(row).toContainText('fake-claude.mjs');
 
-    // The fake CLI reports what it was started with: its own config home, the flag, the extra arguments.
+    // The fake CLI reports what it was started with: its account's config home (Claude Code keeps the
+    // login there, shared by the account's agents), the flag, the extra arguments.
     await row.getByRole('link', { name: 'Open console of Claude1' }).click();
     // The REPORT line is wider than the console: read it with the wrapped rows joined again.
     const report = async () => (await terminalText(page)).replace(/\n/g, '').match(/REPORT (\{.*?\})(?=claude>|\s)/)?.[1];
     await expect.poll(report).toBeTruthy();
     const seen = JSON.parse((await report())!) as { configDir: string; args: string[] };
-    expect(seen.configDir).toBe(path.join(host.dataDir, 'agents', 'Claude1'));
+    expect(path.dirname(seen.configDir)).toBe(path.join(host.dataDir, 'accounts', 'anthropic'));
     expect(seen.args[0]).toBe('--dangerously-skip-permissions');
     expect(seen.args.slice(-4)).toEqual(['--model', 'opus', '--name', 'two words']);
 

@@ -32,8 +32,8 @@ export interface LayoutReport {
  * wide as its words, not its box) and each control, cut to the boxes that clip it. Two such boxes that
  * cover each other, a control that is cut off, or a sideways scrollbar is a layout the user sees broken.
  */
-export function measureLayout(page: Page): Promise<LayoutReport> {
-  return page.evaluate(() => {
+export function measureLayout(page: Page, scopeSelector = '.app'): Promise<LayoutReport> {
+  return page.evaluate((scopeSelector) => {
     type Rect = { x: number; y: number; width: number; height: number };
     const CONTROLS = 'button, a[href], input, select, textarea, [role="switch"], [role="radio"]';
     const describe = (el: Element) => {
@@ -49,13 +49,20 @@ export function measureLayout(page: Page): Promise<LayoutReport> {
     };
     const viewport: Rect = { x: 0, y: 0, width: document.documentElement.clientWidth, height: Number.MAX_SAFE_INTEGER };
     /** The part of a rectangle not clipped away by an ancestor with overflow other than visible. */
-    const visible = (el: Element, rect: Rect, self = false): Rect => {
+    const visible = (el: Element, rect: Rect, self = false, scrollable = false): Rect => {
       let out = intersect(rect, viewport);
+      // A sticky bar is pinned to its scroller: what the scroller hides of it stays hidden.
+      let pinned = getComputedStyle(el).position === 'sticky';
       for (let parent = self ? el : el.parentElement; parent; parent = parent.parentElement) {
         const style = getComputedStyle(parent);
         if (style.overflowX !== 'visible' || style.overflowY !== 'visible') {
-          out = intersect(out, parent.getBoundingClientRect());
+          const r = parent.getBoundingClientRect();
+          // With `scrollable`, what a vertical scroller hides below its fold is not cut off: it is a scroll away.
+          const scrolls = scrollable && !pinned && (style.overflowY === 'auto' || style.overflowY === 'scroll');
+          out = intersect(out, scrolls ? { x: r.x, y: -1e9, width: r.width, height: 2e9 } : r);
+          pinned = false;
         }
+        if (style.position === 'sticky') pinned = true;
       }
       return out;
     };
@@ -71,7 +78,7 @@ export function measureLayout(page: Page): Promise<LayoutReport> {
 
     const boxes: Array<{ el: Element; box: Rect & { what: string } }> = [];
     const clipped: Array<{ box: Rect & { what: string }; visible: Rect & { what: string } }> = [];
-    const scope = document.querySelector('.app') ?? document.body;
+    const scope = document.querySelector(scopeSelector) ?? document.body;
     for (const el of Array.from(scope.querySelectorAll('*'))) {
       if (!shown(el)) continue;
       if (el.matches(CONTROLS)) {
@@ -79,7 +86,8 @@ export function measureLayout(page: Page): Promise<LayoutReport> {
         const v = visible(el, r);
         const box = { what: describe(el), x: r.x, y: r.y, width: r.width, height: r.height };
         boxes.push({ el, box: { ...box, ...v } });
-        if (v.width < r.width - 1 || v.height < r.height - 1) clipped.push({ box, visible: { ...v, what: box.what } });
+        const reachable = visible(el, r, false, true);
+        if (reachable.width < r.width - 1 || reachable.height < r.height - 1) clipped.push({ box, visible: { ...reachable, what: box.what } });
         continue;
       }
       if (el.closest(CONTROLS)) continue;
@@ -95,12 +103,22 @@ export function measureLayout(page: Page): Promise<LayoutReport> {
       }
     }
 
+    // A sticky bar (a dialog's footer, the message composer) floats over what scrolls under it on
+    // purpose: boxes are compared only with boxes in the same layer.
+    const layerOf = (el: Element): Element | null => {
+      for (let node: Element | null = el; node; node = node.parentElement) {
+        const position = getComputedStyle(node).position;
+        if (position === 'sticky' || position === 'fixed') return node;
+      }
+      return null;
+    };
     const overlaps: Array<[Rect & { what: string }, Rect & { what: string }]> = [];
     for (let i = 0; i < boxes.length; i++) {
       for (let j = i + 1; j < boxes.length; j++) {
         const a = boxes[i]!;
         const b = boxes[j]!;
         if (a.el === b.el || a.el.contains(b.el) || b.el.contains(a.el)) continue;
+        if (layerOf(a.el) !== layerOf(b.el)) continue;
         const common = intersect(a.box, b.box);
         if (common.width > 2 && common.height > 2) overlaps.push([a.box, b.box]);
       }
@@ -114,7 +132,7 @@ export function measureLayout(page: Page): Promise<LayoutReport> {
       if (scrolls && el.scrollWidth > el.clientWidth + 1) horizontalScroll.push(`${describe(el)}: ${el.scrollWidth} > ${el.clientWidth}`);
     }
     return { overlaps, clipped, horizontalScroll };
-  });
+  }, scopeSelector);
 }
 
 /**
@@ -122,14 +140,14 @@ export function measureLayout(page: Page): Promise<LayoutReport> {
  * grows tall enough to show the whole page first (its width is what is being checked), so nothing is
  * hidden below the fold of the content pane.
  */
-export async function expectCleanLayout(page: Page, where: string): Promise<void> {
+export async function expectCleanLayout(page: Page, where: string, scopeSelector?: string): Promise<void> {
   const size = page.viewportSize()!;
   const overflow = await page.evaluate(() => {
     const content = document.querySelector('main');
     return content ? content.scrollHeight - content.clientHeight : 0;
   });
   if (overflow > 0) await page.setViewportSize({ width: size.width, height: size.height + overflow });
-  const report = await measureLayout(page);
+  const report = await measureLayout(page, scopeSelector);
   if (overflow > 0) await page.setViewportSize(size);
   const round = (b: Box) => `${b.what} @${Math.round(b.x)},${Math.round(b.y)} ${Math.round(b.width)}×${Math.round(b.height)}`;
   expect(report.overlaps.map(([a, b]) => `${round(a)}  ×  ${round(b)}`), `${where}: overlapping boxes`).toEqual([]);

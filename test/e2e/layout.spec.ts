@@ -24,10 +24,13 @@ const PAGES = [
 for (const size of SIZES) {
   for (const theme of ['light', 'dark'] as const) {
     test(`every page at ${size.width}×${size.height} (${theme}) with a 32-character name: no overlap, no sideways scroll, axe clean`, async ({ page, host }) => {
-      test.setTimeout(90_000);
+      // Seven pages and two dialogs, each measured and run through axe: slow on a loaded machine.
+      test.setTimeout(300_000);
       expect(LONG_NAME).toHaveLength(32);
       await spawnWithCli(host, LONG_NAME, [process.execPath, fixture('agents/prompt-echo.mjs')]);
       await spawnWithCli(host, 'Bob', [process.execPath, fixture('agents/prompt-echo.mjs')]);
+      // Waits for a permission answer: the sidebar lists it under "Needs you".
+      await spawnWithCli(host, 'Asker', [process.execPath, fixture('agents/permission-prompt.mjs')]);
       // Ends itself with SIGKILL: the longest status pill there is, "Exited (signal SIGKILL)".
       await spawnWithCli(host, 'Crashed', [process.execPath, '-e', "process.kill(process.pid, 'SIGKILL')"]);
 
@@ -37,6 +40,7 @@ for (const size of SIZES) {
       await gotoHash(page, '#/agents');
       await expect(page.getByTestId('agent-row').filter({ hasText: 'Crashed' }).getByTestId('agent-status')).toContainText('Exited (signal SIGKILL)');
       await expect(page.getByTestId('agent-row').filter({ hasText: LONG_NAME }).getByTestId('agent-status')).toContainText(/Idle|Working/);
+      await expect(page.getByTestId('attention-list')).toContainText('Asker');
 
       // A message, so the Messages page shows its list, filters and composer.
       await gotoHash(page, '#/messages');
@@ -53,6 +57,23 @@ for (const size of SIZES) {
         await expectCleanLayout(page, where);
         await expectNoSeriousAxeFindings(page, where);
         await saveScreenshot(page, `${name}-${size.width}x${size.height}-${theme}`);
+      }
+
+      // The agent dialogs fit the window too.
+      for (const [button, title, file] of [
+        ['New agent', 'New agent', 'dialog-new-agent'],
+        ['Start a team', /team/i, 'dialog-start-team'],
+      ] as const) {
+        await gotoHash(page, '#/agents');
+        await page.getByRole('button', { name: button }).click();
+        const dialog = page.getByRole('dialog', { name: title });
+        await expect(dialog).toBeVisible();
+        const where = `${file} at ${size.width}×${size.height} (${theme})`;
+        await expectCleanLayout(page, where, 'dialog[open]');
+        await expectNoSeriousAxeFindings(page, where);
+        await page.screenshot({ path: `test-results/screenshots/${file}-${size.width}x${size.height}-${theme}.png` });
+        await page.keyboard.press('Escape');
+        await expect(dialog).toBeHidden();
       }
 
       // Long text is cut with an ellipsis and shown whole as a tooltip.

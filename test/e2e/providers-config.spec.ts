@@ -14,7 +14,7 @@ test('a malformed providers.json is listed in a warning, and the built-in provid
     await expect(banner).toContainText('Some of providers.json was not used');
     await expect(banner).toContainText('providers.json');
     await expect(banner).toContainText('methods');
-    await expect(page.getByTestId('provider-anthropic').getByRole('button', { name: 'Sign in with browser' })).toBeEnabled();
+    await expect(page.getByTestId('provider-anthropic').getByRole('button', { name: 'Sign in with Claude Code' })).toBeEnabled();
   } finally {
     await host.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });

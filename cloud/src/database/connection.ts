@@ -4,9 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations.js';
-import type { Database } from './schema.js';
-
-export type DatabaseKind = 'sqlite' | 'postgres';
+import type { Database, DatabaseKind } from './schema.js';
 
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;

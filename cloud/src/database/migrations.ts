@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
-import type { DatabaseKind } from './connection.js';
+import type { DatabaseKind } from './schema.js';
 
 /**
  * Migrations live in code (no files to ship next to the bundle). Each one is written for both

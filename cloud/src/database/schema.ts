@@ -1,5 +1,8 @@
 import type { Generated } from 'kysely';
 
+/** The two databases the server runs on; migrations differ only in column types. */
+export type DatabaseKind = 'sqlite' | 'postgres';
+
 /** The tables, the same in SQLite and PostgreSQL (times in ms since the epoch as bigint, or ISO text). */
 
 export interface AccountsTable {

@@ -28,6 +28,8 @@ export type AuthErrorCode =
   | 'lock_timeout'
   | 'providers_config_invalid'
   | 'no_subscription'
+  | 'cli_not_found'
+  | 'cli_login_failed'
   | 'insecure_verification_uri'
   | 'provider_override_incomplete';
 

@@ -1,5 +1,5 @@
 import { type AuthResult, fail, ok } from './auth-errors.js';
-import { type FetchFunction, withRequestTimeout } from './oauth-client.js';
+import { type FetchFunction, unreachableText, withRequestTimeout } from './oauth-client.js';
 import type { Provider } from './provider-registry.js';
 
 /**
@@ -34,7 +34,7 @@ export async function fetchCopilotToken(provider: Provider, githubToken: string,
   } catch (error) {
     if (options.signal?.aborted) return fail('cancelled', 'Cancelled.');
     if ((error as Error).name === 'TimeoutError') return fail('timeout', 'GitHub did not answer the Copilot token request in time. Try again.');
-    return fail('network_error', `Could not reach GitHub for a Copilot token: ${(error as Error).message}.`);
+    return fail('network_error', unreachableText(error as Error, new URL(url).host));
   }
   if (response.status === 401) {
     await response.arrayBuffer();

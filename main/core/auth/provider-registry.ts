@@ -4,11 +4,40 @@ import { z } from 'zod';
 
 /** The registry of providers, as data: every endpoint, client id, port and scope can be overridden. */
 
-export const SignInMethod = z.enum(['browser', 'device', 'paste', 'import', 'api-key']);
+/**
+ * `cli`, `cli-console` and `cli-token` are run by the provider's own CLI in a terminal the app shows
+ * (`claude auth login`, `claude auth login --console`, `claude setup-token`, Gemini CLI's Google
+ * login); the others are run by the app itself, only where the provider allows other tools to.
+ */
+export const SignInMethod = z.enum(['cli', 'cli-console', 'cli-token', 'browser', 'device', 'paste', 'import', 'api-key']);
 export type SignInMethod = z.infer<typeof SignInMethod>;
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 const port = z.number({ error: 'expected a port number' }).int().min(0, 'expected a port from 0 to 65535').max(65535, 'expected a port from 0 to 65535');
+
+/**
+ * How the provider's own CLI signs in, as data (its wording changes between versions): the command
+ * line per CLI-run method, the env it needs to print a URL instead of opening a browser, the
+ * patterns of what it prints, and how the app asks it whether it is signed in.
+ */
+export const CliLoginSpec = z.object({
+  /** Who signs in, for the card: "Claude Code", "Gemini CLI". */
+  product: z.string().min(1),
+  /** Arguments per CLI-run method, e.g. `cli: ['auth', 'login', '--claudeai']`. */
+  args: z.record(z.string(), z.array(z.string())),
+  env: z.record(z.string(), z.string()),
+  /** A regular expression with one group: the sign-in URL, in the CLI's output with escapes removed. */
+  urlPattern: z.string().min(1),
+  /** A regular expression matching the CLI's "paste the code" prompt. */
+  codePrompt: z.string().min(1),
+  /** A regular expression matching the CLI's own failure line. */
+  failurePattern: z.string().min(1),
+  /** How success is decided: `claude auth status` JSON, or Gemini's credential file. */
+  check: z.enum(['claude-auth-status', 'gemini-credentials', 'codex-login-status']),
+  /** The files (relative to the config home) that hold the login: backed up encrypted in the vault. */
+  loginFiles: z.array(z.string().min(1)).min(1),
+});
+export type CliLoginSpec = z.infer<typeof CliLoginSpec>;
 
 export const CliSpec = z.object({
   /** Executable the agents issue spawns. */
@@ -19,6 +48,12 @@ export const CliSpec = z.object({
   configHomeEnv: z.string().optional(),
   /** Where that CLI keeps its login, relative to its config home (used by import and hand-off). */
   credentialsFile: z.string().optional(),
+  /** Set when the CLI signs in itself (Claude, Gemini): the app runs it and keeps what it stored. */
+  login: CliLoginSpec.optional(),
+  /** Put first on the command line to pick up the last conversation (after a switch of account). */
+  resumeArgs: z.array(z.string()).optional(),
+  /** Where the CLI keeps conversations, relative to its config home, carried to another account's home. */
+  sessionsDir: z.string().optional(),
 });
 export type CliSpec = z.infer<typeof CliSpec>;
 
@@ -33,6 +68,13 @@ export const ProviderSchema = z.object({
   notice: z.string().optional(),
   kind: z.enum(['oauth', 'self-hosted']),
   methods: z.array(SignInMethod).min(1, 'expected at least one sign-in method'),
+  /** One line per method for the card: who signs in, where the login is kept. */
+  methodNotes: z.record(z.string(), z.string()),
+  /**
+   * `cli`: the provider allows its subscription login only in its own CLI, so the app never refreshes
+   * or uses those tokens itself (a login left from the app's old direct flow runs until it expires).
+   */
+  loginOwner: z.enum(['app', 'cli']),
   issuer: httpUrl.optional(),
   authorizationEndpoint: httpUrl.optional(),
   tokenEndpoint: httpUrl.optional(),
@@ -65,6 +107,20 @@ export const ProviderSchema = z.object({
   defaultBaseUrl: httpUrl.optional(),
   modelsPath: z.string().optional(),
   cli: CliSpec.optional(),
+  /**
+   * The provider's cheapest authenticated call (a model list), made with an API key before it is
+   * saved; without one the key is shown "not checked". Set it in providers.json, e.g. for OpenAI
+   * {"url": "https://api.openai.com/v1/models", "auth": "bearer"}, Anthropic
+   * {"url": "https://api.anthropic.com/v1/models?limit=1", "auth": "x-api-key", "headers": {"anthropic-version": "2023-06-01"}}.
+   */
+  apiKeyCheck: z
+    .object({
+      url: httpUrl,
+      auth: z.enum(['bearer', 'x-api-key', 'x-goog-api-key'], { error: 'expected "bearer", "x-api-key" or "x-goog-api-key"' }),
+      headers: z.record(z.string(), z.string()).optional(),
+    })
+    .strict()
+    .optional(),
 });
 export type Provider = z.infer<typeof ProviderSchema>;
 
@@ -80,6 +136,8 @@ export const ProvidersFile = z
 
 const OAUTH_DEFAULTS = {
   kind: 'oauth',
+  methodNotes: {},
+  loginOwner: 'app',
   scopes: [],
   extraAuthParams: {},
   redirectHost: '127.0.0.1',
@@ -98,19 +156,50 @@ export const BUILT_IN_PROVIDERS: ReadonlyArray<Provider> = [
     ...OAUTH_DEFAULTS,
     id: 'anthropic',
     name: 'Claude Code',
-    description: 'Anthropic Claude with a Pro, Max or Team subscription.',
+    description: 'Anthropic Claude with a Pro, Max or Team subscription, or a Console account.',
     brandColor: '#D97757',
     logo: 'anthropic.svg',
-    methods: ['browser', 'paste', 'import', 'api-key'],
-    issuer: 'https://claude.ai',
-    authorizationEndpoint: 'https://claude.ai/oauth/authorize',
-    tokenEndpoint: 'https://console.anthropic.com/v1/oauth/token',
+    // Anthropic's Claude Code legal and compliance terms (2026-02-19, enforced from 2026-04-04): OAuth
+    // for Free/Pro/Max/Team/Enterprise plans is for Claude Code and Claude.ai only; third parties may
+    // not offer Claude.ai login or route requests through those credentials. So Claude Code signs in
+    // (`claude auth login`) and the app keeps what it stored; the app never runs this OAuth client.
+    //
+    // What Claude Code 2.1.197 (npm @anthropic-ai/claude-code) does in a pty with CLAUDE_CONFIG_DIR set
+    // to an empty folder and no browser: `claude auth login` prints "Opening browser to sign in…", then
+    // "If the browser didn't open, visit: https://claude.com/cai/oauth/authorize?code=true&client_id=
+    // 9d1c250a-…&response_type=code&redirect_uri=https%3A%2F%2Fplatform.claude.com%2Foauth%2Fcode%2F
+    // callback&scope=org%3Acreate_api_key+user%3Aprofile+user%3Ainference+user%3Asessions%3Aclaude_code+
+    // user%3Amcp_servers+user%3Afile_upload&code_challenge=…&code_challenge_method=S256&state=…" and
+    // "Paste code here if prompted > " on the same line, and waits. A pasted code is exchanged at
+    // platform.claude.com; a failure prints "Login failed: <reason>" and exits 1. `--console` prints
+    // https://platform.claude.com/oauth/authorize?… instead. `claude setup-token` is a full-screen
+    // (Ink) program printing "Browser didn't open? Use the url below to sign in (c to copy)", the URL
+    // (scope user:inference only), wrapped at the terminal width, and "Paste code here if prompted >".
+    // `claude auth status` prints JSON {loggedIn, authMethod ("claude.ai" | "none" | …), apiProvider,
+    // email, orgId, orgName, subscriptionType} and exits 0 when logged in, 1 when not; it reads
+    // $CLAUDE_CONFIG_DIR/.credentials.json ({claudeAiOauth: {accessToken, refreshToken, expiresAt,
+    // scopes, subscriptionType}}) and the email from $CLAUDE_CONFIG_DIR/.claude.json → oauthAccount.
+    methods: ['cli', 'cli-console', 'cli-token', 'import', 'api-key'],
+    methodNotes: {
+      'cli-token': 'Claude Code makes a long-lived token for your subscription (claude setup-token); Agent Relay keeps it encrypted and gives it only to Claude Code.',
+      cli: 'Claude Code signs in (claude auth login) in a terminal here; the login stays in this account’s own Claude Code folder and is used only by Claude Code.',
+      'cli-console': 'Claude Code signs in to your Anthropic Console (API billing); the login stays in this account’s own Claude Code folder and is used only by Claude Code.',
+      import: 'Copies the login your Claude Code already has into this account’s own folder; your ~/.claude is left untouched and only Claude Code uses it.',
+      'api-key': 'An Anthropic API key, kept encrypted by Agent Relay and given to Claude Code when an agent starts.',
+      browser: 'An older login made by Agent Relay itself: it keeps working until it expires, then Claude Code signs in again.',
+      paste: 'An older login made by Agent Relay itself: it keeps working until it expires, then Claude Code signs in again.',
+    },
+    loginOwner: 'cli',
+    // The CLI's own endpoints as 2.1.197 prints them; kept as facts for reading its files, never called.
+    issuer: 'https://claude.com',
+    authorizationEndpoint: 'https://claude.com/cai/oauth/authorize',
+    tokenEndpoint: 'https://platform.claude.com/v1/oauth/token',
     clientId: '9d1c250a-e61b-44d9-88ed-5944d1962f5e',
-    scopes: ['org:create_api_key', 'user:profile', 'user:inference'],
+    scopes: ['org:create_api_key', 'user:profile', 'user:inference', 'user:sessions:claude_code', 'user:mcp_servers', 'user:file_upload'],
     extraAuthParams: { code: 'true' },
     redirectHost: 'localhost',
     redirectPath: '/callback',
-    pasteRedirectUri: 'https://console.anthropic.com/oauth/code/callback',
+    pasteRedirectUri: 'https://platform.claude.com/oauth/code/callback',
     tokenRequestEncoding: 'json',
     refreshRequestEncoding: 'json',
     stateIsVerifier: true,
@@ -119,6 +208,21 @@ export const BUILT_IN_PROVIDERS: ReadonlyArray<Provider> = [
       skipPermissionsFlag: '--dangerously-skip-permissions',
       configHomeEnv: 'CLAUDE_CONFIG_DIR',
       credentialsFile: '.credentials.json',
+      resumeArgs: ['--continue'],
+      sessionsDir: 'projects',
+      login: {
+        product: 'Claude Code',
+        args: { cli: ['auth', 'login', '--claudeai'], 'cli-console': ['auth', 'login', '--console'], 'cli-token': ['setup-token'] },
+        // No browser from the CLI: the app shows the URL (and opens it where it can).
+        env: { BROWSER: 'none' },
+        urlPattern: "(?:visit:|sign in \\(c to copy\\))\\s*(https://\\S+)",
+        codePrompt: 'Paste\\s+code\\s+here\\s+if\\s+prompted',
+        // `auth login` prints "Login failed: <reason>" and exits 1; `setup-token` prints "OAuth error:
+        // <reason>" and "Press Enter to retry." and waits.
+        failurePattern: '(?:Login failed|OAuth error)[^\\n]*',
+        check: 'claude-auth-status',
+        loginFiles: ['.credentials.json'],
+      },
     },
   },
   {
@@ -128,7 +232,19 @@ export const BUILT_IN_PROVIDERS: ReadonlyArray<Provider> = [
     description: 'OpenAI Codex with a ChatGPT plan.',
     brandColor: '#10A37F',
     logo: 'openai.svg',
-    methods: ['browser', 'device', 'import', 'api-key'],
+    // Codex 0.171.0 `codex login` in a pty prints "Starting local login server on http://localhost:1455."
+    // and "If your browser did not open, navigate to this URL to authenticate:" with an
+    // https://auth.openai.com/oauth/authorize?… URL (redirect http://127.0.0.1:1455/auth/callback, its
+    // own listener), and waits for the browser; `codex login status` exits 0 with "Logged in using
+    // ChatGPT" once $CODEX_HOME/auth.json holds a login, 1 with "Not logged in" before.
+    methods: ['browser', 'device', 'cli', 'import', 'api-key'],
+    methodNotes: {
+      cli: 'Codex signs in itself (codex login, with its own browser callback on localhost:1455); the login stays in this account’s own Codex folder and Codex refreshes it.',
+      browser: 'Agent Relay signs you in to ChatGPT in your browser (OpenAI allows this for other tools) and keeps the login encrypted, refreshing it for your Codex agents.',
+      device: 'Agent Relay shows a code to approve on any device (works over SSH) and keeps the login encrypted, refreshing it for your Codex agents.',
+      import: 'Copies the login your Codex already has (~/.codex); your own files are left untouched.',
+      'api-key': 'An OpenAI API key, kept encrypted by Agent Relay and given to Codex as OPENAI_API_KEY.',
+    },
     issuer: 'https://auth.openai.com',
     authorizationEndpoint: 'https://auth.openai.com/oauth/authorize',
     tokenEndpoint: 'https://auth.openai.com/oauth/token',
@@ -148,6 +264,19 @@ export const BUILT_IN_PROVIDERS: ReadonlyArray<Provider> = [
       skipPermissionsFlag: '--dangerously-bypass-approvals-and-sandbox',
       configHomeEnv: 'CODEX_HOME',
       credentialsFile: 'auth.json',
+      resumeArgs: ['resume', '--last'],
+      sessionsDir: 'sessions',
+      login: {
+        product: 'Codex',
+        args: { cli: ['login'] },
+        env: { BROWSER: 'none' },
+        urlPattern: 'navigate to this URL to authenticate:\\s*(https://\\S+)',
+        // Codex takes no pasted code: its own listener gets the browser's answer.
+        codePrompt: '(?!)',
+        failurePattern: 'Error logging in[^\\n]*',
+        check: 'codex-login-status',
+        loginFiles: ['auth.json'],
+      },
     },
   },
   {
@@ -157,7 +286,30 @@ export const BUILT_IN_PROVIDERS: ReadonlyArray<Provider> = [
     description: 'Google Gemini CLI with a Google account.',
     brandColor: '#4285F4',
     logo: 'google.svg',
-    methods: ['browser', 'device', 'import', 'api-key'],
+    // Google has flagged and suspended accounts whose Gemini CLI OAuth client was used from other
+    // software. So Gemini CLI signs in itself and the app keeps what it stored.
+    //
+    // What Gemini CLI 0.61.0 (npm @google/gemini-cli) does in a pty (120×40) with GEMINI_CLI_HOME set
+    // to an empty folder and NO_BROWSER=true: it asks "Do you trust the files in this folder?" (skipped
+    // with GEMINI_CLI_TRUST_WORKSPACE=true), then "How would you like to authenticate for this
+    // project?" (1. Sign in with Google / 2. Use Gemini API Key / 3. Vertex AI; skipped when
+    // .gemini/settings.json holds security.auth.selectedType "oauth-personal"), then "Please visit the
+    // following URL to authorize the application:", an https://accounts.google.com/o/oauth2/v2/auth?
+    // redirect_uri=https%3A%2F%2Fcodeassist.google.com%2Fauthcode&access_type=offline&scope=…&
+    // code_challenge_method=S256&…&client_id=681255809395-… URL and "Enter the authorization code: ".
+    // A code that fails prints "Failed to authenticate with authorization code:<reason>", then
+    // "Failed to authenticate with user code. Retrying..." and a new URL. On success it writes
+    // $GEMINI_CLI_HOME/.gemini/oauth_creds.json (0600; access_token, refresh_token, expiry_date, …)
+    // and the account's email to .gemini/google_accounts.json ({active, old}).
+    methods: ['cli', 'import', 'api-key'],
+    methodNotes: {
+      cli: 'Gemini CLI signs in with your Google account in a terminal here; the login stays in this account’s own Gemini CLI folder and only Gemini CLI uses it.',
+      import: 'Copies the login your Gemini CLI already has into this account’s own folder; your ~/.gemini is left untouched.',
+      'api-key': 'A Gemini API key, kept encrypted by Agent Relay and given to Gemini CLI as GEMINI_API_KEY.',
+      browser: 'An older login made by Agent Relay itself: it keeps working until it expires, then Gemini CLI signs in again.',
+      device: 'An older login made by Agent Relay itself: it keeps working until it expires, then Gemini CLI signs in again.',
+    },
+    loginOwner: 'cli',
     issuer: 'https://accounts.google.com',
     authorizationEndpoint: 'https://accounts.google.com/o/oauth2/v2/auth',
     tokenEndpoint: 'https://oauth2.googleapis.com/token',
@@ -180,6 +332,18 @@ export const BUILT_IN_PROVIDERS: ReadonlyArray<Provider> = [
       skipPermissionsFlag: '--yolo',
       configHomeEnv: 'GEMINI_CLI_HOME',
       credentialsFile: '.gemini/oauth_creds.json',
+      resumeArgs: ['--resume', 'latest'],
+      sessionsDir: '.gemini/tmp',
+      login: {
+        product: 'Gemini CLI',
+        args: { cli: [] },
+        env: { NO_BROWSER: 'true', GEMINI_CLI_TRUST_WORKSPACE: 'true', GEMINI_FORCE_ENCRYPTED_FILE_STORAGE: 'false' },
+        urlPattern: 'authorize the application:\\s*(https://\\S+)',
+        codePrompt: 'Enter the authorization code:',
+        failurePattern: 'Failed to authenticate[^\\n]*',
+        check: 'gemini-credentials',
+        loginFiles: ['.gemini/oauth_creds.json', '.gemini/google_accounts.json'],
+      },
     },
   },
   {
@@ -190,6 +354,10 @@ export const BUILT_IN_PROVIDERS: ReadonlyArray<Provider> = [
     brandColor: '#24292F',
     logo: 'github-copilot.svg',
     methods: ['device', 'import'],
+    methodNotes: {
+      device: 'Agent Relay shows a GitHub code to approve (GitHub’s device sign-in), keeps the login encrypted and gets Copilot’s short-lived tokens from it for your agents.',
+      import: 'Copies the login your Copilot CLI already has; your own files are left untouched.',
+    },
     issuer: 'https://github.com',
     authorizationEndpoint: 'https://github.com/login/oauth/authorize',
     tokenEndpoint: 'https://github.com/login/oauth/access_token',
@@ -213,6 +381,10 @@ export const BUILT_IN_PROVIDERS: ReadonlyArray<Provider> = [
     logo: 'qwen.svg',
     notice: 'Qwen’s free tier ended on 2026-04-15: signing in works only with a paid plan.',
     methods: ['device', 'api-key'],
+    methodNotes: {
+      device: 'Agent Relay shows a qwen.ai code to approve and keeps the login encrypted, refreshing it for your Qwen Code agents.',
+      'api-key': 'A Qwen API key, kept encrypted by Agent Relay and given to Qwen Code when an agent starts.',
+    },
     issuer: 'https://chat.qwen.ai',
     tokenEndpoint: 'https://chat.qwen.ai/api/v1/oauth2/token',
     deviceAuthorizationEndpoint: 'https://chat.qwen.ai/api/v1/oauth2/device/code',
@@ -269,6 +441,14 @@ const CUSTOM_DEFAULTS: Omit<Provider, 'id' | 'name'> = {
   scopes: ['openid', 'profile', 'email', 'offline_access'],
 };
 
+/**
+ * A provider the app itself defines rather than the registry (the sync server's issuer, learned from
+ * the server): the same OAuth defaults as every built-in, plus its own fields.
+ */
+export function oauthProvider(fields: Pick<Provider, 'id' | 'name' | 'description' | 'brandColor' | 'logo' | 'methods'> & Partial<Provider>): Provider {
+  return { ...OAUTH_DEFAULTS, ...fields };
+}
+
 export const PROVIDERS_FILE = 'providers.json';
 
 export interface ProvidersConfigError {
@@ -314,7 +494,8 @@ function originOf(url: string | undefined): string | undefined {
  * addresses no discovery gives are required in the override, else the entry is refused by name.
  */
 function moveWithIssuer(base: Provider, override: ProviderOverride): { merged: Record<string, unknown> } | { missing: string[] } {
-  const merged: Record<string, unknown> = { ...base, ...override, cli: override.cli ?? base.cli };
+  // A cli override changes the fields it names (e.g. the command) and keeps how the CLI signs in.
+  const merged: Record<string, unknown> = { ...base, ...override, cli: override.cli ? { ...base.cli, ...override.cli } : base.cli };
   if (override.issuer === undefined || originOf(override.issuer) === originOf(base.issuer)) return { merged };
   const methods = override.methods ?? base.methods;
   const used = (key: (typeof HOST_BOUND_ADDRESSES)[number]) => key !== 'pasteRedirectUri' || methods.includes('paste');

@@ -23,6 +23,8 @@ import {
   type CredentialBinding,
 } from './agent-recipes.js';
 import type { PromptProvider } from '../agents/prompt-patterns.js';
+import { UsageLimitWatch, type UsageLimit } from './usage-limit.js';
+import { carrySessions } from './agent-recipes.js';
 import { isInteractiveShell, readForegroundProgram } from '../agents/foreground-program.js';
 
 /** Where provider agents get their logins: the provider connections (the refresh owner). */
@@ -30,6 +32,12 @@ export interface CredentialSource {
   provider(id: string): Provider;
   freshCredentials(provider: string, accountId?: string): Promise<AgentCredentialsInput>;
   adoptRotated(provider: string, accountId: string, tokens: CliTokens): Promise<void>;
+  /** Takes back what a CLI that signs in itself rotated in the account's home (Claude, Gemini). */
+  adoptCliLogin?(provider: string, accountId: string): Promise<boolean>;
+  /** The provider's accounts (for "Continue on <other account>"). */
+  accountsOf?(provider: string): Promise<ReadonlyArray<{ accountId: string; name: string; state: string; usageLimit?: { resetsAt?: number; at: number } }>>;
+  /** Says on the account's card that one of its agents hit a usage limit. */
+  reportUsageLimit?(provider: string, accountId: string, notice: { message: string; at: number; resetText?: string; resetsAt?: number } | undefined): Promise<void>;
   onTokensChanged(listener: (provider: string, accountId: string) => void): () => void;
 }
 
@@ -68,6 +76,8 @@ export interface AgentNetworkOptions {
   logger: Logger;
   /** Lines of scrollback each new agent keeps (the setting, read at spawn). */
   scrollback: () => number;
+  /** The setting: move an agent that hit a usage limit to another account without asking. */
+  autoContinue?: () => boolean;
   defaultCwd?: string;
   credentials?: CredentialSource;
   /** Where the agents' ptys live: the terminal host client, or (default) this process. */
@@ -118,6 +128,13 @@ export class AgentNetwork {
   private restorable: RecordedAgent[] = [];
   /** Agents someone asked to stop; cleared when they start again. */
   private readonly stopRequested = new Set<string>();
+  /** Provider agents: what they were started with (to start them again on another account). */
+  private readonly requests = new Map<string, SpawnRequest>();
+  /** Provider agents: a watch on their output for usage limits, and the last one seen. */
+  private readonly limitWatches = new Map<string, UsageLimitWatch>();
+  private readonly limits = new Map<string, NonNullable<AgentInfo['usageLimit']>>();
+  /** Provider agents: the config home they run in (for carrying conversations to another account). */
+  private readonly homes = new Map<string, string>();
   /** Each agent's identity (kept over restarts) and whether it takes relay messages at a shell prompt. */
   private readonly identities = new Map<string, { id: string; acceptRelay: boolean }>();
   /** Per agent: the last chunk its relay has read to the end, told to the terminal host in a moment. */
@@ -162,7 +179,10 @@ export class AgentNetwork {
       for (const chunk of backlog) this.ingest(name, chunk);
     }
     this.unsubscribe.push(
-      this.manager.onOutput(({ name, chunk }) => this.ingest(name, chunk)),
+      this.manager.onOutput(({ name, chunk }) => {
+        this.ingest(name, chunk);
+        this.limitWatches.get(name)?.feed(chunk.data);
+      }),
       this.manager.onEvent((event) => {
         if (event.type === 'restarted') this.relay.resetAgent(event.agent.name);
         if (event.type === 'removed') {
@@ -234,6 +254,7 @@ export class AgentNetwork {
       provider: bound?.provider ?? null,
       account: bound?.account ?? null,
       stopRequested,
+      ...(this.limits.has(info.name) ? { usageLimit: this.limits.get(info.name)! } : {}),
       attention: attentionOf({ ...info, stopRequested }),
       acceptRelay: identity.acceptRelay,
       shellPrompt: host ? atShellPrompt(host) : false,
@@ -265,12 +286,12 @@ export class AgentNetwork {
     return this.describe(host.info);
   }
 
-  spawn(request: SpawnRequest): Promise<AgentInfo> {
-    return this.start(request);
+  spawn(request: SpawnRequest, options: { resume?: boolean; keepLimit?: boolean } = {}): Promise<AgentInfo> {
+    return this.start(request, options);
   }
 
   /** Starts an agent: a new one, or (`agentId`) one started again after a reboot, keeping its id. */
-  private async start(request: SpawnRequest, agentId?: string): Promise<AgentInfo> {
+  private async start(request: SpawnRequest, options: { resume?: boolean; keepLimit?: boolean } = {}, agentId?: string): Promise<AgentInfo> {
     if (this.manager.has(request.name)) {
       throw new AgentError('agent_exists', `An agent named ${request.name} already exists; pick another name or remove it first.`, { name: request.name });
     }
@@ -294,7 +315,9 @@ export class AgentNetwork {
         skipPermissions: request.skipPermissions ?? false,
         extraArgs: args,
         peers: this.manager.names(),
+        ...(options.resume ? { resume: true } : {}),
       });
+      this.homes.set(request.name, plan.configHome);
       command = plan.command;
       args = plan.args;
       env = { ...plan.env, ...env };
@@ -342,8 +365,16 @@ export class AgentNetwork {
     this.recipes.set(info.name, { ...recipe, cwd: info.cwd });
     this.restorable = this.restorable.filter((a) => a.name !== info.name);
     this.saveRecord();
-    if (request.provider && account) this.accounts.set(info.name, { provider: request.provider, account, ...(binding ? { binding } : {}) });
-    else this.accounts.delete(info.name);
+    if (request.provider && account) {
+      this.accounts.set(info.name, { provider: request.provider, account, ...(binding ? { binding } : {}) });
+      this.requests.set(info.name, { ...request, account });
+      this.limitWatches.set(info.name, new UsageLimitWatch((limit) => void this.usageLimitHit(info.name, limit)));
+    } else {
+      this.accounts.delete(info.name);
+      this.requests.delete(info.name);
+      this.limitWatches.delete(info.name);
+    }
+    if (!options.keepLimit) this.limits.delete(info.name);
     const host = this.host(info.name);
     this.relay.resize(info.name, info.cols, info.rows);
     if (this.directory.get(info.name)) this.directory.remove(info.name);
@@ -379,6 +410,10 @@ export class AgentNetwork {
   private async adoptRotation(name: string): Promise<void> {
     const bound = this.accounts.get(name);
     const source = this.options.credentials;
+    if (bound && !bound.binding && source?.adoptCliLogin) {
+      await source.adoptCliLogin(bound.provider, bound.account).catch((error: Error) => this.options.logger.warn('could not keep the login a CLI rotated', { name, error: error.message }));
+      return;
+    }
     if (!bound?.binding || !source) return;
     const rotated = rotatedTokens(bound.binding);
     if (!rotated) return;
@@ -405,6 +440,61 @@ export class AgentNetwork {
     } catch (error) {
       this.options.logger.warn('could not hand a refreshed login to agents', { provider, error: (error as Error).message });
     }
+  }
+
+  /** An agent's CLI printed a usage or rate limit: the agent and its account say so; maybe move on. */
+  private async usageLimitHit(name: string, limit: UsageLimit): Promise<void> {
+    const bound = this.accounts.get(name);
+    const source = this.options.credentials;
+    if (!bound || !source) return;
+    const at = Date.now();
+    const accounts = (await source.accountsOf?.(bound.provider)) ?? [];
+    const alternatives = accounts
+      .filter((a) => a.accountId !== bound.account && a.state === 'connected' && !(a.usageLimit && (a.usageLimit.resetsAt ?? a.usageLimit.at + 3600_000) > at))
+      .map((a) => a.accountId);
+    this.limits.set(name, { message: limit.message, at, ...(limit.resetText ? { resetText: limit.resetText } : {}), ...(limit.resetsAt !== undefined ? { resetsAt: limit.resetsAt } : {}), alternatives });
+    this.options.logger.info('agent hit a usage limit', { name, provider: bound.provider, resetsAt: limit.resetsAt });
+    await source.reportUsageLimit?.(bound.provider, bound.account, { message: limit.message, at, ...(limit.resetText ? { resetText: limit.resetText } : {}), ...(limit.resetsAt !== undefined ? { resetsAt: limit.resetsAt } : {}) });
+    this.options.onAgentsChanged(this.list());
+    const next = alternatives[0];
+    if (next && this.options.autoContinue?.()) {
+      await this.continueOn(name, next).catch((error: Error) => this.options.logger.warn('could not continue on another account', { name, error: error.message }));
+    }
+  }
+
+  /**
+   * Starts a provider agent again on another account of the same provider, with the CLI's resume
+   * option (its conversations carried to that account's home). Never silent: the agent's notice
+   * says where it came from.
+   */
+  async continueOn(name: string, account: string): Promise<AgentInfo> {
+    const request = this.requests.get(name);
+    const bound = this.accounts.get(name);
+    if (!request || !bound) throw new AgentError('invalid_agent_spec', `${name} is not a provider agent: start it again yourself.`, { name });
+    if (account === bound.account) throw new BridgeError('same_account', `${name} already runs on ${account}.`);
+    const from = bound.account;
+    const fromHome = this.homes.get(name);
+    const previous = this.limits.get(name);
+    this.stopRequested.add(name);
+    await this.adoptRotation(name);
+    unwrap(await this.manager.remove(name));
+    this.accounts.delete(name);
+    const moved = { ...request, account, task: undefined } as SpawnRequest;
+    delete (moved as { task?: string }).task;
+    let info: AgentInfo;
+    try {
+      // Conversations live in the config home: the new account's home gets a copy to resume from.
+      const source = this.options.credentials!;
+      const provider = source.provider(request.provider!);
+      const target = await source.freshCredentials(provider.id, account);
+      if (fromHome && target.cliHome) carrySessions(provider, fromHome, target.cliHome);
+      if (previous) this.limits.set(name, { ...previous, alternatives: previous.alternatives.filter((a) => a !== account), movedFrom: from });
+      info = await this.spawn(moved, { resume: true, keepLimit: true });
+    } finally {
+      this.stopRequested.delete(name);
+    }
+    this.options.onAgentsChanged(this.list());
+    return info;
   }
 
   /** Starts every member of a team; refuses before starting any when a name is taken. */
@@ -455,6 +545,10 @@ export class AgentNetwork {
     await this.adoptRotation(name);
     unwrap(await this.manager.remove(name));
     this.accounts.delete(name);
+    this.requests.delete(name);
+    this.limitWatches.delete(name);
+    this.limits.delete(name);
+    this.homes.delete(name);
     this.stopRequested.delete(name);
   }
 
@@ -572,6 +666,7 @@ export class AgentNetwork {
             agent.provider
               ? { name: agent.name, provider: agent.provider, ...(agent.account ? { account: agent.account } : {}), skipPermissions: agent.skipPermissions, args, cwd: agent.cwd }
               : { name: agent.name, command: agent.command!, args, cwd: agent.cwd },
+            {},
             id,
           ),
         );

@@ -25,6 +25,13 @@ export interface AgentCredentialsInput {
   account: AccountView;
   tokens?: TokenSet;
   apiKey?: string;
+  /**
+   * The account's own config home, where its CLI keeps the login it made (Claude, Gemini): every
+   * agent of the account runs with it, so the CLI's own refresh lock serves them all.
+   */
+  cliHome?: string;
+  /** A long-lived token `claude setup-token` made, handed only to Claude Code. */
+  oauthToken?: string;
   meta: Readonly<Record<string, string>>;
 }
 
@@ -91,16 +98,19 @@ export function planProviderAgent(options: {
   skipPermissions: boolean;
   extraArgs: ReadonlyArray<string>;
   peers: ReadonlyArray<string>;
+  /** Continue the CLI's last conversation (the agent moved to another account). */
+  resume?: boolean;
 }): ProviderAgentPlan {
   const { provider, credentials, name } = options;
   const cli = provider.cli;
   if (!cli) {
     throw new BridgeError('no_cli', `${provider.name} has no command-line agent to start; spawn a command that uses it instead.`);
   }
-  const configHome = agentHome(options.dataDir, name);
+  // One home per account when the CLI keeps the login; otherwise the agent's own.
+  const configHome = credentials.cliHome ?? agentHome(options.dataDir, name);
   fs.mkdirSync(configHome, { recursive: true, mode: 0o700 });
   const briefing = relayBriefing(name, options.peers);
-  const args: string[] = [];
+  const args: string[] = options.resume && cli.resumeArgs ? [...cli.resumeArgs] : [];
   if (options.skipPermissions && cli.skipPermissionsFlag) args.push(cli.skipPermissionsFlag);
   let env: Record<string, string> = cli.configHomeEnv ? { [cli.configHomeEnv]: configHome } : {};
   let binding: CredentialBinding | undefined;
@@ -108,7 +118,10 @@ export function planProviderAgent(options: {
 
   const fileCli = FILE_CLIS[provider.id];
   if (fileCli) env = { ...env, ...CLI_FORMATS[fileCli].agentEnv(configHome) };
-  if (credentials.tokens && fileCli) {
+  if (credentials.cliHome) {
+    // The CLI signed in itself and refreshes its own login in this home: the app writes nothing.
+    if (credentials.oauthToken && fileCli === 'claude') env.CLAUDE_CODE_OAUTH_TOKEN = credentials.oauthToken;
+  } else if (credentials.tokens && fileCli) {
     const given = toCliTokens(credentials.tokens, credentials.account);
     const written = CLI_FORMATS[fileCli].writeAgentCredentials(configHome, given);
     if (!written.ok) throw new BridgeError('credentials_not_written', written.error.message);
@@ -125,9 +138,14 @@ export function planProviderAgent(options: {
   if (fileCli === 'claude') {
     args.push('--append-system-prompt', briefing);
     firstMessage = undefined;
+  } else if (fileCli === 'codex' && credentials.cliHome) {
+    // The account's home is shared by its agents: an AGENTS.md there would brief them all as one name.
   } else if (fileCli === 'codex') {
     writeFileAtomic(path.join(configHome, 'AGENTS.md'), `${briefing}\n`, 0o600);
     firstMessage = undefined;
+  } else if (fileCli === 'gemini' && credentials.cliHome) {
+    // The home is shared by the account's agents: a GEMINI.md there would brief them all as one name.
+    env.GEMINI_CLI_TRUST_WORKSPACE = 'true';
   } else if (fileCli === 'gemini') {
     writeFileAtomic(path.join(configHome, '.gemini', 'GEMINI.md'), `${briefing}\n`, 0o600);
     // The user chose the working folder for this agent: Gemini CLI would otherwise refuse it.
@@ -148,4 +166,27 @@ export function rotatedTokens(binding: CredentialBinding): CliTokens | undefined
 export function rewriteAgentLogin(binding: CredentialBinding, tokens: CliTokens): void {
   const written = CLI_FORMATS[binding.cli].writeAgentCredentials(binding.configHome, tokens);
   if (written.ok) binding.given = tokens;
+}
+
+/**
+ * Carries the CLI's conversations from one config home to another (an agent moving to another
+ * account), so its resume option finds them. Copies only what the target lacks; never deletes.
+ */
+export function carrySessions(provider: Provider, from: string, to: string): number {
+  const dir = provider.cli?.sessionsDir;
+  if (!dir || path.resolve(from) === path.resolve(to)) return 0;
+  const source = path.join(from, dir);
+  if (!fs.existsSync(source)) return 0;
+  let copied = 0;
+  for (const entry of fs.readdirSync(source, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const target = path.join(to, dir, path.relative(source, file));
+    if (fs.existsSync(target)) continue;
+    fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+    fs.copyFileSync(file, target);
+    fs.chmodSync(target, 0o600);
+    copied++;
+  }
+  return copied;
 }

@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AccountView, ProvidersState, ProviderView, SignInMethod, SignInProgress, VaultStatus } from '../../../preload/contract.js';
+import { checkApiKey } from '../auth/api-key-check.js';
 import type { AuthError, AuthResult } from '../auth/auth-errors.js';
 import { signInWithBrowser } from '../auth/browser-flow.js';
+import { checkCliLogin, findCliExecutable, startCliLogin, type CliLogin, type CliLoginStatus } from '../auth/cli-login.js';
 import { signInWithCodexDeviceCode } from '../auth/codex-device-flow.js';
 import type { CredentialStore, StoredAccount } from '../auth/credential-store.js';
 import { signInWithDeviceCode } from '../auth/device-flow.js';
@@ -15,6 +17,7 @@ import { loadProviderRegistry, providersConfigPath, type Provider, type Provider
 import { RefreshOwner, type RefreshLease } from '../auth/refresh.js';
 import { revokeTokens } from '../auth/revoke.js';
 import { checkSelfHostedEndpoint } from '../auth/self-hosted.js';
+import { SignInFlows, type ProgressUpdate, type SignInFlow } from '../auth/sign-in-flows.js';
 import type { TokenSet } from '../auth/token-set.js';
 import { BridgeError } from '../bridge/errors.js';
 import { writeFileAtomic } from '../base/atomic-file.js';
@@ -50,14 +53,39 @@ export interface ProviderConnectionsOptions {
   onProgress: (progress: SignInProgress) => void;
 }
 
-interface RunningFlow {
-  readonly id: string;
+interface RunningFlow extends SignInFlow {
   readonly provider: Provider;
   readonly method: SignInMethod;
   readonly account: string | undefined;
-  readonly abort: AbortController;
   paste?: PasteFlow;
-  last: SignInProgress;
+  /** A sign-in run by the provider's own CLI, and the account home it signs in to. */
+  cli?: { login: CliLogin; home: string; existing?: string; done: Promise<AccountView> };
+}
+
+const INSTALL_PACKAGES: Readonly<Record<string, string>> = { anthropic: '@anthropic-ai/claude-code', google: '@google/gemini-cli', openai: '@openai/codex' };
+
+/** The methods the provider's own CLI runs. */
+const CLI_METHODS: ReadonlyArray<SignInMethod> = ['cli', 'cli-console', 'cli-token'];
+export const isCliMethod = (method: string): boolean => (CLI_METHODS as ReadonlyArray<string>).includes(method);
+
+/** Where an account's own config home lives, relative to the data folder (so it syncs across devices). */
+const ACCOUNTS_DIR = 'accounts';
+/** Vault `secrets.extra` key of a login file's copy. */
+const FILE_KEY = 'file:';
+/** Vault `secrets.extra` key of a long-lived token `claude setup-token` printed. */
+const SETUP_TOKEN_KEY = 'oauthToken';
+
+/** Why a login the app made for Claude or Gemini must be made again, said once on the card. */
+function migrationReason(provider: Provider): string {
+  const product = provider.cli?.login?.product ?? provider.name;
+  return `This login was made by Agent Relay itself, which ${provider.id === 'anthropic' ? 'Anthropic’s terms no longer allow for Claude subscriptions' : 'Google does not allow for Gemini CLI logins'}. It has expired: sign in again and ${product} will sign in itself; Agent Relay only keeps its login.`;
+}
+
+export interface UsageLimitNotice {
+  readonly message: string;
+  readonly at: number;
+  readonly resetsAt?: number;
+  readonly resetText?: string;
 }
 
 /** Where each local CLI keeps the login that "Import" takes over (read only). */
@@ -74,8 +102,11 @@ const IMPORTERS: Readonly<Record<string, { file: (home: string) => string; run: 
 const CONSENT_FILE = 'vault-consent.json';
 const BACKGROUND_REFRESH_MS = 60_000;
 
-function accountView(summary: AccountSummary): AccountView {
+function accountView(summary: AccountSummary, limit?: UsageLimitNotice): AccountView {
   return {
+    ...(summary.signedInBy ? { signedInBy: summary.signedInBy } : {}),
+    ...(summary.configHome ? { configHome: summary.configHome } : {}),
+    ...(limit ? { usageLimit: { ...limit } } : {}),
     provider: summary.provider,
     accountId: summary.accountId,
     name: summary.name,
@@ -117,17 +148,20 @@ export class ProviderConnections {
   private registry: ProviderRegistry;
   private vaultOpening: Promise<CredentialVault> | undefined;
   private vaultProblem: VaultProblem | undefined;
-  private readonly flows = new Map<string, RunningFlow>();
+  private readonly flows: SignInFlows<RunningFlow>;
   private readonly audit: AuditLog;
   private readonly refresher: RefreshOwner;
   private readonly home: string;
   private consented: boolean;
   private readonly timer: NodeJS.Timeout;
   private readonly tokenListeners = new Set<(provider: string, accountId: string) => void>();
+  /** Usage limits agents reported, per account key; kept in memory (they pass), never synced. */
+  private readonly limits = new Map<string, UsageLimitNotice>();
   /** Set by cloud sync while it is on: refreshes across devices take a lease first. */
   private refreshLease: RefreshLease | undefined;
 
   constructor(private readonly options: ProviderConnectionsOptions) {
+    this.flows = new SignInFlows(options.onProgress);
     this.registry = loadProviderRegistry(providersConfigPath(options.dataDir, options.providersConfig));
     for (const problem of this.registry.errors) options.logger.warn('providers.json problem', { problem: problem.message });
     this.audit = createAuditLog(options.dataDir);
@@ -169,7 +203,7 @@ export class ProviderConnections {
 
   async state(): Promise<ProvidersState> {
     const vault = await this.vault();
-    const accounts = (await vault.list()).map(accountView);
+    const accounts = (await vault.list()).map((a) => accountView(a, this.currentLimit(accountKey(a.provider, a.accountId))));
     const providers: ProviderView[] = this.registry.providers.map((p) => {
       const importer = IMPORTERS[p.id];
       const importFile = importer && p.methods.includes('import') ? importer.file(this.home) : undefined;
@@ -182,6 +216,8 @@ export class ProviderConnections {
         kind: p.kind,
         ...(p.notice ? { notice: p.notice } : {}),
         methods: [...p.methods],
+        methodNotes: { ...p.methodNotes },
+        ...(p.cli?.login ? { signInBy: p.cli.login.product } : {}),
         ...(p.cli ? { cli: { command: p.cli.command, ...(p.cli.skipPermissionsFlag ? { skipPermissionsFlag: p.cli.skipPermissionsFlag } : {}) } } : {}),
         ...(importFile && fs.existsSync(importFile) ? { importSource: tildePath(importFile, this.home) } : {}),
         ...(p.defaultBaseUrl ? { defaultBaseUrl: p.defaultBaseUrl } : {}),
@@ -198,23 +234,18 @@ export class ProviderConnections {
       throw new BridgeError('method_not_supported', `${provider.name} does not offer ${request.method} sign-in; it offers ${provider.methods.join(', ')}.`);
     }
     await this.requireConsent();
-    const flow: RunningFlow = {
-      id: crypto.randomUUID(),
-      provider,
-      method: request.method,
-      account: request.account,
-      abort: new AbortController(),
-      last: { flowId: '', provider: provider.id, method: request.method, phase: 'starting' },
-    };
-    flow.last = { ...flow.last, flowId: flow.id };
-    this.flows.set(flow.id, flow);
-    this.progress(flow, { phase: 'starting' });
+    const flow = this.flows.start(provider.id, request.method, { provider, method: request.method, account: request.account });
     void this.run(flow);
     return { flowId: flow.id };
   }
 
   async submitCode(flowId: string, code: string): Promise<AccountView> {
     const flow = this.flows.get(flowId);
+    if (flow?.cli) {
+      // The code goes into the CLI's own prompt; the CLI's status check decides.
+      flow.cli.login.submit(code);
+      return flow.cli.done;
+    }
     if (!flow?.paste) throw new BridgeError('no_such_flow', 'That sign-in is not waiting for a code any more; start a new one.');
     const result = await flow.paste.submit(code);
     if (!result.ok) {
@@ -228,11 +259,15 @@ export class ProviderConnections {
     return account;
   }
 
-  cancel(flowId: string): void {
-    const flow = this.flows.get(flowId);
-    if (!flow) return;
+  /** Ends a sign-in; a CLI-run one resolves once the CLI itself has ended. */
+  async cancel(flowId: string): Promise<void> {
+    const cli = this.flows.get(flowId)?.cli;
+    if (!cli) return this.flows.cancel(flowId);
+    // The CLI is ended first, so "cancelled" is only said once nothing runs any more.
+    const flow = this.flows.get(flowId)!;
     flow.abort.abort();
     this.flows.delete(flowId);
+    await cli.login.result;
     this.progress(flow, { phase: 'cancelled' });
   }
 
@@ -240,17 +275,33 @@ export class ProviderConnections {
     const provider = this.provider(request.provider);
     if (!provider.methods.includes('api-key')) throw new BridgeError('method_not_supported', `${provider.name} does not take an API key.`);
     await this.requireConsent();
+    const source = await this.checkedKeySource(provider, request);
     const vault = await this.vault();
     const summary = await vault.upsert({
       provider: provider.id,
       name: request.account ?? 'API key',
       method: 'api-key',
+      source,
       secrets: { apiKey: request.apiKey },
       ...(request.baseUrl ? { meta: { baseUrl: request.baseUrl } } : {}),
     });
     this.audit.record({ action: 'connect', provider: provider.id, account: summary.accountId, method: 'api-key', outcome: 'ok' });
     await this.changed();
     return accountView(summary);
+  }
+
+  /**
+   * Asks the provider whether it takes the key (its cheapest authenticated call, from the registry)
+   * and says what came of it; a key it refuses is not saved. Keys for a custom base URL, for providers
+   * without such a call, or while the provider cannot be reached are saved as "not checked".
+   */
+  private async checkedKeySource(provider: Provider, request: { apiKey: string; baseUrl?: string }): Promise<string> {
+    if (!provider.apiKeyCheck) return 'via API key, not checked';
+    if (request.baseUrl) return `via API key, not checked (sent to ${request.baseUrl})`;
+    const check = await checkApiKey(provider.apiKeyCheck, request.apiKey, provider.name, this.options.fetch ? { fetch: this.options.fetch } : {});
+    if (check.ok) return `via API key, accepted by ${check.value.host}`;
+    if (check.error.code === 'network_error') return `via API key, not checked: ${check.error.message.replace(/\.$/, '')}`;
+    raise(check.error);
   }
 
   async connectSelfHosted(request: { provider: string; baseUrl: string; apiKey?: string; account?: string }): Promise<AccountView> {
@@ -286,13 +337,16 @@ export class ProviderConnections {
     const account = await vault.getAccount(provider.id, accountId);
     if (!account) throw new BridgeError('account_not_found', `${provider.name} has no account ${JSON.stringify(accountId)}.`);
     let revoked = false;
-    if (account.secrets.accessToken || account.secrets.refreshToken) {
+    // Logins of CLI-owned providers are never sent to the provider by the app, not even to revoke.
+    if (provider.loginOwner === 'app' && (account.secrets.accessToken || account.secrets.refreshToken)) {
       const outcome = await revokeTokens(provider, account.secrets as TokenSet, this.options.fetch ? { fetch: this.options.fetch } : {});
       // Revocation is a courtesy to the provider: the account is removed here either way.
       revoked = outcome.ok && outcome.value.revoked;
       if (!outcome.ok) this.options.logger.warn('token revocation failed', { provider: provider.id, code: outcome.error.code });
     }
     await vault.remove(provider.id, accountId);
+    if (account.meta?.configHome) fs.rmSync(this.absoluteHome(account.meta.configHome), { recursive: true, force: true });
+    this.limits.delete(accountKey(provider.id, accountId));
     this.audit.record({ action: 'disconnect', provider: provider.id, account: accountId, outcome: 'ok', detail: revoked ? 'token revoked' : 'no revocation' });
     await this.changed();
     return { revoked };
@@ -315,7 +369,10 @@ export class ProviderConnections {
    * Tokens good for the next minutes for an agent of this provider (default account unless named),
    * refreshed first when they expire soon. Daemon only.
    */
-  async freshCredentials(providerId: string, accountId?: string): Promise<{ account: AccountView; tokens?: TokenSet; apiKey?: string; meta: Readonly<Record<string, string>> }> {
+  async freshCredentials(
+    providerId: string,
+    accountId?: string,
+  ): Promise<{ account: AccountView; tokens?: TokenSet; apiKey?: string; cliHome?: string; oauthToken?: string; meta: Readonly<Record<string, string>> }> {
     const provider = this.provider(providerId);
     const vault = await this.vault();
     const account = await vault.getAccount(provider.id, accountId);
@@ -326,16 +383,44 @@ export class ProviderConnections {
       );
     }
     const summary = (await vault.list(provider.id)).find((a) => a.accountId === account.accountId)!;
-    if (account.state === 'needs_signin') throw new BridgeError('needs_signin', `${provider.name} (${account.name}) needs you to sign in again.`);
+    if (account.state === 'needs_signin') throw new BridgeError('needs_signin', `${provider.name} (${account.name}) needs you to sign in again. ${account.stateReason ?? ''}`.trim());
+    const view = accountView(summary, this.currentLimit(accountKey(provider.id, account.accountId)));
+    if (account.meta?.configHome) {
+      // The CLI keeps this login in the account's home; the app only makes sure the folder holds it.
+      const home = this.restoreCliHome(provider, account.meta.configHome, account.secrets.extra ?? {});
+      const oauthToken = account.secrets.extra?.[SETUP_TOKEN_KEY];
+      return { account: view, cliHome: home, ...(oauthToken ? { oauthToken } : {}), meta: account.meta };
+    }
+    if (provider.loginOwner === 'cli' && account.secrets.accessToken) {
+      // A login the old direct flow made: it works until it expires; the app never refreshes it.
+      if (account.secrets.expiresAt !== undefined && account.secrets.expiresAt <= Date.now()) {
+        await vault.setState(provider.id, account.accountId, 'needs_signin', migrationReason(provider));
+        this.audit.record({ action: 'failure', provider: provider.id, account: account.accountId, outcome: 'error', code: 'needs_signin', detail: 'old direct login expired' });
+        await this.changed();
+        throw new BridgeError('needs_signin', migrationReason(provider));
+      }
+      const s = account.secrets;
+      return {
+        account: view,
+        tokens: {
+          accessToken: s.accessToken!,
+          ...(s.refreshToken ? { refreshToken: s.refreshToken } : {}),
+          ...(s.idToken ? { idToken: s.idToken } : {}),
+          ...(s.expiresAt !== undefined ? { expiresAt: s.expiresAt } : {}),
+          ...(s.scope ? { scope: s.scope } : {}),
+        },
+        meta: account.meta ?? {},
+      };
+    }
     if (!account.secrets.accessToken) {
-      return { account: accountView(summary), ...(account.secrets.apiKey ? { apiKey: account.secrets.apiKey } : {}), meta: account.meta ?? {} };
+      return { account: view, ...(account.secrets.apiKey ? { apiKey: account.secrets.apiKey } : {}), meta: account.meta ?? {} };
     }
     const fresh = await this.refresher.getFreshToken(accountKey(provider.id, account.accountId));
     if (!fresh.ok) {
       await this.changed();
       raise(fresh.error);
     }
-    return { account: accountView(summary), tokens: fresh.value, meta: account.meta ?? {} };
+    return { account: view, tokens: fresh.value, meta: account.meta ?? {} };
   }
 
   /** An agent's CLI refreshed on its own: keep its rotated tokens (the old refresh token is dead). */
@@ -381,8 +466,7 @@ export class ProviderConnections {
 
   close(): void {
     clearInterval(this.timer);
-    for (const flow of this.flows.values()) flow.abort.abort();
-    this.flows.clear();
+    this.flows.close();
   }
 
   private async run(flow: RunningFlow): Promise<void> {
@@ -392,6 +476,11 @@ export class ProviderConnections {
     let result: AuthResult<ObtainedLogin>;
     try {
       switch (flow.method) {
+        case 'cli':
+        case 'cli-console':
+        case 'cli-token':
+          await this.runCliLogin(flow);
+          return;
         case 'browser':
           result = fromTokens(await signInWithBrowser({ ...common, logger: this.options.logger.child('sign-in') }));
           break;
@@ -409,6 +498,10 @@ export class ProviderConnections {
           return;
         }
         case 'import':
+          if (provider.loginOwner === 'cli' && provider.cli?.login) {
+            await this.importIntoAccountHome(flow);
+            return;
+          }
           result = this.importLogin(provider);
           break;
         case 'api-key':
@@ -431,6 +524,233 @@ export class ProviderConnections {
     } catch (error) {
       this.finish(flow, { ok: false, error: { code: (error as { code?: AuthError['code'] }).code ?? 'provider_error', message: (error as Error).message } });
     }
+  }
+
+  private absoluteHome(relative: string): string {
+    return path.resolve(this.options.dataDir, relative);
+  }
+
+  /** A new, empty config home for an account of this provider (relative to the data folder). */
+  private newAccountHome(provider: Provider): string {
+    return path.join(ACCOUNTS_DIR, provider.id, crypto.randomBytes(6).toString('hex'));
+  }
+
+  /** The account home a sign-in goes to: the named account's own when it has one, else a new one. */
+  private async homeFor(flow: RunningFlow): Promise<{ home: string; existing?: string }> {
+    if (flow.account) {
+      const existing = await (await this.vault()).getAccount(flow.provider.id, flow.account);
+      if (existing?.meta?.configHome) return { home: existing.meta.configHome, existing: existing.accountId };
+    }
+    return { home: this.newAccountHome(flow.provider) };
+  }
+
+  /** Runs the provider's own CLI login in a pty, with its config home = the account's folder. */
+  private async runCliLogin(flow: RunningFlow): Promise<void> {
+    const { provider } = flow;
+    const command = provider.cli?.command ?? '';
+    const executable = findCliExecutable(command);
+    if (!executable) {
+      this.finish(flow, {
+        ok: false,
+        error: {
+          code: 'cli_not_found',
+          message: `${provider.cli?.login?.product ?? command} is not installed here: ${provider.cli?.login?.product ?? command} signs you in itself. Install it (npm install -g ${INSTALL_PACKAGES[provider.id] ?? command}) and try again.`,
+        },
+      });
+      return;
+    }
+    const { home, existing } = await this.homeFor(flow);
+    const login = startCliLogin({
+      provider,
+      method: flow.method,
+      configHome: this.absoluteHome(home),
+      executable,
+      signal: flow.abort.signal,
+      onEvent: (event) => this.flowEvent(flow, event),
+    });
+    const done = login.result.then(async (result) => {
+      if (!result.ok) {
+        if (!existing) fs.rmSync(this.absoluteHome(home), { recursive: true, force: true });
+        if (this.flows.has(flow.id)) this.finish(flow, result);
+        raise(result.error);
+      }
+      const account = await this.storeCliLogin(flow, home, result.value, flow.method);
+      this.flows.delete(flow.id);
+      this.progress(flow, { phase: 'connected', account });
+      return account;
+    });
+    // Someone waits on `done` only when a code was submitted; the outcome is reported either way.
+    done.catch(() => undefined);
+    flow.cli = { login, home, ...(existing ? { existing } : {}), done };
+  }
+
+  /**
+   * Keeps what the CLI stored: the account (named by the CLI's status), its home, and an encrypted
+   * copy of its login files (backup and sync). Signing in again as an account that already has a
+   * home moves the new login into that home, so its agents keep one folder.
+   */
+  private async storeCliLogin(flow: RunningFlow, home: string, status: CliLoginStatus, method: SignInMethod, source?: string): Promise<AccountView> {
+    const { provider } = flow;
+    const vault = await this.vault();
+    const label = flow.account ?? status.email ?? 'default';
+    const previous = await vault.getAccount(provider.id, label);
+    let keptHome = home;
+    if (previous?.meta?.configHome && previous.meta.configHome !== home && previous.provider === provider.id && previous.accountId === label) {
+      keptHome = previous.meta.configHome;
+      this.copyLoginFiles(provider, this.absoluteHome(home), this.absoluteHome(keptHome));
+      fs.rmSync(this.absoluteHome(home), { recursive: true, force: true });
+    }
+    const files = this.readLoginFiles(provider, this.absoluteHome(keptHome));
+    const product = provider.cli?.login?.product ?? provider.name;
+    const summary = await vault.upsert({
+      provider: provider.id,
+      accountId: label,
+      name: label,
+      ...(status.email ? { email: status.email } : {}),
+      ...(status.plan ? { plan: status.plan } : {}),
+      method,
+      ...(source ? { source } : {}),
+      meta: { configHome: keptHome, signedInBy: product, ...(status.authMethod ? { authMethod: status.authMethod } : {}) },
+      secrets: {
+        // A setup-token lasts a year (Claude Code's own figure) and is handed to Claude Code only.
+        ...(status.printedToken ? { expiresAt: Date.now() + 365 * 24 * 3600_000 } : {}),
+        extra: { ...files, ...(status.printedToken ? { [SETUP_TOKEN_KEY]: status.printedToken } : {}) },
+      },
+      state: 'connected',
+    });
+    this.audit.record({
+      action: method === 'import' ? 'import' : 'connect',
+      provider: provider.id,
+      account: summary.accountId,
+      method,
+      outcome: 'ok',
+      detail: source ?? `signed in by ${product}`,
+    });
+    this.tokensChanged(accountKey(provider.id, summary.accountId));
+    await this.changed();
+    return accountView(summary);
+  }
+
+  private readLoginFiles(provider: Provider, home: string): Record<string, string> {
+    const files: Record<string, string> = {};
+    for (const file of provider.cli?.login?.loginFiles ?? []) {
+      try {
+        files[FILE_KEY + file] = fs.readFileSync(path.join(home, file), 'utf8');
+      } catch {
+        // not written by this CLI (yet)
+      }
+    }
+    return files;
+  }
+
+  private copyLoginFiles(provider: Provider, from: string, to: string): void {
+    for (const file of provider.cli?.login?.loginFiles ?? []) {
+      const source = path.join(from, file);
+      if (!fs.existsSync(source)) continue;
+      fs.mkdirSync(path.dirname(path.join(to, file)), { recursive: true, mode: 0o700 });
+      writeFileAtomic(path.join(to, file), fs.readFileSync(source), 0o600);
+    }
+  }
+
+  /** Puts the vault's copy of the login back where the CLI looks, when the folder lost it (new device, sync). */
+  private restoreCliHome(provider: Provider, relative: string, extra: Readonly<Record<string, string>>): string {
+    const home = this.absoluteHome(relative);
+    fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+    for (const [key, content] of Object.entries(extra)) {
+      if (!key.startsWith(FILE_KEY)) continue;
+      const file = key.slice(FILE_KEY.length);
+      if (!(provider.cli?.login?.loginFiles ?? []).includes(file)) continue;
+      const target = path.join(home, file);
+      if (fs.existsSync(target)) continue;
+      fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+      writeFileAtomic(target, content, 0o600);
+      this.audit.record({ action: 'import', provider: provider.id, outcome: 'ok', detail: `restored ${file} from the vault` });
+    }
+    return home;
+  }
+
+  /**
+   * Takes back what the CLI rotated: when its login files differ from the vault's copy, the copy is
+   * replaced (encrypted), so a backup or another device gets the live refresh token.
+   */
+  async adoptCliLogin(providerId: string, accountId: string): Promise<boolean> {
+    const provider = this.provider(providerId);
+    const vault = await this.vault();
+    const account = await vault.getAccount(provider.id, accountId);
+    if (!account?.meta?.configHome) return false;
+    const files = this.readLoginFiles(provider, this.absoluteHome(account.meta.configHome));
+    const kept = account.secrets.extra ?? {};
+    const changed = Object.entries(files).some(([key, content]) => kept[key] !== content);
+    if (!changed) return false;
+    await vault.updateSecrets(provider.id, account.accountId, { extra: { ...kept, ...files } });
+    this.audit.record({ action: 'refresh', provider: provider.id, account: account.accountId, outcome: 'ok', detail: `adopted the login ${account.meta.signedInBy ?? 'the CLI'} rotated` });
+    await this.changed();
+    return true;
+  }
+
+  /** Import for CLI-owned providers: the user's login is copied into a new account home; their files stay as they are. */
+  private async importIntoAccountHome(flow: RunningFlow): Promise<void> {
+    const { provider } = flow;
+    const importer = IMPORTERS[provider.id];
+    const sourceFile = importer?.file(this.home);
+    const userHome = provider.id === 'google' ? this.home : sourceFile ? path.dirname(sourceFile) : undefined;
+    if (!importer || !sourceFile || !fs.existsSync(sourceFile) || !userHome) {
+      this.finish(flow, { ok: false, error: { code: 'not_signed_in', message: `There is no ${provider.cli?.login?.product ?? provider.name} login to import${sourceFile ? ` (${tildePath(sourceFile, this.home)} does not exist)` : ''}.` } });
+      return;
+    }
+    const { home } = await this.homeFor(flow);
+    const target = this.absoluteHome(home);
+    fs.mkdirSync(target, { recursive: true, mode: 0o700 });
+    // Read only: the user's own files are copied, never changed.
+    this.copyLoginFiles(provider, userHome, target);
+    if (provider.id === 'anthropic') this.copyClaudeAccount(target);
+    const status = await checkCliLogin(provider, target);
+    if (!this.flows.has(flow.id)) return;
+    if (!status.loggedIn) {
+      fs.rmSync(target, { recursive: true, force: true });
+      this.finish(flow, { ok: false, error: { code: 'not_signed_in', message: `${tildePath(sourceFile, this.home)} holds no login ${provider.cli?.login?.product ?? provider.name} accepts.` } });
+      return;
+    }
+    try {
+      const account = await this.storeCliLogin(flow, home, status, 'import', `imported from ${tildePath(sourceFile, this.home)}`);
+      this.flows.delete(flow.id);
+      this.progress(flow, { phase: 'connected', account });
+    } catch (error) {
+      this.finish(flow, { ok: false, error: { code: 'provider_error', message: (error as Error).message } });
+    }
+  }
+
+  /** Claude Code keeps the account's email in ~/.claude.json → oauthAccount; the copy gets just that. */
+  private copyClaudeAccount(target: string): void {
+    try {
+      const user = JSON.parse(fs.readFileSync(path.join(this.home, '.claude.json'), 'utf8')) as { oauthAccount?: unknown };
+      if (user.oauthAccount) writeFileAtomic(path.join(target, '.claude.json'), JSON.stringify({ oauthAccount: user.oauthAccount }), 0o600);
+    } catch {
+      // no email to carry over
+    }
+  }
+
+  /** The provider's accounts as the UI sees them (for moving an agent to another account). */
+  async accountsOf(providerId: string): Promise<AccountView[]> {
+    const vault = await this.vault();
+    return (await vault.list(this.provider(providerId).id)).map((a) => accountView(a, this.currentLimit(accountKey(a.provider, a.accountId))));
+  }
+
+  /** A limit passes at its reset time (an hour after it was seen when the CLI gave none). */
+  private currentLimit(key: string): UsageLimitNotice | undefined {
+    const limit = this.limits.get(key);
+    if (!limit) return undefined;
+    if ((limit.resetsAt ?? limit.at + 3600_000) > Date.now()) return limit;
+    this.limits.delete(key);
+    return undefined;
+  }
+
+  /** An agent of this account hit a usage or rate limit: the card says so until it is cleared. */
+  async reportUsageLimit(providerId: string, accountId: string, notice: UsageLimitNotice | undefined): Promise<void> {
+    const key = accountKey(providerId, accountId);
+    if (notice) this.limits.set(key, notice);
+    else if (!this.limits.delete(key)) return;
+    await this.changed();
   }
 
   private importLogin(provider: Provider): AuthResult<ObtainedLogin> {
@@ -502,37 +822,17 @@ export class ProviderConnections {
   }
 
   private flowEvent(flow: RunningFlow, event: AuthFlowEvent): void {
-    switch (event.event) {
-      case 'open-url':
-        this.progress(flow, { phase: 'open-url', url: event.url });
-        this.options.openUrl?.(event.url);
-        return;
-      case 'device-code':
-        this.progress(flow, {
-          phase: 'device-code',
-          userCode: event.userCode,
-          verificationUri: event.verificationUri,
-          ...(event.verificationUriComplete ? { verificationUriComplete: event.verificationUriComplete } : {}),
-          expiresAt: Date.now() + event.expiresIn * 1000,
-          interval: event.interval,
-        });
-        return;
-      case 'need-code':
-        this.progress(flow, { phase: 'need-code' });
-        return;
-    }
+    this.flows.event(flow, event);
+    if (event.event === 'open-url') this.options.openUrl?.(event.url);
   }
 
   private finish(flow: RunningFlow, result: { ok: false; error: AuthError }): void {
-    this.flows.delete(flow.id);
     this.audit.record({ action: 'failure', provider: flow.provider.id, method: flow.method, outcome: 'error', code: result.error.code });
-    this.progress(flow, result.error.code === 'cancelled' ? { phase: 'cancelled' } : { phase: 'error', error: { ...result.error } });
+    this.flows.fail(flow, result.error);
   }
 
-  private progress(flow: RunningFlow, update: Partial<SignInProgress> & Pick<SignInProgress, 'phase'>): void {
-    // A later phase keeps what the user still needs (the URL, the device code).
-    flow.last = { ...flow.last, ...update };
-    this.options.onProgress(flow.last);
+  private progress(flow: RunningFlow, update: ProgressUpdate): void {
+    this.flows.report(flow, update);
   }
 
   private vaultStatus(vault: CredentialVault): VaultStatus {
@@ -576,7 +876,20 @@ export class ProviderConnections {
       const soon = Date.now() + 5 * 60_000;
       for (const account of await vault.list()) {
         // Only provider logins: the vault also keeps internal entries (the sync login).
-        if (!this.registry.get(account.provider)) continue;
+        const provider = this.registry.get(account.provider);
+        if (!provider) continue;
+        if (account.configHome) {
+          await this.adoptCliLogin(account.provider, account.accountId);
+          continue;
+        }
+        if (provider.loginOwner === 'cli') {
+          // The old direct flow's login: never refreshed by the app; once expired, ask once for the new way.
+          if (account.state === 'connected' && account.expiresAt !== undefined && account.expiresAt <= Date.now()) {
+            await vault.setState(account.provider, account.accountId, 'needs_signin', migrationReason(provider));
+            await this.changed();
+          }
+          continue;
+        }
         if (account.state === 'connected' && account.canRefresh && account.expiresAt !== undefined && account.expiresAt <= soon) {
           const result = await this.refresher.getFreshToken(accountKey(account.provider, account.accountId));
           if (!result.ok) await this.changed();

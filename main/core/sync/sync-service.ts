@@ -1,31 +1,23 @@
-import crypto from 'node:crypto';
 import os from 'node:os';
-import * as oauth from 'oauth4webapi';
-import type { AccountView, SignInProgress, SyncStatus } from '../../../preload/contract.js';
+import type { SignInProgress, SyncStatus } from '../../../preload/contract.js';
 import { signInWithDeviceCode } from '../auth/device-flow.js';
-import { createOAuthContext, toAuthFailure, type FetchFunction } from '../auth/oauth-client.js';
-import type { Provider } from '../auth/provider-registry.js';
+import type { FetchFunction } from '../auth/oauth-client.js';
 import type { RefreshLease } from '../auth/refresh.js';
-import { tokenSetFromResponse } from '../auth/token-set.js';
+import { SignInFlows, type SignInFlow } from '../auth/sign-in-flows.js';
 import { BridgeError } from '../bridge/errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { ProviderConnections } from '../providers/provider-connections.js';
 import type { CredentialVault } from '../vault/credential-vault.js';
-import { EMPTY_CONTENTS, parseContents, serializeContents } from '../vault/vault-codec.js';
-import type { VaultAccount, VaultContents } from '../vault/vault-types.js';
-import {
-  MIN_PASSPHRASE_LENGTH,
-  createKeyEnvelope,
-  generateRecoveryCode,
-  generateVaultKey,
-  openBlob,
-  parseKeyEnvelope,
-  rewrapKeyEnvelope,
-  sealBlob,
-  unwrapVaultKey,
-} from './crypto.js';
+import { MIN_PASSPHRASE_LENGTH } from './crypto.js';
+import { SYNC_ENTRY_ID, SYNC_ENTRY_PROVIDER, SYNC_PROVIDER_ID, accountAfterSignIn, fromEntry, signedInView, syncProviderOf, toEntry, type SyncAccount } from './sync-account.js';
 import { SyncClient, normalizeServerUrl, type ServerInfo } from './sync-client.js';
 import { SyncError } from './sync-errors.js';
+import { syncRefreshLease } from './sync-lease.js';
+import { VaultExchange } from './vault-exchange.js';
+import { PASSPHRASE_TOO_SHORT, changeVaultPassphrase, unlockVaultKey } from './vault-key.js';
+import { renewSyncToken } from './sync-token.js';
+
+export { SYNC_ENTRY_PROVIDER, SYNC_PROVIDER_ID } from './sync-account.js';
 
 /**
  * Cloud sync: the state machine behind the tray checkbox. It signs in to a sync server, keeps the
@@ -34,15 +26,9 @@ import { SyncError } from './sync-errors.js';
  * account (newest wins, tombstones kept) and writes with optimistic concurrency.
  */
 
-/** Reserved vault entry: provider ids start with a letter or digit, so no provider can be this. */
-export const SYNC_ENTRY_PROVIDER = '_sync';
-const SYNC_ENTRY_ID = 'account';
-export const SYNC_PROVIDER_ID = 'agent-relay-cloud';
-
 const DEFAULT_DEBOUNCE_MS = 1000;
 const DEFAULT_PERIOD_MS = 60_000;
 const DEFAULT_LEASE_TTL_SECONDS = 60;
-const MAX_CONFLICT_RETRIES = 5;
 const MAX_BACKOFF_MS = 60_000;
 const CLOSE_FLUSH_MS = 5000;
 
@@ -61,92 +47,6 @@ export interface SyncServiceOptions {
   readonly openUrl?: (url: string) => void;
 }
 
-/** The sync login as kept (encrypted) in the local vault. */
-interface SyncAccount {
-  readonly server: string;
-  readonly allowInsecureHttp: boolean;
-  readonly issuer: string;
-  readonly clientId: string;
-  readonly scopes: ReadonlyArray<string>;
-  readonly account?: string;
-  readonly deviceId?: string;
-  readonly deviceName: string;
-  readonly enabled: boolean;
-  readonly accessToken: string;
-  readonly refreshToken?: string;
-  readonly expiresAt?: number;
-  /** base64; only while sync is on. */
-  readonly vaultKey?: string;
-}
-
-const isReserved = (entry: { provider: string }) => entry.provider.startsWith('_');
-
-/** What syncs: every provider account and tombstone, never the reserved entries. */
-function syncable(contents: VaultContents): VaultContents {
-  return { accounts: contents.accounts.filter((a) => !isReserved(a)), tombstones: contents.tombstones.filter((t) => !isReserved(t)) };
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** Same content, same digest, whatever the order of entries: decides whether a push is needed. */
-function digestOf(contents: VaultContents): string {
-  const key = (e: { provider: string; accountId: string }) => `${e.provider}\u0000${e.accountId}`;
-  const sorted = {
-    accounts: [...contents.accounts].sort((a, b) => key(a).localeCompare(key(b))),
-    tombstones: [...contents.tombstones].sort((a, b) => key(a).localeCompare(key(b))),
-  };
-  return crypto.createHash('sha256').update(canonicalJson(sorted)).digest('hex');
-}
-
-/** Accounts whose entry differs between two copies (added, removed or changed). */
-function changedAccounts(before: VaultContents, after: VaultContents): Array<{ provider: string; accountId: string }> {
-  const index = (c: VaultContents) => new Map(c.accounts.map((a) => [JSON.stringify([a.provider, a.accountId]), a] as const));
-  const a = index(before);
-  const b = index(after);
-  const keys = new Set([...a.keys(), ...b.keys()]);
-  return [...keys]
-    .filter((k) => a.get(k)?.updatedAt !== b.get(k)?.updatedAt)
-    .map((k) => {
-      const [provider, accountId] = JSON.parse(k) as [string, string];
-      return { provider, accountId };
-    });
-}
-
-function syncProvider(account: Pick<SyncAccount, 'issuer' | 'clientId' | 'scopes'>): Provider {
-  return {
-    id: SYNC_PROVIDER_ID,
-    name: 'the sync server',
-    description: 'Agent Relay cloud sync',
-    brandColor: '#4F46E5',
-    logo: 'agent-relay-cloud.svg',
-    kind: 'oauth',
-    methods: ['device'],
-    issuer: account.issuer,
-    clientId: account.clientId,
-    scopes: [...account.scopes],
-    extraAuthParams: {},
-    redirectHost: '127.0.0.1',
-    redirectPort: 0,
-    fallbackPorts: [],
-    redirectPath: '/callback',
-    tokenRequestEncoding: 'form',
-    refreshRequestEncoding: 'form',
-    stateIsVerifier: false,
-    deviceLogin: 'rfc8628',
-    devicePkce: false,
-  };
-}
-
 function toBridgeError(error: unknown): BridgeError {
   if (error instanceof BridgeError) return error;
   if (error instanceof SyncError) return new BridgeError(error.code, error.message);
@@ -158,8 +58,7 @@ export class SyncService {
   private vaultKey: Buffer | undefined;
   private client: SyncClient | undefined;
   private status: SyncStatus = { state: 'off', signedIn: false };
-  private knownVersion: number | undefined;
-  private remoteDigest: string | undefined;
+  private readonly exchange: VaultExchange;
   private lastSyncAt: number | undefined;
   private loaded: Promise<void> | undefined;
   private initialPull: Promise<void> | undefined;
@@ -170,10 +69,15 @@ export class SyncService {
   private backoffMs = 0;
   private unsubscribeVault: (() => void) | undefined;
   private refreshing: Promise<boolean> | undefined;
-  private readonly flows = new Map<string, AbortController>();
+  private readonly flows: SignInFlows;
   private closed = false;
 
-  constructor(private readonly options: SyncServiceOptions) {}
+  constructor(private readonly options: SyncServiceOptions) {
+    this.flows = new SignInFlows(options.onProgress);
+    this.exchange = new VaultExchange(options.logger, (changed) => {
+      void options.providers.syncMerged(changed).catch((error: unknown) => options.logger.warn('could not announce merged accounts', { error: (error as Error).message }));
+    });
+  }
 
   /** Reads the saved sync login; with sync on, pulls and starts the timers. */
   start(): Promise<void> {
@@ -204,23 +108,17 @@ export class SyncService {
     if ((await this.options.providers.state()).vault.consentRequired) {
       throw new BridgeError('consent_required', 'This system has no keyring, so the sync login would be encrypted only with a fixed key built into the app. Agree to that on the Providers page first, or set up a keyring.');
     }
-    for (const abort of this.flows.values()) abort.abort();
-    const flowId = crypto.randomUUID();
-    const abort = new AbortController();
-    this.flows.set(flowId, abort);
-    let last: SignInProgress = { flowId, provider: SYNC_PROVIDER_ID, method: 'device', phase: 'starting' };
-    const progress = (update: Partial<SignInProgress> & Pick<SignInProgress, 'phase'>) => {
-      last = { ...last, ...update };
-      this.options.onProgress(last);
-    };
-    progress({ phase: 'starting' });
+    // One sign-in at a time: an earlier one ends as cancelled.
+    this.flows.abortAll();
+    const flow = this.flows.start(SYNC_PROVIDER_ID, 'device', {});
     this.setStatus({ state: 'signing_in', server });
-    void this.runLogin(flowId, server, Boolean(request.allowInsecureHttp), abort, progress);
-    return { flowId };
+    void this.runLogin(flow, server, Boolean(request.allowInsecureHttp));
+    return { flowId: flow.id };
   }
 
   cancel(flowId: string): void {
-    this.flows.get(flowId)?.abort();
+    // The sign-in under way notices, reports itself cancelled and puts the status back.
+    this.flows.get(flowId)?.abort.abort();
   }
 
   async enable(passphrase: string): Promise<{ status: SyncStatus; recoveryCode?: string }> {
@@ -228,25 +126,7 @@ export class SyncService {
     const account = this.requireAccount();
     try {
       const { client, key: current } = await this.liveClient();
-      let key: Buffer;
-      let recoveryCode: string | undefined;
-      if (current.envelope === null) {
-        if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
-          throw new SyncError('passphrase_too_short', `Choose a sync passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters.`);
-        }
-        const fresh = generateVaultKey();
-        const code = generateRecoveryCode();
-        const put = await client.putKey(current.version, await createKeyEnvelope(fresh, passphrase, code));
-        if (put.ok) {
-          key = fresh;
-          recoveryCode = code;
-        } else {
-          // Another device turned sync on first: its passphrase is the one.
-          key = (await unwrapVaultKey(parseKeyEnvelope(put.current), passphrase)).key;
-        }
-      } else {
-        key = (await unwrapVaultKey(parseKeyEnvelope(current.envelope), passphrase)).key;
-      }
+      const { key, recoveryCode } = await unlockVaultKey(client, current, passphrase);
       this.vaultKey = key;
       await this.save({ ...this.requireAccount(), enabled: true, vaultKey: key.toString('base64') });
       this.options.logger.info('cloud sync turned on', { server: account.server, firstDevice: Boolean(recoveryCode) });
@@ -297,22 +177,11 @@ export class SyncService {
   async changePassphrase(current: string, next: string): Promise<SyncStatus> {
     await this.start();
     if (!this.isActive() || !this.vaultKey) throw new BridgeError('not_enabled', 'Turn cloud sync on before changing its passphrase.');
-    if (next.length < MIN_PASSPHRASE_LENGTH) throw new BridgeError('passphrase_too_short', `Choose a sync passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters.`);
+    if (next.length < MIN_PASSPHRASE_LENGTH) throw new BridgeError('passphrase_too_short', PASSPHRASE_TOO_SHORT);
     try {
-      const client = await this.registeredClient();
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const stored = await client.getKey();
-        if (stored.envelope === null) throw new SyncError('not_enabled', 'The sync server holds no key envelope any more; turn sync off and on again.');
-        const envelope = parseKeyEnvelope(stored.envelope);
-        const opened = await unwrapVaultKey(envelope, current);
-        if (!opened.key.equals(this.vaultKey)) throw new SyncError('wrong_passphrase', 'That passphrase belongs to another vault key; turn sync off and on again.');
-        const put = await client.putKey(stored.version, await rewrapKeyEnvelope(envelope, this.vaultKey, next));
-        if (put.ok) {
-          this.options.logger.info('cloud sync passphrase changed');
-          return this.status;
-        }
-      }
-      throw new SyncError('version_conflict', 'The key envelope kept changing on the server; try again.');
+      await changeVaultPassphrase(await this.registeredClient(), this.vaultKey, current, next);
+      this.options.logger.info('cloud sync passphrase changed');
+      return this.status;
     } catch (error) {
       throw toBridgeError(error);
     }
@@ -330,8 +199,7 @@ export class SyncService {
   }
 
   async close(): Promise<void> {
-    for (const abort of this.flows.values()) abort.abort();
-    this.flows.clear();
+    this.flows.close();
     const flush = this.debounceTimer !== undefined && this.isActive();
     this.closed = true;
     this.stopTimers();
@@ -345,17 +213,9 @@ export class SyncService {
 
   // ── Sign-in ───────────────────────────────────────────────────────────────────────────────────
 
-  private async runLogin(
-    flowId: string,
-    server: string,
-    allowInsecureHttp: boolean,
-    abort: AbortController,
-    progress: (update: Partial<SignInProgress> & Pick<SignInProgress, 'phase'>) => void,
-  ): Promise<void> {
+  private async runLogin(flow: SignInFlow, server: string, allowInsecureHttp: boolean): Promise<void> {
     const fail = (code: string, message: string) => {
-      this.flows.delete(flowId);
-      if (code === 'cancelled') progress({ phase: 'cancelled' });
-      else progress({ phase: 'error', error: { code, message } });
+      this.flows.fail(flow, { code, message });
       this.setStatus(this.account ? this.idleStatus() : { state: 'off' });
     };
     try {
@@ -366,66 +226,38 @@ export class SyncService {
         const e = error as SyncError;
         return fail(e.code ?? 'sign_in_failed', e.message);
       }
-      const provider = syncProvider({ issuer: info.issuer, clientId: info.clientId, scopes: info.scopes.length ? info.scopes : ['openid', 'email', 'offline_access'] });
+      const provider = syncProviderOf(info);
       const result = await signInWithDeviceCode({
         provider,
-        signal: abort.signal,
+        signal: flow.abort.signal,
         ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
         logger: this.options.logger.child('sync-sign-in'),
         allowInsecureHttp,
         onEvent: (event) => {
           if (event.event !== 'device-code') return;
-          progress({
-            phase: 'device-code',
-            userCode: event.userCode,
-            verificationUri: event.verificationUri,
-            ...(event.verificationUriComplete ? { verificationUriComplete: event.verificationUriComplete } : {}),
-            expiresAt: Date.now() + event.expiresIn * 1000,
-            interval: event.interval,
-          });
+          this.flows.event(flow, event);
           this.options.openUrl?.(event.verificationUriComplete ?? event.verificationUri);
         },
       });
-      if (!this.flows.has(flowId)) return;
+      if (!this.flows.has(flow.id)) return;
       if (!result.ok) return fail(result.error.code, result.error.message);
       const tokens = result.value;
-      const label = tokens.account?.email ?? tokens.account?.name ?? tokens.account?.subject;
-      const previous = this.account;
-      const same = previous !== undefined && previous.server === server && previous.account === label;
-      this.deactivate();
-      if (!same) this.vaultKey = undefined;
-      const account: SyncAccount = {
+      const { account, same } = accountAfterSignIn(this.account, {
         server,
         allowInsecureHttp,
-        issuer: info.issuer,
-        clientId: info.clientId,
+        info,
         scopes: provider.scopes,
-        ...(label ? { account: label } : {}),
-        ...(same && previous.deviceId ? { deviceId: previous.deviceId } : {}),
-        deviceName: previous?.deviceName ?? this.options.deviceName ?? os.hostname(),
-        enabled: same ? previous.enabled : false,
-        accessToken: tokens.accessToken,
-        ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
-        ...(tokens.expiresAt !== undefined ? { expiresAt: tokens.expiresAt } : {}),
-        ...(same && previous.vaultKey ? { vaultKey: previous.vaultKey } : {}),
-      };
+        tokens,
+        deviceName: this.options.deviceName ?? os.hostname(),
+      });
+      this.deactivate();
+      if (!same) this.vaultKey = undefined;
       await this.save(account);
       this.client = undefined;
       const { key: envelope } = await this.liveClient();
-      this.flows.delete(flowId);
-      const view: AccountView = {
-        provider: SYNC_PROVIDER_ID,
-        accountId: label ?? 'account',
-        name: label ?? 'your account',
-        ...(tokens.account?.email ? { email: tokens.account.email } : {}),
-        method: 'device',
-        state: 'connected',
-        updatedAt: Date.now(),
-        isDefault: true,
-        canRefresh: Boolean(tokens.refreshToken),
-      };
-      progress({ phase: 'connected', account: view });
-      this.options.logger.info('signed in to the sync server', { server, account: label });
+      this.flows.delete(flow.id);
+      this.flows.report(flow, { phase: 'connected', account: signedInView(tokens) });
+      this.options.logger.info('signed in to the sync server', { server, account: account.account });
       if (account.enabled && this.vaultKey) {
         this.activate();
         await this.runCycle('pull');
@@ -483,8 +315,7 @@ export class SyncService {
     this.periodicTimer = setInterval(() => void this.runCycle('pull'), this.options.periodMs ?? DEFAULT_PERIOD_MS);
     this.periodicTimer.unref();
     this.options.providers.setRefreshLease(this.lease());
-    this.knownVersion = undefined;
-    this.remoteDigest = undefined;
+    this.exchange.reset();
   }
 
   private deactivate(): void {
@@ -524,52 +355,12 @@ export class SyncService {
     const vault = await this.vault();
     if (this.status.state !== 'syncing') this.setStatus({ state: 'syncing' });
     try {
-      const client = await this.registeredClient();
-      if (mode === 'pull' || this.knownVersion === undefined) {
-        const remote = await client.getVault();
-        await this.applyRemote(vault, key, remote.version, remote.blob);
-      }
-      for (let attempt = 0; ; attempt++) {
-        const local = syncable(await vault.exportContents());
-        const digest = digestOf(local);
-        if (digest === this.remoteDigest) break;
-        if (attempt >= MAX_CONFLICT_RETRIES) throw new SyncError('version_conflict', 'Other devices kept writing at the same time; this device will try again shortly.');
-        const put = await client.putVault(this.knownVersion ?? 0, sealBlob(key, serializeContents(local)));
-        if (put.ok) {
-          this.knownVersion = put.version;
-          this.remoteDigest = digest;
-          this.options.logger.info('cloud sync pushed the vault', { version: put.version });
-          break;
-        }
-        // 409: someone wrote first. Merge what they wrote, then write again on their version.
-        this.options.logger.info('cloud sync write conflict; merging and retrying', { version: put.version });
-        await this.applyRemote(vault, key, put.version, put.current);
-      }
+      await this.exchange.run(await this.registeredClient(), vault, key, mode);
       this.lastSyncAt = Date.now();
       this.backoffMs = 0;
       this.setStatus({ state: 'up_to_date' });
     } catch (error) {
       this.cycleFailed(error);
-    }
-  }
-
-  /** Opens the server's copy (refused if altered), merges it per entry, tells the UI and agents. */
-  private async applyRemote(vault: CredentialVault, key: Buffer, version: number, blob: string | null): Promise<void> {
-    let remote: VaultContents = EMPTY_CONTENTS;
-    if (blob !== null) {
-      const parsed = parseContents(openBlob(key, blob));
-      if (!parsed.ok) throw new SyncError('blob_tampered', `The vault on the sync server could not be read (${parsed.reason}); nothing from it was applied.`);
-      remote = syncable(parsed.contents);
-    }
-    const before = syncable(await vault.exportContents());
-    await vault.merge(remote);
-    const after = syncable(await vault.exportContents());
-    this.knownVersion = version;
-    this.remoteDigest = digestOf(remote);
-    const changed = changedAccounts(before, after);
-    if (changed.length > 0) {
-      this.options.logger.info('cloud sync merged changes from another device', { accounts: changed.length });
-      void this.options.providers.syncMerged(changed).catch((error: unknown) => this.options.logger.warn('could not announce merged accounts', { error: (error as Error).message }));
     }
   }
 
@@ -612,30 +403,19 @@ export class SyncService {
   // ── Refresh leases across devices ─────────────────────────────────────────────────────────────
 
   private lease(): RefreshLease {
-    const ttl = this.options.leaseTtlSeconds ?? DEFAULT_LEASE_TTL_SECONDS;
-    return {
-      acquire: async (key) => {
-        if (!this.isActive()) return { granted: true, release: async () => undefined };
-        const client = await this.registeredClient();
-        const outcome = await client.acquireLease(key, ttl);
-        if (!outcome.granted) return { granted: false, retryAfterMs: Math.min(1000, Math.max(200, outcome.expiresAt - Date.now())) };
-        // The holder before us may have pushed fresh tokens: have them before spending a refresh token.
-        await this.runCycle('pull');
-        return {
-          granted: true,
-          release: async () => {
-            // What was refreshed reaches the server before the lease lets the next device look.
-            clearTimeout(this.debounceTimer);
-            this.debounceTimer = undefined;
-            await this.runCycle('push');
-            await client.releaseLease(key);
-          },
-        };
+    return syncRefreshLease(
+      {
+        isActive: () => this.isActive(),
+        registeredClient: () => this.registeredClient(),
+        pull: () => this.runCycle('pull'),
+        pushNow: () => {
+          clearTimeout(this.debounceTimer);
+          this.debounceTimer = undefined;
+          return this.runCycle('push');
+        },
       },
-      onDenied: async () => {
-        await this.runCycle('pull');
-      },
-    };
+      this.options.leaseTtlSeconds ?? DEFAULT_LEASE_TTL_SECONDS,
+    );
   }
 
   // ── Plumbing ──────────────────────────────────────────────────────────────────────────────────
@@ -699,24 +479,13 @@ export class SyncService {
       const account = this.requireAccount();
       if (account.accessToken !== rejected) return true;
       if (!account.refreshToken) return false;
-      const provider = syncProvider(account);
-      try {
-        const ctx = await createOAuthContext(provider, this.options.fetch ? { fetch: this.options.fetch } : {});
-        const response = await oauth.refreshTokenGrantRequest(ctx.as, ctx.client, ctx.clientAuth, account.refreshToken, ctx.requestOptions('form'));
-        const tokens = tokenSetFromResponse(await oauth.processRefreshTokenResponse(ctx.as, ctx.client, response), Date.now(), { refreshToken: account.refreshToken });
-        await this.save({
-          ...this.requireAccount(),
-          accessToken: tokens.accessToken,
-          ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
-          ...(tokens.expiresAt !== undefined ? { expiresAt: tokens.expiresAt } : {}),
-        });
-        return true;
-      } catch (error) {
-        const failure = toAuthFailure(error, provider);
-        if (failure.code === 'network_error') throw new SyncError('offline', failure.message);
-        this.options.logger.warn('the sync server refused to renew the sign-in', { code: failure.code });
+      const renewed = await renewSyncToken({ ...account, refreshToken: account.refreshToken }, this.options.fetch);
+      if (!renewed.ok) {
+        this.options.logger.warn('the sync server refused to renew the sign-in', { code: renewed.code });
         return false;
       }
+      await this.save({ ...this.requireAccount(), ...renewed.tokens });
+      return true;
     })().finally(() => {
       this.refreshing = undefined;
     });
@@ -749,54 +518,4 @@ export class SyncService {
     this.status = next;
     this.options.onStatus(next);
   }
-}
-
-function toEntry(account: SyncAccount): Parameters<CredentialVault['upsert']>[0] {
-  return {
-    provider: SYNC_ENTRY_PROVIDER,
-    accountId: SYNC_ENTRY_ID,
-    name: 'Cloud sync',
-    method: 'device',
-    meta: {
-      server: account.server,
-      allowInsecureHttp: String(account.allowInsecureHttp),
-      issuer: account.issuer,
-      clientId: account.clientId,
-      scopes: account.scopes.join(' '),
-      deviceName: account.deviceName,
-      enabled: String(account.enabled),
-      ...(account.account ? { account: account.account } : {}),
-      ...(account.deviceId ? { deviceId: account.deviceId } : {}),
-    },
-    // All in `extra`: the refresh owner and the providers list never take this entry for a provider login.
-    secrets: {
-      extra: {
-        accessToken: account.accessToken,
-        ...(account.refreshToken ? { refreshToken: account.refreshToken } : {}),
-        ...(account.expiresAt !== undefined ? { expiresAt: String(account.expiresAt) } : {}),
-        ...(account.vaultKey ? { vaultKey: account.vaultKey } : {}),
-      },
-    },
-  };
-}
-
-function fromEntry(entry: VaultAccount): SyncAccount | undefined {
-  const meta = entry.meta ?? {};
-  const secret = entry.secrets.extra ?? {};
-  if (!meta.server || !meta.issuer || !meta.clientId || !secret.accessToken) return undefined;
-  return {
-    server: meta.server,
-    allowInsecureHttp: meta.allowInsecureHttp === 'true',
-    issuer: meta.issuer,
-    clientId: meta.clientId,
-    scopes: (meta.scopes ?? '').split(' ').filter(Boolean),
-    ...(meta.account ? { account: meta.account } : {}),
-    ...(meta.deviceId ? { deviceId: meta.deviceId } : {}),
-    deviceName: meta.deviceName ?? os.hostname(),
-    enabled: meta.enabled === 'true',
-    accessToken: secret.accessToken,
-    ...(secret.refreshToken ? { refreshToken: secret.refreshToken } : {}),
-    ...(secret.expiresAt ? { expiresAt: Number(secret.expiresAt) } : {}),
-    ...(secret.vaultKey ? { vaultKey: secret.vaultKey } : {}),
-  };
 }

@@ -100,6 +100,8 @@ export function toSummary(account: VaultAccount): AccountSummary {
     ...(account.plan !== undefined && { plan: account.plan }),
     method: account.method,
     ...(account.source !== undefined && { source: account.source }),
+    ...(account.meta?.configHome !== undefined && { configHome: account.meta.configHome }),
+    ...(account.meta?.signedInBy !== undefined && { signedInBy: account.meta.signedInBy }),
     ...(account.secrets.expiresAt !== undefined && { expiresAt: account.secrets.expiresAt }),
     state: account.state,
     ...(account.stateReason !== undefined && { stateReason: account.stateReason }),

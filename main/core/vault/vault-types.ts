@@ -25,8 +25,8 @@ export interface VaultStore {
   keepAside(label: string): string;
 }
 
-export type SignInMethod = 'browser' | 'device' | 'paste' | 'import' | 'api-key' | 'self-hosted';
-export const SIGN_IN_METHODS: ReadonlyArray<SignInMethod> = ['browser', 'device', 'paste', 'import', 'api-key', 'self-hosted'];
+export type SignInMethod = 'cli' | 'cli-console' | 'cli-token' | 'browser' | 'device' | 'paste' | 'import' | 'api-key' | 'self-hosted';
+export const SIGN_IN_METHODS: ReadonlyArray<SignInMethod> = ['cli', 'cli-console', 'cli-token', 'browser', 'device', 'paste', 'import', 'api-key', 'self-hosted'];
 
 export type AccountState = 'connected' | 'needs_signin' | 'error';
 export const ACCOUNT_STATES: ReadonlyArray<AccountState> = ['connected', 'needs_signin', 'error'];
@@ -88,6 +88,10 @@ export interface AccountSummary {
   readonly plan?: string;
   readonly method: SignInMethod;
   readonly source?: string;
+  /** The account's own config home (relative to the data folder) when its CLI keeps the login. */
+  readonly configHome?: string;
+  /** The CLI that made and refreshes the login ("Claude Code"), when not the app. */
+  readonly signedInBy?: string;
   readonly expiresAt?: number;
   readonly state: AccountState;
   readonly stateReason?: string;

@@ -19,7 +19,7 @@ function providerState(p: ProviderView): string {
 }
 
 function accountLine(a: AccountView): string {
-  const bits = [a.name, a.plan, a.method, a.source, a.expiresAt ? inMinutes(a.expiresAt) : undefined, a.isDefault ? 'default' : undefined];
+  const bits = [a.name, a.plan, a.signedInBy ? `signed in by ${a.signedInBy}` : a.method, a.source, a.configHome, a.expiresAt ? inMinutes(a.expiresAt) : undefined, a.isDefault ? 'default' : undefined];
   return bits.filter(Boolean).join(' · ');
 }
 
@@ -71,7 +71,8 @@ export async function connectProvider(ctx: CliContext, providerId: string, optio
       else ctx.err(message);
       return 1;
     }
-    const method = options.method ?? (['browser', 'device', 'paste', 'import'] as const).find((m) => provider.methods.includes(m));
+    // Where the provider's own CLI is the way it allows (Claude, Gemini: listed first), that is the default.
+    const method = options.method ?? (provider.methods[0] === 'cli' ? 'cli' : (['browser', 'device', 'paste', 'import'] as const).find((m) => provider.methods.includes(m)));
     if (!method || method === 'api-key') {
       const message = `${provider.name} is connected with an API key or a base URL: use the Providers page.`;
       if (options.json) emit({ event: 'error', code: 'method_not_supported', message });
@@ -88,7 +89,13 @@ export async function connectProvider(ctx: CliContext, providerId: string, optio
       json: options.json,
       open: options.open,
       async onNeedCode(flowId) {
-        if (!options.json) ctx.out('Paste the code the page shows (code#state), then press Enter:');
+        if (!options.json) {
+          ctx.out(
+            provider.signInBy && method.startsWith('cli')
+              ? `Paste the code the page shows, then press Enter (it goes into ${provider.signInBy}'s prompt):`
+              : 'Paste the code the page shows (code#state), then press Enter:',
+          );
+        }
         for (;;) {
           const code = await (options.readCode ?? readLineFromStdin)();
           if (code === undefined) {
@@ -108,8 +115,15 @@ export async function connectProvider(ctx: CliContext, providerId: string, optio
         }
       },
       connected: (p) => ({
-        json: { provider: provider.id, account: p.account?.name },
-        lines: [`Connected to ${provider.name} as ${p.account?.name ?? 'your account'}.`],
+        json: {
+          provider: provider.id,
+          account: p.account?.name,
+          ...(p.account?.signedInBy ? { signedInBy: p.account.signedInBy, configHome: p.account.configHome } : {}),
+        },
+        lines: [
+          `Connected to ${provider.name} as ${p.account?.email ?? p.account?.name ?? 'your account'}${p.account?.signedInBy ? `, signed in by ${p.account.signedInBy}` : ''}.`,
+          ...(p.account?.configHome ? [`${p.account.signedInBy} keeps the login in ${p.account.configHome} (in the data folder); only ${p.account.signedInBy} uses it.`] : []),
+        ],
       }),
     });
   } finally {

@@ -4,6 +4,7 @@ import { hrefFor } from '../routes';
 import { quoteWord } from './command-line';
 import { durationText, exitText } from './agent-status';
 import { AgentStatusPill } from './AgentStatusPill';
+import { UsageLimitNotice } from './UsageLimitNotice';
 
 /** The last `keep` segments of an absolute path ("…/relay/bob.mjs"); anything else as it is. */
 function shortPath(word: string, keep: number): string {
@@ -55,6 +56,7 @@ export function AgentRow({ agent, now, onAction }: { agent: AgentInfo; now: numb
       <td>
         <AgentStatusPill agent={agent} />
         <RelayNote agent={agent} />
+        <UsageLimitNotice agent={agent} />
       </td>
       <td className="cell-mono cell-truncate" title={commandLine}>
         {shortLine}

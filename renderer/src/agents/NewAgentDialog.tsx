@@ -2,6 +2,7 @@ import { useId, useMemo, useState } from 'react';
 import type { AgentInfo } from '../../../preload/contract';
 import '../styles/agent-forms.css';
 import { Dialog } from '../components/Dialog';
+import { DialogFooter } from '../components/DialogFooter';
 import { useFormSubmission } from './useFormSubmission';
 import { useBridge } from '../hooks/useBridge';
 import { useProviders } from '../providers/useProviders';
@@ -128,17 +129,12 @@ export function NewAgentDialog({
 
         {failure ? <SpawnFailure failure={failure} title="The agent could not be started" /> : null}
 
-        <footer className="dialog-footer">
-          <span className="dialog-footer-hint" id={ids.hint}>
-            <kbd>Enter</kbd> starts · <kbd>Esc</kbd> cancels
-          </span>
-          <button type="button" className="button button-secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy} aria-describedby={ids.hint}>
-            {busy ? 'Starting…' : 'Start agent'}
-          </button>
-        </footer>
+        <DialogFooter
+          hint={<><kbd>Enter</kbd> starts · <kbd>Esc</kbd> cancels</>}
+          hintId={ids.hint}
+          onCancel={onClose}
+          action={{ label: 'Start agent', busyLabel: 'Starting…', busy }}
+        />
       </form>
     </Dialog>
   );

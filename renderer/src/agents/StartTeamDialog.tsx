@@ -1,8 +1,9 @@
-import { countText } from '../components/count-text';
 import { useId, useMemo, useState } from 'react';
 import type { AgentInfo, TeamTemplate } from '../../../preload/contract';
 import '../styles/agent-forms.css';
+import { countText } from '../components/count-text';
 import { Dialog } from '../components/Dialog';
+import { DialogFooter } from '../components/DialogFooter';
 import { useFormSubmission } from './useFormSubmission';
 import { WarningIcon } from '../components/Icons';
 import { useBridge } from '../hooks/useBridge';
@@ -144,17 +145,12 @@ export function StartTeamDialog({
 
         {failure ? <SpawnFailure failure={failure} title="The team could not be started" /> : null}
 
-        <footer className="dialog-footer">
-          <span className="dialog-footer-hint" id={ids.hint}>
-            <kbd>Enter</kbd> starts · <kbd>Esc</kbd> cancels
-          </span>
-          <button type="button" className="button button-secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy} aria-describedby={ids.hint}>
-            {busy ? 'Starting…' : template ? `Start ${countText(template.members.length, 'agent')}` : 'Start team'}
-          </button>
-        </footer>
+        <DialogFooter
+          hint={<><kbd>Enter</kbd> starts · <kbd>Esc</kbd> cancels</>}
+          hintId={ids.hint}
+          onCancel={onClose}
+          action={{ label: template ? `Start ${countText(template.members.length, 'agent')}` : 'Start team', busyLabel: 'Starting…', busy }}
+        />
       </form>
     </Dialog>
   );

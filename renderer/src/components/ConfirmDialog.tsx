@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { Dialog } from './Dialog';
+import { DialogFooter } from './DialogFooter';
 
 /** Asks before something that cannot be undone; the confirm button names the action. */
 export function ConfirmDialog({
@@ -27,15 +28,8 @@ export function ConfirmDialog({
         }}
       >
         <div className="dialog-text">{children}</div>
-        <footer className="dialog-footer">
-          <button type="button" className="button button-secondary" onClick={onClose}>
-            Cancel
-          </button>
-          {/* Focused first: Enter confirms, Esc cancels. */}
-          <button type="submit" className="button button-danger" disabled={busy} autoFocus>
-            {confirmLabel}
-          </button>
-        </footer>
+        {/* The action is focused first: Enter confirms, Esc cancels. */}
+        <DialogFooter onCancel={onClose} action={{ label: confirmLabel, busy, tone: 'danger', autoFocus: true }} />
       </form>
     </Dialog>
   );

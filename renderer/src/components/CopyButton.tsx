@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
-import { CopyIcon } from '../providers/provider-icons';
-import { CheckIcon } from './Icons';
+import { CheckIcon, CopyIcon } from './Icons';
 
 /** Copies `text`; "Copied" for two seconds confirms it. */
 export function CopyButton({ text, label = 'Copy code', variant = 'secondary' }: { text: string; label?: string; variant?: 'primary' | 'secondary' }) {

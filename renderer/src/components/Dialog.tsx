@@ -17,8 +17,8 @@ export function returnFocus(opener: Element | null): void {
 
 /**
  * A modal dialog on the native <dialog>: the browser traps focus, Esc closes it (as `onClose`), and
- * the rest of the page is inert while it is open. It opens on its first field (or on what the
- * content marks autoFocus), and on closing gives focus back to what opened it.
+ * the rest of the page is inert while it is open. It opens on what the content marks
+ * `data-autofocus`, or else its first field (never the ×), and on closing gives focus back to what opened it.
  */
 export function Dialog({
   title,
@@ -48,7 +48,7 @@ export function Dialog({
       const focused = document.activeElement;
       dialog.showModal();
       if (focused instanceof HTMLElement && focused !== dialog && dialog.contains(focused)) focused.focus();
-      else dialog.querySelector<HTMLElement>(FIELDS)?.focus();
+      else (dialog.querySelector<HTMLElement>('[data-autofocus]') ?? dialog.querySelector<HTMLElement>(FIELDS))?.focus();
     }
     return () => {
       dialog?.close();

@@ -1,6 +1,7 @@
 import { AgentsIcon, ArrowRightIcon, MessagesIcon, ProvidersIcon } from '../components/Icons';
 import { hrefFor } from '../routes';
 import { useFirstRunWelcome } from '../onboarding/useFirstRunWelcome';
+import { useProviders } from '../providers/useProviders';
 import { LogoMark } from '../shell/LogoMark';
 
 const STEPS = [
@@ -34,6 +35,8 @@ const STEPS = [
 /** Onboarding: what Agent Relay does, and the first thing to do. */
 export function HomePage() {
   useFirstRunWelcome();
+  const providers = useProviders();
+  const connected = providers?.providers.filter((p) => p.accounts.some((a) => a.state === 'connected')) ?? [];
   return (
     <div className="page page-home">
       <section className="hero" aria-labelledby="home-title">
@@ -44,15 +47,33 @@ export function HomePage() {
         <p className="hero-text">
           Keep your AI coding agents signed in, run them side by side, and let them hand work to each other.
         </p>
-        <div className="hero-actions">
-          <a className="button button-primary button-large" href={hrefFor({ page: 'providers' })}>
-            Connect your first provider
-            <ArrowRightIcon />
-          </a>
-          <a className="button button-secondary button-large" href={hrefFor({ page: 'welcome' })}>
-            Set up providers
-          </a>
-        </div>
+        {connected.length > 0 ? (
+          <p className="hero-status" data-testid="home-connected">
+            Connected: {connected.map((p) => p.name).join(', ')}.
+          </p>
+        ) : null}
+        {/* Nothing until the providers are known, so the first thing offered is never wrong. */}
+        {providers === undefined ? null : connected.length > 0 ? (
+          <div className="hero-actions">
+            <a className="button button-primary button-large" href={hrefFor({ page: 'agents' })}>
+              Start an agent
+              <ArrowRightIcon />
+            </a>
+            <a className="button button-secondary button-large" href={hrefFor({ page: 'providers' })}>
+              Manage providers
+            </a>
+          </div>
+        ) : (
+          <div className="hero-actions">
+            <a className="button button-primary button-large" href={hrefFor({ page: 'providers' })}>
+              Connect your first provider
+              <ArrowRightIcon />
+            </a>
+            <a className="button button-secondary button-large" href={hrefFor({ page: 'welcome' })}>
+              Set up providers
+            </a>
+          </div>
+        )}
       </section>
 
       <section className="steps" aria-labelledby="steps-title">

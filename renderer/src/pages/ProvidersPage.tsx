@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { PageHeader } from '../components/PageHeader';
 import { ProviderGrid } from '../providers/ProviderGrid';
-import { ShieldIcon } from '../providers/provider-icons';
+import { ShieldIcon } from '../components/Icons';
 import { useProviders } from '../providers/useProviders';
 import { VaultBanners, weakerProtection } from '../providers/VaultBanners';
 

@@ -166,6 +166,7 @@ export function SettingsPage({ settings, save, theme: shownTheme }: { settings: 
   const markSaved = () => setSavedAt(Date.now());
   const theme = useImmediateSave(save, 'theme', markSaved);
   const notifications = useImmediateSave(save, 'notifications', markSaved);
+  const continueOn = useImmediateSave(save, 'continueOnOtherAccount', markSaved);
   const agentsOnQuit = useImmediateSave(save, 'agentsOnQuit', markSaved);
   const loginItem = useLoginItem();
 
@@ -300,6 +301,28 @@ export function SettingsPage({ settings, save, theme: shownTheme }: { settings: 
           {notifications.error ? (
             <p className="field-error" role="alert">
               {notifications.error}
+            </p>
+          ) : null}
+        </SettingRow>
+      </SettingsSection>
+
+      <SettingsSection id="settings-accounts" title="Accounts">
+        <SettingRow
+          label="Continue on another account at a usage limit"
+          labelId="setting-continue-label"
+          description="When an agent's account hits its usage limit, restart the agent on another account of the same provider and resume its conversation, without asking. The agent and the card still say so."
+          descriptionId="setting-continue-desc"
+        >
+          <Switch
+            checked={settings?.continueOnOtherAccount ?? false}
+            disabled={settings === undefined}
+            labelledBy="setting-continue-label"
+            describedBy="setting-continue-desc"
+            onChange={(checked) => void continueOn.run({ continueOnOtherAccount: checked })}
+          />
+          {continueOn.error ? (
+            <p className="field-error" role="alert">
+              {continueOn.error}
             </p>
           ) : null}
         </SettingRow>

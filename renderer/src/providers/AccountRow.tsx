@@ -1,6 +1,6 @@
 import type { AccountView } from '../../../preload/contract';
 import { useNow } from '../hooks/useNow';
-import { ShieldIcon } from './provider-icons';
+import { ShieldIcon } from '../components/Icons';
 import { methodPhrase } from './sign-in-methods';
 import { expiryText } from './time-left';
 
@@ -15,7 +15,8 @@ function AccountFacts({ account, weaker }: { account: AccountView; weaker: boole
   const facts = [
     account.plan ? planText(account.plan) : undefined,
     account.expiresAt !== undefined && account.state === 'connected' ? expiryText(account.expiresAt, now) : undefined,
-    account.source ?? `via ${methodPhrase(account.method)}`,
+    account.source ?? (account.signedInBy ? methodPhrase(account.method, account.signedInBy) : `via ${methodPhrase(account.method)}`),
+    account.configHome ? `kept in ${account.configHome}` : undefined,
   ].filter((fact): fact is string => Boolean(fact));
   return (
     <p className="account-facts">
@@ -82,6 +83,12 @@ export function AccountRow({
         </button>
       </div>
       {account.state !== 'connected' && account.stateReason ? <p className="account-reason">{account.stateReason}</p> : null}
+      {account.usageLimit ? (
+        <p className="account-reason account-limit" role="status" data-testid="account-limit">
+          {account.usageLimit.message}
+          {account.usageLimit.resetText ? ` · resets ${account.usageLimit.resetText}` : ''}
+        </p>
+      ) : null}
     </li>
   );
 }

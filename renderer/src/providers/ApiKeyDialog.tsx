@@ -1,10 +1,11 @@
 import { useId, useState } from 'react';
 import type { ProviderView } from '../../../preload/contract';
 import { Dialog } from '../components/Dialog';
+import { DialogFooter } from '../components/DialogFooter';
 import { useBridge } from '../hooks/useBridge';
-import { failureOf } from './bridge-error';
-import { EyeIcon, EyeOffIcon } from './provider-icons';
-import { useFocusOnOpen } from './useFocusOnOpen';
+import { failureOf } from '../bridge/bridge-error';
+import { EyeIcon, EyeOffIcon } from '../components/Icons';
+import { useFocusOnOpen } from '../hooks/useFocusOnOpen';
 
 /** "Use an API key instead": the key (hidden unless shown), a label, Save. */
 export function ApiKeyDialog({ provider, onClose }: { provider: ProviderView; onClose: () => void }) {
@@ -81,14 +82,7 @@ export function ApiKeyDialog({ provider, onClose }: { provider: ProviderView; on
             {failure}
           </p>
         ) : null}
-        <footer className="dialog-footer">
-          <button type="button" className="button button-secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy || apiKey.trim().length < 8}>
-            {busy ? 'Saving…' : 'Save key'}
-          </button>
-        </footer>
+        <DialogFooter onCancel={onClose} action={{ label: 'Save key', busyLabel: 'Saving…', busy, disabled: apiKey.trim().length < 8 }} />
       </form>
     </Dialog>
   );

@@ -1,6 +1,6 @@
 import type { ProviderView, SignInProgress } from '../../../preload/contract';
 import { OpenLink } from './OpenLink';
-import { WaitingLine } from './Spinner';
+import { WaitingLine } from '../components/Spinner';
 import { useCountdown } from './useCountdown';
 
 /** The daemon's loopback server waits 5 minutes for the browser to come back. */

@@ -1,7 +1,7 @@
 import type { ProviderView, SignInProgress } from '../../../preload/contract';
 import { CopyButton } from '../components/CopyButton';
 import { OpenLink } from './OpenLink';
-import { WaitingLine } from './Spinner';
+import { WaitingLine } from '../components/Spinner';
 import { useCountdown } from './useCountdown';
 
 /** RFC 8628: the code to enter, where to enter it, how long it lasts (providers and the sync server). */

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import { ChevronIcon } from './provider-icons';
+import { ChevronIcon } from '../components/Icons';
 
 export interface MenuChoice {
   readonly key: string;

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { ExternalIcon } from './provider-icons';
+import { ExternalIcon } from '../components/Icons';
 
 /** A link that opens outside the app (a new tab in the dashboard, the system browser in Electron). */
 export function OpenLink({ href, children, variant }: { href: string; children: ReactNode; variant: 'primary' | 'secondary' | 'link' }) {

@@ -1,8 +1,9 @@
 import { useId, useState } from 'react';
 import type { ProviderView, SignInProgress } from '../../../preload/contract';
 import { OpenLink } from './OpenLink';
-import { WaitingLine } from './Spinner';
-import { useFocusOnOpen } from './useFocusOnOpen';
+import { WaitingLine } from '../components/Spinner';
+import { useFocusOnOpen } from '../hooks/useFocusOnOpen';
+import { DialogFooter } from '../components/DialogFooter';
 
 /** Anthropic-style sign-in: the page shows a code, the user pastes it here. */
 export function PastePanel({
@@ -78,17 +79,11 @@ export function PastePanel({
           </p>
         ) : null}
       </div>
-      <footer className="dialog-footer">
-        <span className="dialog-footer-hint">
-          <kbd>Esc</kbd> cancels
-        </span>
-        <button type="button" className="button button-secondary" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="button button-primary" disabled={busy || !code.trim()}>
-          {busy ? 'Checking…' : 'Submit code'}
-        </button>
-      </footer>
+      <DialogFooter
+        hint={<><kbd>Esc</kbd> cancels</>}
+        onCancel={onCancel}
+        action={{ label: 'Submit code', busyLabel: 'Checking…', busy, disabled: !code.trim() }}
+      />
     </form>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { AccountView, ProviderView, SignInMethod, VaultStatus } from '../../../preload/contract';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { CheckIcon, WarningIcon } from '../components/Icons';
@@ -6,7 +6,7 @@ import { useBridge } from '../hooks/useBridge';
 import { AccountRow } from './AccountRow';
 import { ApiKeyDialog } from './ApiKeyDialog';
 import { brandStyle } from './brand-colour';
-import { failureOf } from './bridge-error';
+import { failureOf } from '../bridge/bridge-error';
 import { MethodMenu, type MenuChoice } from './MethodMenu';
 import { ProviderLogo } from './ProviderLogo';
 import { SelfHostedForm } from './SelfHostedForm';
@@ -41,7 +41,7 @@ function headline(state: CardState, accounts: ReadonlyArray<AccountView>): strin
   const main = accounts.find((a) => a.isDefault) ?? accounts[0];
   switch (state) {
     case 'connected':
-      return main ? `Connected as ${main.name}` : undefined;
+      return main ? `Connected as ${main.email ?? main.name}${main.signedInBy ? ` · signed in by ${main.signedInBy}` : ''}` : undefined;
     case 'needs-signin':
       return main ? `${main.name} needs you to sign in again` : undefined;
     case 'error':
@@ -54,6 +54,7 @@ function headline(state: CardState, accounts: ReadonlyArray<AccountView>): strin
 
 function disconnectedText(account: AccountView, providerName: string, revoked: boolean): string {
   if (revoked) return `Disconnected ${account.name}. Its token was revoked at ${providerName}.`;
+  if (account.signedInBy) return `Disconnected ${account.name}. Its ${account.signedInBy} folder was removed from this computer.`;
   if (account.method === 'api-key' || account.method === 'self-hosted') return `Disconnected ${account.name}. The key itself still works at ${providerName} until you delete it there.`;
   return `Disconnected ${account.name}. ${providerName} could not revoke its token, so it stays valid until it expires.`;
 }
@@ -81,20 +82,38 @@ export function ProviderCard({ provider, vault, opensItself, compact = false }: 
     if (phase === 'connected') {
       dismiss();
       setNote(undefined);
+    } else if (phase === 'starting') {
+      // A new attempt (also "Start again" inside the dialog) replaces the last failure's note.
+      setNote(undefined);
     } else if (phase === 'cancelled') {
       dismiss();
     } else if (phase === 'error' && flowError) {
       const { title } = describeFailure(flowError);
       // The daemon's sentence often says it already ("Sign-in was denied at …"): no echo.
-      const text = flowError.message.toLowerCase().startsWith(title.toLowerCase()) ? flowError.message : `${title}. ${flowError.message}`;
+      // The CLI's own output (after a blank line) stays in the dialog; the card keeps the sentence.
+      const sentence = flowError.message.split('\n\n')[0]!;
+      const text = sentence.toLowerCase().startsWith(title.toLowerCase()) ? sentence : `${title}. ${sentence}`;
       setNote({ kind: 'error', text });
     }
   }, [phase, flowError, dismiss]);
 
+  // An old sign-in error goes once its cause is gone: an account of this provider connected since
+  // (an API key, another window, an import), so the card never shows "Connected" beside it.
+  const connectedKey = provider.accounts
+    .filter((a) => a.state === 'connected')
+    .map((a) => `${a.accountId}@${a.updatedAt}`)
+    .join(',');
+  const seenConnected = useRef(connectedKey);
+  useEffect(() => {
+    if (connectedKey === seenConnected.current) return;
+    seenConnected.current = connectedKey;
+    if (connectedKey !== '') setNote((current) => (current?.kind === 'error' ? undefined : current));
+  }, [connectedKey]);
+
   const state = cardState(provider.accounts, connecting, note?.kind === 'error');
-  const start = (method: FlowMethod) => {
+  const start = (method: FlowMethod, account?: string) => {
     setNote(undefined);
-    void signIn.start(method);
+    void signIn.start(method, account);
   };
   const run = (method: SignInMethod) => (method === 'api-key' ? setApiKeyOpen(true) : start(method));
   const best = bestMethod(provider);
@@ -157,7 +176,7 @@ export function ProviderCard({ provider, vault, opensItself, compact = false }: 
               several={several}
               weaker={vault.protection === 'weaker'}
               disabled={locked || connecting}
-              onSignInAgain={() => best && run(best)}
+              onSignInAgain={() => best && (best === 'api-key' ? run(best) : start(best, account.accountId))}
               onMakeDefault={() => void bridge.call('providers.setDefault', { provider: provider.id, accountId: account.accountId }).catch((error: unknown) => setNote({ kind: 'error', text: failureOf(error).message }))}
               onDisconnect={() => setToDisconnect(account)}
             />
@@ -188,6 +207,11 @@ export function ProviderCard({ provider, vault, opensItself, compact = false }: 
           <MethodMenu label="Other ways to sign in" choices={others} disabled={locked || connecting} />
         </div>
       )}
+      {!selfHosted && best && provider.methodNotes?.[best] ? (
+        <p className="provider-method-note" data-testid="provider-method-note">
+          {provider.methodNotes[best]}
+        </p>
+      ) : null}
 
       {flow ? <SignInDialog provider={provider} flow={flow} signIn={signIn} opensItself={opensItself} /> : null}
       {apiKeyOpen ? <ApiKeyDialog provider={provider} onClose={() => setApiKeyOpen(false)} /> : null}

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import type { ProviderView } from '../../../preload/contract';
 import { useBridge } from '../hooks/useBridge';
-import { failureOf } from './bridge-error';
+import { failureOf } from '../bridge/bridge-error';
 
 /** A local endpoint: its address and an optional key, checked by listing its models. */
 export function SelfHostedForm({ provider, disabled, onDone }: { provider: ProviderView; disabled: boolean; onDone?: () => void }) {

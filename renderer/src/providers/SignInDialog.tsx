@@ -1,18 +1,23 @@
 import type { ProviderView } from '../../../preload/contract';
 import { Dialog } from '../components/Dialog';
+import { DialogFooter } from '../components/DialogFooter';
 import { assertNever } from '../routes';
 import { BrowserPanel } from './BrowserPanel';
+import { CliPanel } from './CliPanel';
 import { DeviceCodePanel } from './DeviceCodePanel';
 import { PastePanel } from './PastePanel';
 import { ProviderLogo } from './ProviderLogo';
 import { describeFailure, SignInError } from './SignInError';
-import { WaitingLine } from './Spinner';
+import { WaitingLine } from '../components/Spinner';
 import { isRunning, type FlowView, type SignInFlow } from './useSignInFlow';
 
 const FALLBACK_ERROR = { code: 'provider_error', message: 'The sign-in stopped.' };
 
+const isCli = (flow: FlowView): boolean => flow.method === 'cli' || flow.method === 'cli-console' || flow.method === 'cli-token';
+
 function dialogTitle(provider: ProviderView, flow: FlowView): string {
   if (flow.method === 'import') return `Import your ${provider.name} login`;
+  if (isCli(flow)) return `Sign in with ${provider.signInBy ?? provider.name}`;
   return `Sign in to ${provider.name}`;
 }
 
@@ -21,11 +26,14 @@ function FlowBody({ provider, flow, signIn, opensItself }: { provider: ProviderV
   const { progress } = flow;
   switch (progress.phase) {
     case 'starting':
+      if (isCli(flow)) return <WaitingLine>{`Starting ${provider.signInBy ?? provider.name}…`}</WaitingLine>;
       return <WaitingLine>{flow.method === 'import' ? `Reading ${provider.importSource ?? 'your CLI login'}…` : `Contacting ${provider.name}…`}</WaitingLine>;
     case 'open-url':
+      if (isCli(flow)) return <CliPanel provider={provider} progress={progress} submit={signIn.submitCode} onCancel={() => void signIn.cancel()} />;
       if (flow.method === 'paste') return <PastePanel provider={provider} progress={progress} submit={signIn.submitCode} onCancel={() => void signIn.cancel()} />;
       return <BrowserPanel provider={provider} progress={progress} since={flow.phaseSince} opensItself={opensItself} />;
     case 'need-code':
+      if (isCli(flow)) return <CliPanel provider={provider} progress={progress} submit={signIn.submitCode} onCancel={() => void signIn.cancel()} />;
       return <PastePanel provider={provider} progress={progress} submit={signIn.submitCode} onCancel={() => void signIn.cancel()} />;
     case 'device-code':
       return <DeviceCodePanel provider={provider} progress={progress} />;
@@ -48,7 +56,7 @@ export function SignInDialog({ provider, flow, signIn, opensItself }: { provider
   const running = isRunning(flow.progress);
   const close = () => (running ? void signIn.cancel() : signIn.dismiss());
   // The paste form carries its own footer, with its Submit beside Cancel.
-  const ownFooter = flow.method === 'paste' && (flow.progress.phase === 'open-url' || flow.progress.phase === 'need-code');
+  const ownFooter = (flow.method === 'paste' || isCli(flow)) && (flow.progress.phase === 'open-url' || flow.progress.phase === 'need-code');
   return (
     <Dialog title={dialogTitle(provider, flow)} onClose={close} className="signin-dialog" testId="signin-dialog">
       <div className="dialog-body">
@@ -57,17 +65,12 @@ export function SignInDialog({ provider, flow, signIn, opensItself }: { provider
         </div>
         <FlowBody provider={provider} flow={flow} signIn={signIn} opensItself={opensItself} />
         {ownFooter ? null : (
-          <footer className="dialog-footer">
-            <span className="dialog-footer-hint">{running ? <><kbd>Esc</kbd> cancels</> : null}</span>
-            <button type="button" className="button button-secondary" onClick={close}>
-              {running ? 'Cancel' : 'Close'}
-            </button>
-            {flow.progress.phase === 'error' ? (
-              <button type="button" className="button button-primary" onClick={() => void signIn.start(flow.method)} autoFocus>
-                {describeFailure(flow.progress.error ?? FALLBACK_ERROR).retry}
-              </button>
-            ) : null}
-          </footer>
+          <DialogFooter
+            hint={running ? <><kbd>Esc</kbd> cancels</> : null}
+            onCancel={close}
+            cancelLabel={running ? 'Cancel' : 'Close'}
+            action={flow.progress.phase === 'error' ? { label: describeFailure(flow.progress.error ?? FALLBACK_ERROR).retry, autoFocus: true, onClick: () => void signIn.start(flow.method) } : undefined}
+          />
         )}
       </div>
     </Dialog>

@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import type { ProvidersState } from '../../../preload/contract';
-import { WarningIcon } from '../components/Icons';
+import { ShieldIcon, WarningIcon } from '../components/Icons';
 import { useBridge } from '../hooks/useBridge';
-import { failureOf } from './bridge-error';
-import { ShieldIcon } from './provider-icons';
+import { failureOf } from '../bridge/bridge-error';
 
 export const WEAKER_PROTECTION_TEXT = 'Weaker protection: your sign-ins are not sealed by a system keychain';
 

@@ -1,7 +1,11 @@
 import type { ProviderView, SignInMethod } from '../../../preload/contract';
 
-/** The method the card's main button uses: the browser if offered, else a device code, else the first. */
+/**
+ * The method the card's main button uses: the provider's own CLI where that is the provider's way
+ * (listed first: Claude, Gemini), else the browser, else a device code, else the first.
+ */
 export function bestMethod(provider: ProviderView): SignInMethod | undefined {
+  if (provider.methods[0] === 'cli') return 'cli';
   if (provider.methods.includes('browser')) return 'browser';
   if (provider.methods.includes('device')) return 'device';
   return provider.methods[0];
@@ -10,6 +14,12 @@ export function bestMethod(provider: ProviderView): SignInMethod | undefined {
 /** The main button's words for a method. */
 export function primaryLabel(method: SignInMethod, provider: ProviderView): string {
   switch (method) {
+    case 'cli':
+      return `Sign in with ${provider.signInBy ?? provider.name}`;
+    case 'cli-console':
+      return `Sign in to the Console with ${provider.signInBy ?? provider.name}`;
+    case 'cli-token':
+      return `Make a long-lived token with ${provider.signInBy ?? provider.name}`;
     case 'browser':
       return 'Sign in with browser';
     case 'device':
@@ -25,7 +35,20 @@ export function primaryLabel(method: SignInMethod, provider: ProviderView): stri
 
 /** The menu entry for a method under "Other ways to sign in", or nothing when it cannot be offered. */
 export function menuLabel(method: SignInMethod, provider: ProviderView): { label: string; hint: string } | undefined {
+  const note = provider.methodNotes?.[method];
+  const described = menuLabelOnly(method, provider);
+  return described && note ? { ...described, hint: note } : described;
+}
+
+function menuLabelOnly(method: SignInMethod, provider: ProviderView): { label: string; hint: string } | undefined {
+  const by = provider.signInBy ?? provider.name;
   switch (method) {
+    case 'cli':
+      return { label: `Sign in with ${by}`, hint: `${by} signs in and keeps its login` };
+    case 'cli-console':
+      return { label: 'Anthropic Console account', hint: `API billing; ${by} signs in` };
+    case 'cli-token':
+      return { label: 'Long-lived token', hint: `${by} makes a token for this computer` };
     case 'browser':
       return { label: 'Sign in with browser', hint: 'Opens the sign-in page in your browser' };
     case 'device':
@@ -40,8 +63,14 @@ export function menuLabel(method: SignInMethod, provider: ProviderView): { label
 }
 
 /** How an account was connected, for its detail line. */
-export function methodPhrase(method: string): string {
+export function methodPhrase(method: string, signedInBy?: string): string {
+  if (signedInBy && method !== 'import') return `signed in by ${signedInBy}`;
   switch (method) {
+    case 'cli':
+    case 'cli-console':
+      return 'signed in by the provider’s CLI';
+    case 'cli-token':
+      return 'long-lived token';
     case 'browser':
       return 'browser sign-in';
     case 'device':

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AccountView, SignInMethod, SignInProgress } from '../../../preload/contract';
 import { useBridge } from '../hooks/useBridge';
-import { failureOf } from './bridge-error';
+import { failureOf } from '../bridge/bridge-error';
 
 export type FlowMethod = Exclude<SignInMethod, 'api-key'>;
 
@@ -15,7 +15,8 @@ export interface FlowView {
 
 export interface SignInFlow {
   readonly flow: FlowView | undefined;
-  start(method: FlowMethod): Promise<void>;
+  /** With an account: sign that account in again (it keeps its name and, for CLI logins, its folder). */
+  start(method: FlowMethod, account?: string): Promise<void>;
   cancel(): Promise<void>;
   /** Hands the pasted code to the daemon; a refusal comes back as a value and the flow stays open. */
   submitCode(code: string): Promise<{ ok: true; account: AccountView } | { ok: false; message: string }>;
@@ -67,7 +68,7 @@ export function useSignInFlow(providerId: string): SignInFlow {
   );
 
   const start = useCallback(
-    async (method: FlowMethod) => {
+    async (method: FlowMethod, account?: string) => {
       const previous = flowId.current;
       if (previous) void bridge.call('providers.cancel', previous).catch(() => undefined);
       flowId.current = undefined;
@@ -75,7 +76,7 @@ export function useSignInFlow(providerId: string): SignInFlow {
       waitingForId.current = true;
       show(method, { flowId: '', provider: providerId, method, phase: 'starting' });
       try {
-        const reply = await bridge.call('providers.connect', { provider: providerId, method });
+        const reply = await bridge.call('providers.connect', { provider: providerId, method, ...(account ? { account } : {}) });
         flowId.current = reply.flowId;
         const seen = early.current.filter((p) => p.flowId === reply.flowId);
         const latest = seen[seen.length - 1];

@@ -8,7 +8,7 @@ export function AttentionList({ agents }: { agents: ReadonlyArray<AgentInfo> | u
   return (
     <section className="attention" aria-labelledby="attention-title" data-testid="attention-list">
       <h2 id="attention-title" className="attention-title">
-        Needs you <span className="attention-count">{needing.length}</span>
+        <span className="attention-title-text">Needs you</span> <span className="attention-count">{needing.length}</span>
       </h2>
       <ul className="attention-items">
         {needing.map((agent) => (

@@ -1,6 +1,7 @@
 import { IS_MAC, shortcutLabel } from '../hooks/useShortcuts';
 import { hrefFor, navPageOf, type Route } from '../routes';
 import type { AgentInfo } from '../../../preload/contract';
+import { SearchIcon } from '../components/Icons';
 import { AttentionList } from './AttentionList';
 import { LogoMark } from './LogoMark';
 import { NAV_ITEMS, type NavItem } from './navigation';
@@ -46,7 +47,8 @@ export function Sidebar({ route, onSearch, agents }: { route: Route; onSearch?: 
           aria-keyshortcuts="Control+Shift+F Meta+Shift+F"
           data-testid="open-search"
         >
-          <span>Search…</span>
+          <SearchIcon size={14} />
+          <span className="sidebar-search-label">Search…</span>
           <kbd className="nav-shortcut" aria-hidden="true">
             {IS_MAC ? '⇧⌘F' : 'Ctrl+Shift+F'}
           </kbd>

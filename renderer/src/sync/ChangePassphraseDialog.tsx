@@ -1,8 +1,9 @@
 import { useId, useState } from 'react';
 import { Dialog } from '../components/Dialog';
+import { DialogFooter } from '../components/DialogFooter';
 import { useBridge } from '../hooks/useBridge';
-import { failureOf } from '../providers/bridge-error';
-import { useFocusOnOpen } from '../providers/useFocusOnOpen';
+import { failureOf } from '../bridge/bridge-error';
+import { useFocusOnOpen } from '../hooks/useFocusOnOpen';
 import { PasswordInput } from './PasswordInput';
 import { StrengthMeter } from './StrengthMeter';
 import { MIN_PASSPHRASE_LENGTH, WRONG_PASSPHRASE_TEXT } from './sync-view';
@@ -102,14 +103,7 @@ export function ChangePassphraseDialog({ onClose, onChanged }: { onClose: () => 
             {problem.message}
           </p>
         ) : null}
-        <footer className="dialog-footer">
-          <button type="button" className="button button-secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? 'Changing…' : 'Change passphrase'}
-          </button>
-        </footer>
+        <DialogFooter onCancel={onClose} action={{ label: 'Change passphrase', busyLabel: 'Changing…', busy }} />
       </form>
     </Dialog>
   );

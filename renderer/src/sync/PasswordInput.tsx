@@ -1,5 +1,5 @@
 import { useState, type Ref } from 'react';
-import { EyeIcon, EyeOffIcon } from '../providers/provider-icons';
+import { EyeIcon, EyeOffIcon } from '../components/Icons';
 
 /** A passphrase field with a Show/Hide button; nothing typed here is ever stored by the page. */
 export function PasswordInput({

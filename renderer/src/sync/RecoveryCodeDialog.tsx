@@ -1,7 +1,8 @@
 import { useId, useState } from 'react';
 import { CopyButton } from '../components/CopyButton';
 import { Dialog } from '../components/Dialog';
-import { ShieldIcon } from '../providers/provider-icons';
+import { DialogFooter } from '../components/DialogFooter';
+import { ShieldIcon } from '../components/Icons';
 
 /**
  * The recovery code, shown once when sync is first turned on. It closes only once the user says
@@ -36,12 +37,7 @@ export function RecoveryCodeDialog({ code, onClose }: { code: string; onClose: (
           <input id={checkId} type="checkbox" checked={saved} onChange={(event) => setSaved(event.target.checked)} />
           <span>I saved my recovery code</span>
         </label>
-        <footer className="dialog-footer">
-          <span className="dialog-footer-hint">{saved ? null : 'Tick the box to close'}</span>
-          <button type="button" className="button button-primary" disabled={!saved} onClick={close}>
-            Done
-          </button>
-        </footer>
+        <DialogFooter hint={saved ? null : 'Tick the box to close'} action={{ label: 'Done', disabled: !saved, onClick: close }} />
       </div>
     </Dialog>
   );

@@ -1,8 +1,9 @@
 import { useId, useState } from 'react';
 import { Dialog } from '../components/Dialog';
+import { DialogFooter } from '../components/DialogFooter';
 import { useBridge } from '../hooks/useBridge';
-import { failureOf } from '../providers/bridge-error';
-import { useFocusOnOpen } from '../providers/useFocusOnOpen';
+import { failureOf } from '../bridge/bridge-error';
+import { useFocusOnOpen } from '../hooks/useFocusOnOpen';
 
 const CONFIRM_WORD = 'REMOVE';
 
@@ -67,14 +68,7 @@ export function RemoveServerDataDialog({ server, onClose, onRemoved }: { server:
             {failure}
           </p>
         ) : null}
-        <footer className="dialog-footer">
-          <button type="button" className="button button-secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-danger" disabled={!confirmed || busy}>
-            {busy ? 'Removing…' : 'Remove my data'}
-          </button>
-        </footer>
+        <DialogFooter onCancel={onClose} action={{ label: 'Remove my data', busyLabel: 'Removing…', busy, disabled: !confirmed, tone: 'danger' }} />
       </form>
     </Dialog>
   );

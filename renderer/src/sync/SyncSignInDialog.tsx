@@ -1,8 +1,9 @@
 import type { SignInProgress } from '../../../preload/contract';
 import { Dialog } from '../components/Dialog';
+import { DialogFooter } from '../components/DialogFooter';
 import { DeviceCodePanel } from '../providers/DeviceCodePanel';
 import { describeFailure, SignInError } from '../providers/SignInError';
-import { WaitingLine } from '../providers/Spinner';
+import { WaitingLine } from '../components/Spinner';
 import { isSignInRunning } from './useSyncSignIn';
 import '../styles/providers.css';
 
@@ -17,17 +18,12 @@ export function SyncSignInDialog({ server, progress, onCancel, onClose, onRetry 
     <Dialog title="Sign in to your sync server" description={server} onClose={close} className="signin-dialog" testId="sync-signin-dialog">
       <div className="dialog-body">
         <Body host={host} progress={progress} />
-        <footer className="dialog-footer">
-          <span className="dialog-footer-hint">{running ? <><kbd>Esc</kbd> cancels</> : null}</span>
-          <button type="button" className="button button-secondary" onClick={close}>
-            {running ? 'Cancel' : 'Close'}
-          </button>
-          {progress.phase === 'error' ? (
-            <button type="button" className="button button-primary" onClick={onRetry} autoFocus>
-              {describeFailure(progress.error ?? FALLBACK_ERROR).retry}
-            </button>
-          ) : null}
-        </footer>
+        <DialogFooter
+          hint={running ? <><kbd>Esc</kbd> cancels</> : null}
+          onCancel={close}
+          cancelLabel={running ? 'Cancel' : 'Close'}
+          action={progress.phase === 'error' ? { label: describeFailure(progress.error ?? FALLBACK_ERROR).retry, autoFocus: true, onClick: onRetry } : undefined}
+        />
       </div>
     </Dialog>
   );

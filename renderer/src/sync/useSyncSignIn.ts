@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SignInProgress } from '../../../preload/contract';
 import { useBridge } from '../hooks/useBridge';
-import { failureOf } from '../providers/bridge-error';
+import { failureOf } from '../bridge/bridge-error';
 
 export interface SyncSignIn {
   /** The latest progress of the sign-in this window started; undefined when none is shown. */

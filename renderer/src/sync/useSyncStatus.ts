@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { SyncStatus } from '../../../preload/contract';
 import { useBridge } from '../hooks/useBridge';
-import { failureOf } from '../providers/bridge-error';
+import { failureOf } from '../bridge/bridge-error';
 
 /** Cloud sync's status as the daemon tells it: the first answer, then every `sync.changed`. */
 export function useSyncStatus(): { status: SyncStatus | undefined; loadError: string | undefined; set: (status: SyncStatus) => void } {

@@ -31,8 +31,9 @@ describe('a built-in provider with only its issuer overridden', () => {
   it('signs in at the new issuer: every endpoint found by discovery there, none at the built-in host', async () => {
     oidc = await startOidcServer({ deviceInterval: 1 });
     dataDir = makeDataDir();
-    // A company's own OpenID server in place of Google's (the client is that server's, so it is given too).
-    writeProvidersJson(dataDir, { google: { issuer: oidc.issuer, clientId: 'agent-relay-test', clientSecret: '', scopes: ['openid', 'email', 'offline_access'] } });
+    // A company's own OpenID server in place of Google's (the client is that server's, so it is given too;
+    // so are its methods: Gemini's own way is now Gemini CLI's sign-in, not a flow the app runs).
+    writeProvidersJson(dataDir, { google: { issuer: oidc.issuer, clientId: 'agent-relay-test', clientSecret: '', scopes: ['openid', 'email', 'offline_access'], methods: ['browser', 'device'] } });
     const provider = providerFromConfig(dataDir, 'google');
     expect(provider).toMatchObject({ issuer: oidc.issuer, name: 'Gemini' });
     for (const key of ['authorizationEndpoint', 'tokenEndpoint', 'deviceAuthorizationEndpoint', 'revocationEndpoint', 'userinfoEndpoint'] as const) {
@@ -57,7 +58,7 @@ describe('a built-in provider with only its issuer overridden', () => {
     try {
       const issuer = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
       dataDir = makeDataDir();
-      writeProvidersJson(dataDir, { google: { issuer } });
+      writeProvidersJson(dataDir, { google: { issuer, methods: ['browser', 'device'] } });
       const hosts: string[] = [];
       const events: AuthFlowEvent[] = [];
       const result = await signInWithDeviceCode({ provider: providerFromConfig(dataDir, 'google'), fetch: recordingFetch(hosts), onEvent: (e) => events.push(e) });
@@ -74,12 +75,16 @@ describe('a built-in provider with only its issuer overridden', () => {
 
   it('is refused by name when the provider has an address no discovery gives (Copilot token, paste page)', () => {
     dataDir = makeDataDir();
-    writeProvidersJson(dataDir, { 'github-copilot': { issuer: 'https://github.example.com' }, anthropic: { issuer: 'https://claude.example.com' } });
+    writeProvidersJson(dataDir, {
+      'github-copilot': { issuer: 'https://github.example.com' },
+      // Claude's paste page matters only where the app runs the paste flow (not the built-in Claude any more).
+      anthropic: { issuer: 'https://claude.example.com', methods: ['paste'] },
+    });
     const file = providersConfigPath(dataDir);
     const registry = loadProviderRegistry(file);
     expect(registry.errors.map((e) => e.message)).toEqual([
       `${file}: providers.github-copilot.issuer: moving GitHub Copilot to https://github.example.com also needs copilotTokenEndpoint (no discovery gives it); set copilotTokenEndpoint for "github-copilot", or remove its issuer to keep https://github.com`,
-      `${file}: providers.anthropic.issuer: moving Claude Code to https://claude.example.com also needs pasteRedirectUri (no discovery gives it); set pasteRedirectUri for "anthropic", or remove its issuer to keep https://claude.ai`,
+      `${file}: providers.anthropic.issuer: moving Claude Code to https://claude.example.com also needs pasteRedirectUri (no discovery gives it); set pasteRedirectUri for "anthropic", or remove its issuer to keep https://claude.com`,
     ]);
     // Given those too, the override is taken, and its other endpoints come from the new issuer.
     writeProvidersJson(dataDir, { 'github-copilot': { issuer: 'https://github.example.com', copilotTokenEndpoint: 'https://api.github.example.com/copilot_internal/v2/token' } });

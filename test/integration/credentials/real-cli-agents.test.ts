@@ -44,11 +44,11 @@ describe.skipIf(!claude || !codex)(`provider agents with the real CLIs${!claude 
   async function importLogin(provider: string) {
     await call('providers.connect', { provider, method: 'import' });
     await expect
-      .poll(async () => ((await call('providers.list')) as { providers: Array<{ id: string; accounts: unknown[] }> }).providers.find((p) => p.id === provider)!.accounts.length)
+      .poll(async () => ((await call('providers.list')) as { providers: Array<{ id: string; accounts: unknown[] }> }).providers.find((p) => p.id === provider)!.accounts.length, { timeout: 30_000 })
       .toBe(1);
   }
 
-  it('claude auth status says logged in, inside the agent\'s own CLAUDE_CONFIG_DIR', async () => {
+  it('claude auth status says logged in, inside the account\'s own CLAUDE_CONFIG_DIR', async () => {
     await start({ anthropic: { cli: { command: claude!, skipPermissionsFlag: '--dangerously-skip-permissions', configHomeEnv: 'CLAUDE_CONFIG_DIR' } } });
     const userFile = path.join(home.dir, '.claude', '.credentials.json');
     fs.mkdirSync(path.dirname(userFile), { recursive: true });
@@ -60,7 +60,10 @@ describe.skipIf(!claude || !codex)(`provider agents with the real CLIs${!claude 
     await call('agents.spawn', { name: 'RealClaude', provider: 'anthropic', args: ['auth', 'status'], env: { HOME: home.dir } });
     await expect.poll(() => screen('RealClaude'), { timeout: 30_000 }).toContain('"loggedIn": true');
     expect(await screen('RealClaude')).toContain('"subscriptionType": "max"');
-    expect(fs.existsSync(path.join(data.dir, 'agents', 'RealClaude', '.credentials.json'))).toBe(true);
+    // Claude Code keeps its login: the import copied it into the account's home, which its agents share.
+    const accounts = path.join(data.dir, 'accounts', 'anthropic');
+    expect(fs.readdirSync(accounts).map((d) => fs.existsSync(path.join(accounts, d, '.credentials.json')))).toEqual([true]);
+    expect(fs.existsSync(path.join(data.dir, 'agents', 'RealClaude', '.credentials.json'))).toBe(false);
     expect(fs.existsSync(path.join(home.dir, '.claude'))).toBe(false);
   });
 

@@ -66,7 +66,7 @@ describe('the data folder after everyday use', () => {
     };
     await call('app.setSettings', { theme: 'dark' });
     await call('providers.connect', { provider: 'anthropic', method: 'import' });
-    await expect.poll(async () => ((await call('providers.list')) as { providers: Array<{ id: string; accounts: unknown[] }> }).providers.find((p) => p.id === 'anthropic')!.accounts.length).toBe(1);
+    await expect.poll(async () => ((await call('providers.list')) as { providers: Array<{ id: string; accounts: unknown[] }> }).providers.find((p) => p.id === 'anthropic')!.accounts.length, { timeout: 15_000 }).toBe(1);
     await call('agents.spawn', { name: 'Bob', command: process.execPath, args: [BOB] });
     await call('agents.spawn', { name: 'Claude1', provider: 'anthropic' });
     const sent = (await call('relay.send', { to: 'Bob', body: 'hello' })) as { id: string };

@@ -23,11 +23,16 @@ describe('built-in providers', () => {
     expect(BUILT_IN_PROVIDERS.map((p) => p.id)).toEqual(['anthropic', 'openai', 'google', 'github-copilot', 'qwen', 'ollama', 'lm-studio', 'openai-compatible']);
   });
 
-  it('carry the provider facts: Anthropic JSON + code#state, Codex localhost:1455 with fallback 1457', () => {
+  it('carry the provider facts: Claude and Gemini sign in by their own CLI, Codex localhost:1455 with fallback 1457', () => {
     const registry = loadProviderRegistry(undefined);
     const anthropic = registry.get('anthropic')!;
-    expect(anthropic).toMatchObject({ tokenRequestEncoding: 'json', clientId: '9d1c250a-e61b-44d9-88ed-5944d1962f5e', logo: 'anthropic.svg' });
-    expect(anthropic.methods).toContain('paste');
+    expect(anthropic).toMatchObject({ tokenRequestEncoding: 'json', clientId: '9d1c250a-e61b-44d9-88ed-5944d1962f5e', logo: 'anthropic.svg', loginOwner: 'cli' });
+    // Anthropic's terms: the app never runs the Claude.ai OAuth flow itself; Claude Code does.
+    expect(anthropic.methods).toEqual(['cli', 'cli-console', 'cli-token', 'import', 'api-key']);
+    expect(anthropic.cli?.login).toMatchObject({ product: 'Claude Code', args: { cli: ['auth', 'login', '--claudeai'], 'cli-console': ['auth', 'login', '--console'] }, check: 'claude-auth-status' });
+    expect(registry.get('google')!.methods).toEqual(['cli', 'import', 'api-key']);
+    expect(registry.get('google')!.cli?.login).toMatchObject({ product: 'Gemini CLI', env: { NO_BROWSER: 'true' }, check: 'gemini-credentials' });
+    for (const p of registry.providers) for (const m of p.methods) if (p.kind === 'oauth' && p.cli?.login) expect(p.methodNotes[m], `${p.id} ${m}`).toBeTruthy();
     const openai = registry.get('openai')!;
     expect(openai).toMatchObject({ redirectHost: 'localhost', redirectPort: 1455, fallbackPorts: [1457], redirectPath: '/auth/callback', deviceLogin: 'openai-codex' });
     expect(registry.get('github-copilot')!.copilotTokenEndpoint).toBe('https://api.github.com/copilot_internal/v2/token');

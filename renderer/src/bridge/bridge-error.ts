@@ -1,4 +1,4 @@
-import { BridgeCallError } from '../bridge';
+import { BridgeCallError } from './bridge';
 
 /** A failed call as { code, message } (the daemon's sentence), whatever was thrown. */
 export function failureOf(error: unknown): { code: string; message: string } {
