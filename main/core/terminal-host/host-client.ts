@@ -624,6 +624,7 @@ export class TerminalHostClient implements AgentRuntime {
   private forget(): void {
     for (const agent of this.agents.values()) agent.dispose();
     this.agents.clear();
+    this.relayBacklogs.clear();
     this.events.clear();
     this.outputs.clear();
   }
