@@ -79,6 +79,14 @@ export interface AgentRuntime {
   onOutput(listener: (output: { name: string; chunk: OutputChunk }) => void): () => void;
   /** What spawn was given as meta (for agents this daemon found running). */
   meta?(name: string): AgentMeta | undefined;
+  /** Changes some of an agent's meta where it is kept (so a daemon that reattaches reads the new value). */
+  updateMeta?(name: string, patch: AgentMeta): Promise<Result<void>>;
+  /** Output of an agent found running that the relay has not read (a daemon died or was not there); once. */
+  takeRelayBacklog?(name: string): OutputChunk[] | undefined;
+  /** The relay has read `name`'s output up to seq to the end: the runtime need not keep it for the relay. */
+  relayAck?(name: string, seq: number): void;
+  /** The stream `name`'s output seq numbers count within (they restart with a new terminal host). */
+  relayStream?(name: string): string | undefined;
   /** Searches every agent's scrollback, where the scrollback lives. */
   search?(query: ScrollbackQuery): Promise<ScrollbackResult>;
   /** Stops every agent. */

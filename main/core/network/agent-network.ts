@@ -67,6 +67,8 @@ function agentBaseEnv(): Record<string, string> {
 
 const PROMPT_STYLE: Readonly<Record<string, PromptProvider>> = { anthropic: 'claude', openai: 'codex', google: 'gemini' };
 const ROTATION_CHECK_MS = 30_000;
+/** How long acknowledgements of output the relay has read gather before they go to the terminal host (tests hold them back with AGENT_RELAY_RELAY_ACK_MS). */
+const RELAY_ACK_DELAY_MS = Number(process.env.AGENT_RELAY_RELAY_ACK_MS) || 200;
 import { RelayHub, TargetDirectory, type AgentRunState, type RelayMessage as LoggedMessage, type RelayTarget } from '../relay/index.js';
 
 export interface AgentNetworkOptions {
@@ -135,6 +137,9 @@ export class AgentNetwork {
   private readonly homes = new Map<string, string>();
   /** Each agent's identity (kept over restarts) and whether it takes relay messages at a shell prompt. */
   private readonly identities = new Map<string, { id: string; acceptRelay: boolean }>();
+  /** Per agent: the last chunk its relay has read to the end, told to the terminal host in a moment. */
+  private readonly relayAcks = new Map<string, number>();
+  private relayAckTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: AgentNetworkOptions) {
     const logger = options.logger;
@@ -164,9 +169,18 @@ export class AgentNetwork {
       this.relay.resize(name, host.info.cols, host.info.rows);
       this.directory.add(relayTarget(host, this.identity(name)));
     }
+    // What they printed that no relay read to the end (printed while no daemon ran, or not yet read when
+    // the last one died): read now, once every agent is a recipient again. A line the last daemon
+    // already routed is in the log with where it was read, and is not routed again.
+    for (const name of this.manager.names()) {
+      const backlog = this.manager.takeRelayBacklog?.(name);
+      if (!backlog?.length) continue;
+      options.logger.info('relay: reading output printed while no daemon read it', { name, chunks: backlog.length, from: backlog[0]!.seq, to: backlog[backlog.length - 1]!.seq });
+      for (const chunk of backlog) this.ingest(name, chunk);
+    }
     this.unsubscribe.push(
       this.manager.onOutput(({ name, chunk }) => {
-        this.relay.ingest(name, chunk.data);
+        this.ingest(name, chunk);
         this.limitWatches.get(name)?.feed(chunk.data);
       }),
       this.manager.onEvent((event) => {
@@ -190,11 +204,12 @@ export class AgentNetwork {
       }),
     );
     // Messages are addressed to an agent: what was queued for one that did not survive the restart (no
-    // terminal host, or it was removed meanwhile) can never reach it, so it fails now, visibly. An agent
-    // started again from its record (after a reboot) is a new agent.
-    this.relay.failAbsentRecipients();
+    // terminal host, or it was removed meanwhile) can never reach it, so it fails now, visibly. One that
+    // is offered to start again (after a reboot) keeps its id and its queue: started again, it is the
+    // same agent resumed and gets what waited; not started again (the offer dismissed), that fails then.
     const known = new Set(this.manager.names());
     this.restorable = readAgentRecord(options.dataDir).filter((a) => a.running && !known.has(a.name));
+    this.relay.failAbsentRecipients(undefined, new Set(this.restorable.flatMap((a) => (a.id ? [a.id] : []))));
     if (this.restorable.length) options.logger.info('agents recorded as running are gone (a restart?); offering to start them again', { names: this.restorable.map((a) => a.name) });
     this.unsubscribe.push(this.manager.onEvent(() => this.saveRecord()));
     if (options.credentials) {
@@ -209,6 +224,23 @@ export class AgentNetwork {
 
   list(): AgentInfo[] {
     return this.manager.list().map((info) => this.describe(info));
+  }
+
+  /** One chunk of an agent's output into the relay, tagged with where it comes from when the runtime says. */
+  private ingest(name: string, chunk: { seq: number; data: string }): void {
+    const stream = this.manager.relayStream?.(name);
+    this.relay.ingest(name, chunk.data, stream ? { stream: `${this.identity(name).id}/${stream}`, seq: chunk.seq } : undefined);
+    // Read to the end (a whole line, nothing held): the runtime need not keep this output for a next daemon.
+    if (!this.manager.relayAck || !chunk.data.endsWith('\n') || !this.relay.atRest(name)) return;
+    this.relayAcks.set(name, chunk.seq);
+    if (this.relayAckTimer) return;
+    this.relayAckTimer = setTimeout(() => {
+      this.relayAckTimer = undefined;
+      // By now the log has what this output routed (written at once, flushed on the next tick).
+      for (const [agent, seq] of this.relayAcks) this.manager.relayAck?.(agent, seq);
+      this.relayAcks.clear();
+    }, RELAY_ACK_DELAY_MS);
+    this.relayAckTimer.unref();
   }
 
   private describe(info: HostedAgentInfo): AgentInfo {
@@ -239,17 +271,27 @@ export class AgentNetwork {
   }
 
   /** "Accept relay messages" for one agent: injected even while a plain shell is its foreground program. */
-  setAcceptRelay(name: string, on: boolean): AgentInfo {
+  async setAcceptRelay(name: string, on: boolean): Promise<AgentInfo> {
     const host = this.host(name);
     this.identity(name).acceptRelay = on;
     this.options.logger.info('relay: accept relay messages changed', { name, on });
+    // Kept where the pty lives, so a daemon that reattaches does not fall back to the spawn-time value.
+    if (this.manager.updateMeta) {
+      const saved = await this.manager.updateMeta(name, { acceptRelay: String(on) });
+      if (!saved.ok) this.options.logger.warn('relay: could not keep accept-relay in the terminal host', { name, error: saved.error.message });
+    }
     // Anything held back may go now (or, turned off, is refused at its next attempt).
     this.relay.router.pump();
     this.options.onAgentsChanged(this.list());
     return this.describe(host.info);
   }
 
-  async spawn(request: SpawnRequest, options: { resume?: boolean; keepLimit?: boolean } = {}): Promise<AgentInfo> {
+  spawn(request: SpawnRequest, options: { resume?: boolean; keepLimit?: boolean } = {}): Promise<AgentInfo> {
+    return this.start(request, options);
+  }
+
+  /** Starts an agent: a new one, or (`agentId`) one started again after a reboot, keeping its id. */
+  private async start(request: SpawnRequest, options: { resume?: boolean; keepLimit?: boolean } = {}, agentId?: string): Promise<AgentInfo> {
     if (this.manager.has(request.name)) {
       throw new AgentError('agent_exists', `An agent named ${request.name} already exists; pick another name or remove it first.`, { name: request.name });
     }
@@ -286,7 +328,7 @@ export class AgentNetwork {
     }
     if (!command) throw new AgentError('invalid_agent_spec', 'An agent needs a provider or a command to run.', { field: 'command' });
     // A new agent, even one that takes the name of an earlier one: a new identity.
-    const identity = { id: newAgentId(), acceptRelay: request.acceptRelay ?? false };
+    const identity = { id: agentId ?? newAgentId(), acceptRelay: request.acceptRelay ?? false };
     const recipe: RecordedAgent = {
       name: request.name,
       provider: request.provider ?? null,
@@ -297,25 +339,27 @@ export class AgentNetwork {
       cwd: request.cwd ?? this.options.defaultCwd ?? os.homedir(),
       running: true,
     };
-    const info = unwrap(
-      await this.manager.spawn({
-        name: request.name,
-        command,
-        args,
-        ...(request.cwd ? { cwd: request.cwd } : {}),
-        env,
-        ...(request.cols ? { cols: request.cols } : {}),
-        ...(request.rows ? { rows: request.rows } : {}),
-        scrollback: this.options.scrollback(),
-        ...(promptStyle ? { provider: promptStyle } : {}),
-      }, {
-        recipe: JSON.stringify(recipe),
-        ...(request.provider && account ? { provider: request.provider, account, ...(binding ? { cli: binding.cli, configHome: binding.configHome } : {}) } : {}),
-        // Kept where the pty lives, so a daemon that reattaches knows it is the same agent.
-        agentId: identity.id,
-        acceptRelay: String(identity.acceptRelay),
-      }),
-    );
+    // Known before its first output arrives (the relay names the output stream after it).
+    this.identities.set(request.name, identity);
+    const spawned = await this.manager.spawn({
+      name: request.name,
+      command,
+      args,
+      ...(request.cwd ? { cwd: request.cwd } : {}),
+      env,
+      ...(request.cols ? { cols: request.cols } : {}),
+      ...(request.rows ? { rows: request.rows } : {}),
+      scrollback: this.options.scrollback(),
+      ...(promptStyle ? { provider: promptStyle } : {}),
+    }, {
+      recipe: JSON.stringify(recipe),
+      ...(request.provider && account ? { provider: request.provider, account, ...(binding ? { cli: binding.cli, configHome: binding.configHome } : {}) } : {}),
+      // Kept where the pty lives, so a daemon that reattaches knows it is the same agent.
+      agentId: identity.id,
+      acceptRelay: String(identity.acceptRelay),
+    });
+    if (!spawned.ok && !this.manager.has(request.name)) this.identities.delete(request.name);
+    const info = unwrap(spawned);
     this.stopRequested.delete(info.name);
     this.identities.set(info.name, identity);
     this.recipes.set(info.name, { ...recipe, cwd: info.cwd });
@@ -577,7 +621,8 @@ export class AgentNetwork {
   private saveRecord(): void {
     const live = this.manager.list().flatMap((info) => {
       const recipe = this.recipes.get(info.name);
-      return recipe ? [{ ...recipe, running: info.status !== 'exited' }] : [];
+      const id = this.identities.get(info.name)?.id;
+      return recipe ? [{ ...recipe, ...(id ? { id } : {}), running: info.status !== 'exited' }] : [];
     });
     try {
       writeAgentRecord(this.options.dataDir, [...live, ...this.restorable.filter((a) => !this.manager.has(a.name))]);
@@ -613,12 +658,16 @@ export class AgentNetwork {
     for (const agent of chosen) {
       const extra = resume ? resumeArgs(agent) : null;
       const args = [...(extra?.before ?? []), ...agent.args, ...(extra?.after ?? [])];
+      // The same agent, resumed: its id again (unless a running agent has it), so its queue reaches it.
+      const id = agent.id && ![...this.identities.values()].some((identity) => identity.id === agent.id) ? agent.id : undefined;
       try {
         started.push(
-          await this.spawn(
+          await this.start(
             agent.provider
               ? { name: agent.name, provider: agent.provider, ...(agent.account ? { account: agent.account } : {}), skipPermissions: agent.skipPermissions, args, cwd: agent.cwd }
               : { name: agent.name, command: agent.command!, args, cwd: agent.cwd },
+            {},
+            id,
           ),
         );
       } catch (error) {
@@ -632,8 +681,14 @@ export class AgentNetwork {
 
   /** Not now: forget the offer (agents.json keeps only the agents that run). */
   dismissRestore(): void {
+    const dismissed = this.restorable;
     this.restorable = [];
     this.saveRecord();
+    // Not started again: what waited for them can never arrive.
+    for (const agent of dismissed) {
+      if (!agent.id) continue;
+      this.relay.failQueuedFor(agent.id, 'recipient_not_restored', (name) => `${name} was not started again after the restart, so this message was not delivered.`);
+    }
   }
 
   /** Every agent's scrollback, searched where it is kept (the terminal host, or here). */
@@ -646,6 +701,7 @@ export class AgentNetwork {
   /** Stops the daemon's side; the agents stop too unless keepAgents and a terminal host keeps them. */
   async close(options: { keepAgents?: boolean } = {}): Promise<void> {
     clearInterval(this.rotationTimer);
+    if (this.relayAckTimer) clearTimeout(this.relayAckTimer);
     for (const off of this.unsubscribe.splice(0)) off();
     for (const perConnection of this.attachments.values()) for (const attachment of perConnection.values()) attachment.detach();
     this.attachments.clear();

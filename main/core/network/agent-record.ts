@@ -9,6 +9,8 @@ import { writeFileAtomic } from '../base/atomic-file.js';
  */
 export interface RecordedAgent {
   readonly name: string;
+  /** The agent's id: started again after a reboot it keeps it (the same agent, resumed), so what was queued for it arrives. */
+  readonly id?: string;
   /** A provider's CLI with one of its accounts… */
   readonly provider: string | null;
   readonly account: string | null;
@@ -33,7 +35,8 @@ export function readAgentRecord(dataDir: string): RecordedAgent[] {
         typeof (a as RecordedAgent).name === 'string' &&
         typeof (a as RecordedAgent).cwd === 'string' &&
         Array.isArray((a as RecordedAgent).args) &&
-        (typeof (a as RecordedAgent).command === 'string' || typeof (a as RecordedAgent).provider === 'string'),
+        (typeof (a as RecordedAgent).command === 'string' || typeof (a as RecordedAgent).provider === 'string') &&
+        ((a as RecordedAgent).id === undefined || typeof (a as RecordedAgent).id === 'string'),
     );
   } catch {
     return [];

@@ -36,6 +36,12 @@ const MessageRecord = z.object({
   thread: z.string().nullable(),
   origin: MessageOrigin,
   kind: z.enum(['line', 'block', 'text']),
+  /**
+   * For a message an agent printed: where in its output it was read (the output stream, the chunk's seq
+   * and the message's place among those that chunk completed). Output read again after a daemon restart
+   * is routed only past the last source logged, so a line is routed once.
+   */
+  source: z.object({ stream: z.string(), seq: z.number(), n: z.number() }).optional(),
 });
 export type MessageRecord = z.infer<typeof MessageRecord>;
 
@@ -121,6 +127,15 @@ export interface MessageLogOptions {
 /** Where archived (compacted, settled) messages go: one segment file per compaction, named by its newest id. */
 export const MESSAGE_ARCHIVE_DIR = path.join('relay', 'archive');
 
+export interface MessageSource {
+  readonly stream: string;
+  readonly seq: number;
+  readonly n: number;
+}
+
+/** Whether a is at or before b in one output stream. */
+export const sourceAtOrBefore = (a: Pick<MessageSource, 'seq' | 'n'>, b: Pick<MessageSource, 'seq' | 'n'>): boolean => a.seq < b.seq || (a.seq === b.seq && a.n <= b.n);
+
 export type MessageStatus = 'queued' | 'delivered' | 'acknowledged' | 'unacknowledged' | 'failed';
 
 export function messageStatus(deliveries: ReadonlyArray<Pick<Delivery, 'status'>>): MessageStatus {
@@ -153,6 +168,8 @@ export class MessageLog {
   /** Warnings from the last replay (torn or corrupt lines), also sent to the logger. */
   readonly warnings: string[] = [];
   private readonly entries = new Map<string, Entry>();
+  /** Per agent output stream: the last place a logged message was read from. */
+  private readonly sources = new Map<string, MessageSource>();
   private readonly order: string[] = [];
   private fd: number;
   private dirty = false;
@@ -290,6 +307,11 @@ export class MessageLog {
     return this.order.map((id) => this.view(id) as RelayMessage);
   }
 
+  /** The last place in an agent's output stream a logged message was read from (see MessageRecord.source). */
+  lastSource(stream: string): MessageSource | undefined {
+    return this.sources.get(stream);
+  }
+
   lastId(): string | undefined {
     return this.order[this.order.length - 1];
   }
@@ -331,6 +353,10 @@ export class MessageLog {
   private apply(record: MessageRecord | StatusRecord): boolean {
     if (record.t === 'msg') {
       if (this.entries.has(record.id)) return false;
+      if (record.source) {
+        const last = this.sources.get(record.source.stream);
+        if (!last || sourceAtOrBefore(last, record.source)) this.sources.set(record.source.stream, record.source);
+      }
       this.entries.set(record.id, { record, deliveries: new Map() });
       // Ids are time-ordered; keep the order array sorted even if a clock stepped back.
       if (this.order.length === 0 || (this.order[this.order.length - 1] as string) < record.id) this.order.push(record.id);
@@ -456,7 +482,7 @@ export class MessageLog {
   private view(id: string): RelayMessage | undefined {
     const entry = this.entries.get(id);
     if (!entry) return undefined;
-    const { t: _t, ...rec } = entry.record;
+    const { t: _t, source: _source, ...rec } = entry.record;
     const deliveries = [...entry.deliveries.values()];
     return { ...rec, deliveries, status: messageStatus(deliveries) };
   }

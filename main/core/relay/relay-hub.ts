@@ -1,5 +1,6 @@
 import type { Logger } from '../logging/logger.js';
-import { MessageLog, type HistoryFilter, type HistoryPage, type RelayMessage } from './message-log.js';
+import { MessageLog, sourceAtOrBefore, type HistoryFilter, type HistoryPage, type MessageSource, type RelayMessage } from './message-log.js';
+import type { ParsedRelayMessage } from './relay-parser.js';
 import { PasteModeTracker } from './paste-mode.js';
 import { RelayParser, type RelayParserOptions } from './relay-parser.js';
 import { systemClock, type Clock, type TargetDirectory } from './relay-target.js';
@@ -23,10 +24,24 @@ export interface RelayHubOptions extends Pick<RouterOptions, 'humanQuietMs' | 'i
   fsync?: boolean;
 }
 
+interface ParserEntry {
+  parser: RelayParser;
+  name: string;
+  cancelFlush?: () => void;
+  /** Where the last chunk fed came from, and how many messages were read at that place so far. */
+  at?: { stream: string; seq: number; n: number };
+}
+
+/** Where a chunk of an agent's output comes from: its output stream (see MessageRecord.source) and seq. */
+export interface ChunkSource {
+  readonly stream: string;
+  readonly seq: number;
+}
+
 export class RelayHub {
   readonly log: MessageLog;
   readonly router: RelayRouter;
-  private readonly parsers = new Map<string, { parser: RelayParser; name: string; cancelFlush?: () => void }>();
+  private readonly parsers = new Map<string, ParserEntry>();
   private readonly sizes = new Map<string, { cols: number; rows: number }>();
   /** Per agent (lower-case name): whether it has bracketed paste on, read from its output. */
   private readonly pasteModes = new Map<string, PasteModeTracker>();
@@ -67,22 +82,58 @@ export class RelayHub {
     this.log.close();
   }
 
-  /** Feeds a chunk of `agent`'s pty output; relay lines in it are routed at once. */
-  ingest(agent: string, chunk: string | Uint8Array): void {
+  /**
+   * Feeds a chunk of `agent`'s pty output; relay lines in it are routed at once. With `source`, each
+   * message is logged with where it was read, and a message read at or before the last place logged
+   * for that stream is not routed again (output read a second time after a daemon restart).
+   */
+  ingest(agent: string, chunk: string | Uint8Array, source?: ChunkSource): void {
     // Escape sequences and message ids are ASCII: latin1 is enough to look for them in bytes.
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
     this.pasteMode(agent).push(text);
     this.router.noteOutput(agent, text);
     const entry = this.entry(agent);
-    this.router.routeManyFromAgent(entry.name, entry.parser.push(chunk));
+    if (source) entry.at = { stream: source.stream, seq: source.seq, n: 0 };
+    this.routeParsed(entry, entry.parser.push(chunk));
     entry.cancelFlush?.();
     entry.cancelFlush = undefined;
     if (entry.parser.holding) {
       entry.cancelFlush = this.clock.setTimer(() => {
         entry.cancelFlush = undefined;
-        this.router.routeManyFromAgent(entry.name, entry.parser.flush());
+        this.routeParsed(entry, entry.parser.flush());
       }, this.options.wrapHoldMs ?? 300);
     }
+  }
+
+  /**
+   * Whether everything fed for `agent` so far has been read to the end: no line held for a possible
+   * wrap and no block open. Output up to here never needs reading again.
+   */
+  atRest(agent: string): boolean {
+    const entry = this.parsers.get(agent.toLowerCase());
+    return !entry || (!entry.parser.holding && !entry.parser.open && !entry.cancelFlush);
+  }
+
+  private routeParsed(entry: ParserEntry, parsed: ReadonlyArray<ParsedRelayMessage>): void {
+    if (parsed.length === 0) return;
+    const at = entry.at;
+    if (!at) {
+      this.router.routeManyFromAgent(entry.name, parsed);
+      return;
+    }
+    const last = this.log.lastSource(at.stream);
+    const fresh: ParsedRelayMessage[] = [];
+    const sources: MessageSource[] = [];
+    for (const message of parsed) {
+      const source = { stream: at.stream, seq: at.seq, n: at.n++ };
+      if (last && sourceAtOrBefore(source, last)) {
+        this.logger?.info('relay: a line read again after a restart was routed before; not again', { agent: entry.name, to: message.to, seq: source.seq });
+        continue;
+      }
+      fresh.push(message);
+      sources.push(source);
+    }
+    this.router.routeManyFromAgent(entry.name, fresh, sources);
   }
 
   /** Tells the parser the agent's terminal size (needed to join wrapped lines). */
@@ -90,7 +141,7 @@ export class RelayHub {
     this.sizes.set(agent.toLowerCase(), { cols, rows });
     const entry = this.parsers.get(agent.toLowerCase());
     if (!entry) return;
-    for (const parsed of entry.parser.resize(cols, rows)) this.router.routeFromAgent(entry.name, parsed);
+    this.routeParsed(entry, entry.parser.resize(cols, rows));
   }
 
   /** Drops an agent's parser state, e.g. when its process restarts with a fresh screen. */
@@ -109,8 +160,13 @@ export class RelayHub {
    * Fails what is still queued for agents that are not in the directory: call once the agents that
    * survive a daemon restart are back in it (messages are addressed to an agent, not a name).
    */
-  failAbsentRecipients(reason?: string): void {
-    this.router.failAbsentRecipients(reason);
+  failAbsentRecipients(reason?: string, keep?: ReadonlySet<string>): void {
+    this.router.failAbsentRecipients(reason, keep);
+  }
+
+  /** Fails what waits for an agent (its id) that will not come back, with the reason. */
+  failQueuedFor(agentId: string, code: string, reason: (name: string) => string): void {
+    this.router.failQueuedFor(agentId, code, reason);
   }
 
   sendFromHuman(to: string, body: string): SendResult {
@@ -139,7 +195,7 @@ export class RelayHub {
     return tracker;
   }
 
-  private entry(agent: string): { parser: RelayParser; name: string; cancelFlush?: () => void } {
+  private entry(agent: string): ParserEntry {
     const key = agent.toLowerCase();
     let entry = this.parsers.get(key);
     if (!entry) {

@@ -42,6 +42,11 @@ export class RelayParser {
     return this.grammar.holding;
   }
 
+  /** True inside a block (`->relay:Name <<<` seen, `>>>` not yet) or a code fence. */
+  get open(): boolean {
+    return this.grammar.open;
+  }
+
   /** New terminal size; a held line is read first (with the old width it was wrapped at). */
   resize(cols: number, rows?: number): ParsedRelayMessage[] {
     this.lines.resize(cols, rows);

@@ -1,7 +1,7 @@
 import type { Logger } from '../logging/logger.js';
 import { DeliveryQueues, readiness, type QueuedCopy, type ReadinessRule } from './delivery-queue.js';
 import { MessageIdGenerator } from './message-id.js';
-import { recipientKey, type MessageLog, type MessageOrigin, type MessageRecord, type RelayMessage, type StatusChange } from './message-log.js';
+import { recipientKey, type MessageLog, type MessageOrigin, type MessageRecord, type MessageSource, type RelayMessage, type StatusChange } from './message-log.js';
 import type { ParsedRelayMessage } from './relay-parser.js';
 import { systemClock, targetKey, type Clock, type RelayTarget, type TargetDirectory } from './relay-target.js';
 import { DEFAULT_MAX_INJECT_BYTES, formatRelayText, wrapInjection } from './sanitize.js';
@@ -162,8 +162,8 @@ export class RelayRouter {
   }
 
   /** A message an agent printed. Unknown recipients are answered in the sender's terminal. */
-  routeFromAgent(from: string, parsed: ParsedRelayMessage): SendResult {
-    const result = this.route(from, parsed.to, parsed.body, 'agent', parsed.kind);
+  routeFromAgent(from: string, parsed: ParsedRelayMessage, source?: MessageSource): SendResult {
+    const result = this.route(from, parsed.to, parsed.body, 'agent', parsed.kind, null, source);
     if (!result.ok && result.error.code !== 'empty_message' && this.directory.get(from)) {
       const about = result.message ? ` Your message [${result.message.id}] was not delivered.` : '';
       this.route(SYSTEM_SENDER, from, `${result.error.message}${about}`, 'system', 'text', result.message?.id ?? null);
@@ -172,12 +172,12 @@ export class RelayRouter {
   }
 
   /** Messages an agent printed together (one chunk of output): delivered together where they can be. */
-  routeManyFromAgent(from: string, parsed: ReadonlyArray<ParsedRelayMessage>): SendResult[] {
-    if (parsed.length <= 1) return parsed.map((message) => this.routeFromAgent(from, message));
+  routeManyFromAgent(from: string, parsed: ReadonlyArray<ParsedRelayMessage>, sources?: ReadonlyArray<MessageSource>): SendResult[] {
+    if (parsed.length <= 1) return parsed.map((message, i) => this.routeFromAgent(from, message, sources?.[i]));
     this.gathering = true;
     let results: SendResult[];
     try {
-      results = parsed.map((message) => this.routeFromAgent(from, message));
+      results = parsed.map((message, i) => this.routeFromAgent(from, message, sources?.[i]));
     } finally {
       this.gathering = false;
     }
@@ -194,13 +194,24 @@ export class RelayRouter {
    * Fails every copy still queued for an agent the directory does not hold (e.g. one that did not
    * come back after the daemon restarted): call once the agents that will be there are in it.
    */
-  failAbsentRecipients(reason = 'it no longer exists (Agent Relay restarted without it)'): void {
+  failAbsentRecipients(reason = 'it no longer exists (Agent Relay restarted without it)', keep: ReadonlySet<string> = new Set()): void {
     for (const key of this.queues.keys()) {
-      if (this.directory.byKey(key)) continue;
+      if (this.directory.byKey(key) || keep.has(key)) continue;
       const copies = this.queues.drain(key);
       const name = copies[0]?.recipient ?? key;
       this.failCopies(copies, 'recipient_gone', `${name} was not delivered this message: ${reason}.`);
     }
+  }
+
+  /**
+   * Fails what is queued for one agent (by its key, i.e. its id) that is not in the directory and will
+   * not come back, e.g. one the user chose not to start again after a reboot.
+   */
+  failQueuedFor(key: string, code: string, reason: (name: string) => string): void {
+    if (this.directory.byKey(key)) return;
+    const copies = this.queues.drain(key);
+    const name = copies[0]?.recipient ?? key;
+    this.failCopies(copies, code, reason(name));
   }
 
   /**
@@ -221,10 +232,18 @@ export class RelayRouter {
     if (last >= 0) this.acknowledge(key, last + 1);
   }
 
-  private route(from: string, to: string, body: string, origin: MessageOrigin, kind: MessageRecord['kind'], replyThread: string | null = null): SendResult {
+  private route(
+    from: string,
+    to: string,
+    body: string,
+    origin: MessageOrigin,
+    kind: MessageRecord['kind'],
+    replyThread: string | null = null,
+    source?: MessageSource,
+  ): SendResult {
     const id = this.ids.next();
     const ts = this.clock.now();
-    const base = { id, ts, from, to, body, origin, kind };
+    const base = { id, ts, from, to, body, origin, kind, ...(source ? { source: { ...source } } : {}) };
     const fail = (code: RelayError['code'], message: string): SendResult => {
       const record = this.log.appendMessage({ ...base, recipients: [], thread: replyThread ?? id }, [{ recipient: to, status: 'failed', code, reason: message }]);
       this.emit({ type: 'failed', message: record, recipient: to, code, reason: message });

@@ -143,7 +143,7 @@ export class HostConnection {
     });
   }
 
-  send(message: { t: 'ack'; aid: string; chars: number } | { t: 'input'; name: string; data: string; human: boolean }): void {
+  send(message: { t: 'ack'; aid: string; chars: number } | { t: 'input'; name: string; data: string; human: boolean } | { t: 'relayAck'; name: string; seq: number }): void {
     if (!this.closed) this.socket.write(`${JSON.stringify(message)}\n`);
   }
 
@@ -329,6 +329,11 @@ export class TerminalHostClient implements AgentRuntime {
   private connecting: Promise<HostConnection> | undefined;
   private readonly agents = new Map<string, RemoteAgent>();
   private readonly metas = new Map<string, AgentMeta>();
+  /**
+   * Per agent found running: output its relay has not read to the end (from the host), and what has
+   * arrived since, until the relay takes it (takeRelayBacklog).
+   */
+  private readonly relayBacklogs = new Map<string, OutputChunk[]>();
   private readonly events = new ListenerSet<AgentEvent>();
   private readonly outputs = new ListenerSet<{ name: string; chunk: OutputChunk }>();
   private readonly log: Logger;
@@ -383,6 +388,7 @@ export class TerminalHostClient implements AgentRuntime {
     for (const hosted of connection.welcome.agents) {
       this.agents.set(hosted.info.name, new RemoteAgent(hosted.info, () => this.liveConnection()));
       this.metas.set(hosted.info.name, hosted.meta);
+      if (hosted.relayBacklog) this.relayBacklogs.set(hosted.info.name, hosted.relayBacklog.map((chunk) => ({ seq: chunk.seq, data: chunk.data })));
     }
     if (connection.welcome.agents.length) {
       this.log.info('reattached to the terminal host', { pid: connection.welcome.pid, version: connection.welcome.version, agents: connection.welcome.agents.length });
@@ -410,6 +416,7 @@ export class TerminalHostClient implements AgentRuntime {
 
   private receiveOutput(frame: OutputFrame): void {
     const chunk = { seq: frame.seq, data: frame.data };
+    this.relayBacklogs.get(frame.name)?.push(chunk);
     this.agents.get(frame.name)?.output(chunk);
     this.outputs.emit({ name: frame.name, chunk });
   }
@@ -435,6 +442,7 @@ export class TerminalHostClient implements AgentRuntime {
           this.agents.get(event.name)?.dispose();
           this.agents.delete(event.name);
           this.metas.delete(event.name);
+          this.relayBacklogs.delete(event.name);
         }
         this.events.emit(event);
         return;
@@ -530,6 +538,37 @@ export class TerminalHostClient implements AgentRuntime {
     return this.metas.get(name);
   }
 
+  /**
+   * What `name`'s relay has not read: its output since the last relayAck a daemon sent, up to now.
+   * Once only: from then on the live output (onOutput) is all there is.
+   */
+  takeRelayBacklog(name: string): OutputChunk[] | undefined {
+    const backlog = this.relayBacklogs.get(name);
+    this.relayBacklogs.delete(name);
+    return backlog;
+  }
+
+  /** Tells the host the relay has read `name`'s output up to seq to the end: it need not keep it. */
+  relayAck(name: string, seq: number): void {
+    this.liveConnection()?.send({ t: 'relayAck', name, seq });
+  }
+
+  /**
+   * Names the stream of `name`'s output (its seq numbers count within it): the terminal host's run.
+   * A relay that logs where it read each message can tell output it has already read from new output.
+   */
+  relayStream(name: string): string | undefined {
+    const connection = this.liveConnection();
+    return connection && this.agents.has(name) ? `${connection.welcome.pid}@${connection.welcome.startedAt}` : undefined;
+  }
+
+  async updateMeta(name: string, patch: AgentMeta): Promise<Result<void>> {
+    return this.call(async () => {
+      const meta = await this.connected(name).request<AgentMeta>('meta', [name, patch]);
+      this.metas.set(name, meta);
+    });
+  }
+
   kill(name: string): Promise<Result<ExitInfo>> {
     return this.call(() => this.connected(name).request<ExitInfo>('kill', [name]));
   }
@@ -590,6 +629,7 @@ export class TerminalHostClient implements AgentRuntime {
   private forget(): void {
     for (const agent of this.agents.values()) agent.dispose();
     this.agents.clear();
+    this.relayBacklogs.clear();
     this.events.clear();
     this.outputs.clear();
   }

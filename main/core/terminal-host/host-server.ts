@@ -7,7 +7,7 @@ import type { Attachment } from '../agents/agent-host.js';
 import { AgentManager, type AgentManagerOptions } from '../agents/agent-manager.js';
 import type { AgentMeta, ScrollbackQuery } from '../agents/agent-runtime.js';
 import type { AgentSpecInput } from '../agents/agent-spec.js';
-import { LineReader, PROTOCOL, encodeOutputFrame, readsOutputFrames, type AttachReply, type ClientMessage, type HostMessage, type HostedAgent, type WireError } from './protocol.js';
+import { LineReader, MAX_RELAY_BACKLOG_CHARS, PROTOCOL, encodeOutputFrame, readsOutputFrames, type AttachReply, type ClientMessage, type HostMessage, type HostedAgent, type WireError } from './protocol.js';
 import { ScrollbackIndex } from './scrollback-index.js';
 import { hostFilePath, removeHostFile, writeHostFile } from './host-file.js';
 
@@ -52,6 +52,8 @@ export class TerminalHostServer {
   readonly manager: AgentManager;
   readonly index = new ScrollbackIndex((name) => this.scrollbackOf(name));
   private readonly meta = new Map<string, AgentMeta>();
+  /** Per agent: output the daemon's relay has not acknowledged yet, for the next daemon to read. */
+  private readonly relayBacklogs = new Map<string, { chunks: Array<{ seq: number; data: string }>; chars: number; warned: boolean }>();
   private readonly clients = new Set<Client>();
   private readonly token = crypto.randomBytes(24).toString('hex');
   private readonly startedAt = new Date().toISOString();
@@ -67,11 +69,13 @@ export class TerminalHostServer {
     this.manager = new AgentManager({ ...(options.agents ?? {}), logger: options.logger });
     this.manager.onOutput(({ name, chunk }) => {
       this.index.write(name, chunk.data);
+      this.keepForRelay(name, chunk.seq, chunk.data);
       this.broadcastOutput(name, chunk.seq, chunk.data);
     });
     this.manager.onEvent((event) => {
       if (event.type === 'removed') {
         this.meta.delete(event.name);
+        this.relayBacklogs.delete(event.name);
         this.index.forget(event.name);
       }
       const meta = event.type === 'spawned' ? this.meta.get(event.agent.name) : undefined;
@@ -127,6 +131,32 @@ export class TerminalHostServer {
       this.options.onStopped?.();
     })();
     return this.stopping;
+  }
+
+  private keepForRelay(name: string, seq: number, data: string): void {
+    let backlog = this.relayBacklogs.get(name);
+    if (!backlog) {
+      backlog = { chunks: [], chars: 0, warned: false };
+      this.relayBacklogs.set(name, backlog);
+    }
+    backlog.chunks.push({ seq, data });
+    backlog.chars += data.length;
+    while (backlog.chars > MAX_RELAY_BACKLOG_CHARS && backlog.chunks.length > 1) {
+      backlog.chars -= backlog.chunks.shift()!.data.length;
+      if (!backlog.warned) {
+        backlog.warned = true;
+        this.log.warn('no relay has read this agent\'s output for a long while; the oldest is no longer kept for it', { name });
+      }
+    }
+  }
+
+  private relayAck(name: string, seq: number): void {
+    const backlog = this.relayBacklogs.get(name);
+    if (!backlog) return;
+    let drop = 0;
+    while (drop < backlog.chunks.length && backlog.chunks[drop]!.seq <= seq) backlog.chars -= backlog.chunks[drop++]!.data.length;
+    if (drop > 0) backlog.chunks.splice(0, drop);
+    backlog.warned = false;
   }
 
   private scrollbackOf(name: string): number {
@@ -223,6 +253,9 @@ export class TerminalHostServer {
       case 'ack':
         client.attachments.get(message.aid)?.ack(Number(message.chars) || 0);
         return;
+      case 'relayAck':
+        if (typeof message.name === 'string' && Number.isFinite(message.seq)) this.relayAck(message.name, message.seq);
+        return;
       case 'input': {
         const host = this.manager.get(message.name);
         if (host && typeof message.data === 'string') {
@@ -239,7 +272,7 @@ export class TerminalHostServer {
   private hosted(): HostedAgent[] {
     return this.manager.names().flatMap((name) => {
       const host = this.manager.get(name);
-      return host ? [{ info: host.info, meta: this.meta.get(name) ?? {}, seq: host.flowStats.lastSeq }] : [];
+      return host ? [{ info: host.info, meta: this.meta.get(name) ?? {}, seq: host.flowStats.lastSeq, relayBacklog: [...(this.relayBacklogs.get(name)?.chunks ?? [])] }] : [];
     });
   }
 
@@ -272,6 +305,16 @@ export class TerminalHostServer {
         const result = this.manager.spawn(input);
         if (!result.ok && input && typeof input.name === 'string' && !this.manager.has(input.name)) this.meta.delete(input.name);
         return unwrap(result);
+      }
+      case 'meta': {
+        // Some of an agent's meta changed after spawn (e.g. accept-relay): kept for the next daemon.
+        const name = this.agent(args[0]).name;
+        const patch = args[1];
+        if (!patch || typeof patch !== 'object') throw Object.assign(new Error('meta needs an object of strings.'), { code: 'invalid_request' });
+        const strings = Object.fromEntries(Object.entries(patch as Record<string, unknown>).filter(([, value]) => typeof value === 'string')) as Record<string, string>;
+        const meta = { ...(this.meta.get(name) ?? {}), ...strings };
+        this.meta.set(name, meta);
+        return meta;
       }
       case 'kill':
         return unwrap(await this.manager.kill(String(args[0])));

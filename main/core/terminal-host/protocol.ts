@@ -15,7 +15,15 @@ import type { AgentEvent } from '../agents/agent-manager.js';
 import type { AgentMeta } from '../agents/agent-runtime.js';
 import type { TerminalSnapshot } from '../agents/terminal-mirror.js';
 
-export const PROTOCOL = { major: 1, minor: 1 } as const;
+/**
+ * Minor 1: terminal output as binary frames (to a daemon whose hello says 1.1 or later) and `meta`
+ * (change an agent's meta after spawn). Minor 2: the relay backlog (`relayAck`, and each hosted
+ * agent's output the relay has not read to the end, in the welcome).
+ */
+export const PROTOCOL = { major: 1, minor: 2 } as const;
+
+/** The most output per agent the host keeps for a relay that has not acknowledged it (oldest dropped). */
+export const MAX_RELAY_BACKLOG_CHARS = 4 * 1024 * 1024;
 export type ProtocolVersion = { readonly major: number; readonly minor: number };
 
 /** Lines longer than this end the connection (a snapshot of 100,000 lines fits well below). */
@@ -51,12 +59,19 @@ export interface HostedAgent {
   readonly meta: AgentMeta;
   /** The last output chunk so far; the stream continues with seq + 1. */
   readonly seq: number;
+  /**
+   * Output after the last chunk a daemon's relay acknowledged (`relayAck`), up to seq: what the relay
+   * of a daemon that died, or was not there, has not read to the end. Absent from older hosts.
+   */
+  readonly relayBacklog?: ReadonlyArray<{ readonly seq: number; readonly data: string }>;
 }
 
 export type ClientMessage =
   | { readonly t: 'hello'; readonly token: string; readonly protocol: ProtocolVersion; readonly version: string }
   | { readonly t: 'req'; readonly id: number; readonly op: string; readonly args: unknown[] }
   | { readonly t: 'ack'; readonly aid: string; readonly chars: number }
+  /** The daemon's relay has read `name`'s output up to seq to the end (and logged what it found). */
+  | { readonly t: 'relayAck'; readonly name: string; readonly seq: number }
   | { readonly t: 'input'; readonly name: string; readonly data: string; readonly human: boolean };
 
 export type HostMessage =

@@ -46,6 +46,21 @@ async function startUp(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<{ 
   return { run, client };
 }
 
+/** The log file's NDJSON records; a line that is not (yet) whole JSON is skipped. */
+function logRecords(file: string): Array<Record<string, unknown>> {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        const record = JSON.parse(line) as unknown;
+        return record && typeof record === 'object' ? [record as Record<string, unknown>] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
 /** Every "NAME tick N at T" line in a console snapshot (escape sequences and all). */
 const ticks = (name: string, data: string) => [...data.matchAll(new RegExp(`${name} tick (\\d+) at (\\d+)`, 'g'))].map((m) => ({ n: Number(m[1]), at: Number(m[2]) }));
 
@@ -118,12 +133,13 @@ describe('agents outlive the daemon (terminal host)', () => {
     expect((await current.client.call('agents.list')).map((a) => a.pid)).toEqual(pids);
     await current.client.call('terminal.input', 'Cid', 'after the bump\r');
     await waitFor('Cid to echo after the bump', async () => (await current!.client.call('terminal.screen', 'Cid')).some((l) => l.includes('Cid typed: after the bump')));
-    // The host's log says which daemon version it now serves.
+    // The host's log says which daemon version it now serves: one NDJSON record (pino) of the host's own
+    // scope. Read as records, not as text, so the order of keys and a line still being written (the
+    // daemon's destination is non-blocking) do not matter; the wait ends when the record is there.
     await waitFor('the host to log the newer daemon', () =>
-      fs
-        .readFileSync(path.join(tmp.dir, 'logs', 'agent-relay.log'), 'utf8')
-        .split('\n')
-        .some((line) => line.includes('daemon connected') && line.includes('99.0.0')),
+      logRecords(path.join(tmp.dir, 'logs', 'agent-relay.log')).some(
+        (record) => record.scope === 'terminal-host:terminal-host' && record.msg === 'daemon connected' && record.version === '99.0.0',
+      ),
     );
 
     // Search runs in the host over every agent's scrollback.

@@ -118,4 +118,21 @@ describe('MessageIdGenerator', () => {
     gen.observe(later);
     expect(gen.next() > later).toBe(true);
   });
+
+  it('remembers where in an agent\'s output its messages were read (per stream, the latest), across a restart, without showing it', () => {
+    const log = MessageLog.open({ dataDir });
+    log.appendMessage(message({ source: { stream: 'a-1/host', seq: 7, n: 0 } }), [{ recipient: 'Bob', status: 'queued' }]);
+    log.appendMessage(message({ source: { stream: 'a-1/host', seq: 7, n: 1 } }), [{ recipient: 'Bob', status: 'queued' }]);
+    const other = message({ source: { stream: 'a-2/host', seq: 3, n: 0 } });
+    log.appendMessage(other, [{ recipient: 'Bob', status: 'queued' }]);
+    log.appendMessage(message(), [{ recipient: 'Bob', status: 'queued' }]);
+    log.close();
+
+    const again = MessageLog.open({ dataDir });
+    expect(again.lastSource('a-1/host')).toEqual({ stream: 'a-1/host', seq: 7, n: 1 });
+    expect(again.lastSource('a-2/host')).toEqual({ stream: 'a-2/host', seq: 3, n: 0 });
+    expect(again.lastSource('a-3/host')).toBeUndefined();
+    expect(again.get(other.id)).not.toHaveProperty('source');
+    again.close();
+  });
 });
