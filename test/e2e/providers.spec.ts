@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { SCREENSHOT_DIR } from './fixtures.js';
 import { chooseOtherWay, expect, openProviders, shownCode, startDeviceSignIn, test } from './provider-ui.js';
 
 test('device-code sign-in through the UI, approved on the OAuth server, then disconnect with confirmation', async ({ page, host, oidc }) => {
@@ -93,6 +95,11 @@ test('an API key is saved from "Use an API key instead", shown by label, and dis
   await expect(card.getByTestId('provider-headline')).toHaveText('Key saved as Work, not checked');
   await expect(card.getByTestId('provider-state')).toHaveText('Saved, not checked');
   await expect(card.getByTestId('account-row')).toContainText('via API key, not checked');
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await card.screenshot({ path: path.join(SCREENSHOT_DIR, `card-key-not-checked-${scheme}.png`), animations: 'disabled' });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
   // The key never comes back to the page.
   expect(await page.content()).not.toContain('sk-test-0123456789abcdef');
 

@@ -139,6 +139,7 @@ export function ProviderCard({ provider, vault, opensItself, compact = false }: 
   const several = provider.accounts.length > 1;
   const selfHosted = provider.kind === 'self-hosted';
   const text = headline(state, provider.accounts);
+  const unchecked = state === 'connected' && isUncheckedKey(provider.accounts.find((a) => a.isDefault) ?? provider.accounts[0]);
   const connected = provider.accounts.length > 0;
 
   return (
@@ -157,7 +158,7 @@ export function ProviderCard({ provider, vault, opensItself, compact = false }: 
             <h3 id={titleId} className="provider-name" tabIndex={-1}>
               {provider.name}
             </h3>
-            <span className="provider-state" data-state={state} data-testid="provider-state">
+            <span className="provider-state" data-state={state} data-unchecked={unchecked || undefined} data-testid="provider-state">
               {state === 'connecting' ? <span className="spinner" aria-hidden="true" /> : <span className="provider-state-dot" aria-hidden="true" />}
               {stateLabel(state, provider.accounts)}
             </span>
@@ -175,7 +176,7 @@ export function ProviderCard({ provider, vault, opensItself, compact = false }: 
 
       {text ? (
         <p className="provider-headline" data-testid="provider-headline">
-          {state === 'connected' ? <CheckIcon size={14} /> : null}
+          {state === 'connected' && !unchecked ? <CheckIcon size={14} /> : null}
           {text}
         </p>
       ) : null}
