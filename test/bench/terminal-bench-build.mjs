@@ -20,6 +20,8 @@ export async function loadAgents() {
         "export * from './main/core/agents/output-batcher.js';",
         "export { RelayParser } from './main/core/relay/relay-parser.js';",
         "export { encodeTerminalFrame } from './main/core/transport/terminal-frame.js';",
+        "export { ScrollbackIndex } from './main/core/terminal-host/scrollback-index.js';",
+        "export { encodeOutputFrame, WireReader } from './main/core/terminal-host/protocol.js';",
       ].join('\n'),
       resolveDir: root,
       loader: 'ts',

@@ -7,7 +7,7 @@ import { fmt, loadAgents, mb } from './terminal-bench-build.mjs';
 
 const lines = Number(process.argv[2] ?? 200_000);
 const width = Number(process.argv[3] ?? 100);
-const { OutputBatcher, TerminalMirror, RelayParser, encodeTerminalFrame } = await loadAgents();
+const { OutputBatcher, TerminalMirror, RelayParser, encodeTerminalFrame, ScrollbackIndex, encodeOutputFrame, WireReader } = await loadAgents();
 
 // The flood fixture's bytes, cut like pty reads (4 KB).
 const pad = 'x'.repeat(Math.max(0, width - 8));
@@ -62,6 +62,25 @@ total.push(
     return bytes;
   }),
 );
+console.log('terminal host (its own process; not counted in the daemon sum):');
+await timed('  search index (plain lines)', () => {
+  const index = new ScrollbackIndex();
+  for (const data of chunks) index.write('Flood', data);
+});
+await timed('  host → daemon binary frame, encode + decode', () => {
+  let chars = 0;
+  const reader = new WireReader(() => undefined, (frame) => (chars += frame.data.length), (error) => { throw error; });
+  chunks.forEach((data, seq) => reader.push(encodeOutputFrame('Flood', seq, data)));
+  return chars;
+});
+await timed('  host → daemon JSON line, encode + decode (before)', () => {
+  let chars = 0;
+  chunks.forEach((data, seq) => {
+    const line = Buffer.from(`${JSON.stringify({ t: 'out', name: 'Flood', seq, data })}\n`);
+    chars += JSON.parse(line.toString('utf8', 0, line.length - 1)).data.length;
+  });
+  return chars;
+});
 console.log('  (what the JSON frame it replaced cost, not counted in the sum:)');
 await timed('  terminal.output JSON frame (before)', () => {
     let bytes = 0;

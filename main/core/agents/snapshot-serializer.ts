@@ -3,8 +3,23 @@ import type { SerializeAddon } from '@xterm/addon-serialize';
 
 /** Lines per cached block of scrollback. */
 const BLOCK_LINES = 1_000;
+/** Lines per archived block (archive mode: see SnapshotSerializer). */
+const ARCHIVE_BLOCK_LINES = 250;
 /** Scrollback lines above the screen that are always serialized afresh with the screen. */
 const TAIL_LINES = 100;
+/** The mirror writes output into xterm in pieces of at most this many characters (see archive()). */
+export const PIECE_CHARS = 256;
+/**
+ * Scrollback rows the mirror's xterm keeps when the archive holds the rest: an archive block, the
+ * tail and the rows one piece can scroll (a character scrolls at most one row, but for REP), with room.
+ */
+export const LIVE_SCROLLBACK = 800;
+
+/** Serialized rows that xterm no longer needs to hold. */
+interface Archived {
+  readonly lines: number;
+  readonly data: string;
+}
 
 interface Block {
   readonly start: IMarker;
@@ -24,15 +39,184 @@ interface Block {
  */
 export class SnapshotSerializer {
   private blocks: Block[] = [];
+  /** Archive mode: rows above the frontier, oldest first, as serialized text. */
+  private archived: Archived[] = [];
+  /** Archive mode: the first row (a line's start) not in the archive; xterm moves it as it trims and reflows. */
+  private frontier: IMarker | undefined;
 
+  /**
+   * `scrollback` > 0 is archive mode: xterm holds only LIVE_SCROLLBACK rows (its cell buffer costs
+   * ~1.5 KB per row at 120 columns) and the rows above them live here as serialized text, until the
+   * rest covers `scrollback` rows on its own. archive() must run after every piece of output, so a
+   * row is archived before xterm trims it; if that ever failed (the frontier marker was trimmed), the
+   * archive starts again from what xterm still holds. Rows above the screen change only by trimming,
+   * a reflow (the frontier moves with its line; archived lines are rewrapped by the console that
+   * replays them, as xterm's reflow would), clearing the scrollback and a reset (cleared()).
+   */
   constructor(
     private readonly terminal: HeadlessTerminal,
     private readonly addon: SerializeAddon,
+    private readonly scrollback = 0,
   ) {}
+
+  get archiving(): boolean {
+    return this.scrollback > 0;
+  }
 
   /** Scrollback lines currently kept serialized. */
   get cachedLines(): number {
-    return this.blocks.reduce((sum, block) => sum + block.lines, 0);
+    return this.blocks.reduce((sum, block) => sum + block.lines, 0) + this.archivedLines;
+  }
+
+  /** Rows kept only as serialized text. */
+  get archivedLines(): number {
+    return this.archived.reduce((sum, block) => sum + block.lines, 0);
+  }
+
+  /** Archive mode: archives complete blocks of rows above the tail; cheap when there is nothing to do. */
+  archive(force = false): void {
+    if (!this.archiving || this.terminal.buffer.active.type !== 'normal') return;
+    if (this.frontier === undefined || this.frontier.isDisposed) {
+      // Rows went that were never archived: start again from what xterm holds (consistent, shorter).
+      if (this.frontier?.isDisposed) this.archived = [];
+      this.frontier = this.marker(0);
+      if (!this.frontier) return;
+    }
+    const buffer = this.terminal.buffer.normal;
+    let next = this.frontier.line;
+    const minimum = force ? 1 : ARCHIVE_BLOCK_LINES;
+    if (buffer.length - this.terminal.rows - TAIL_LINES - next < minimum) return;
+    const tailStart = this.tailStart();
+    while (tailStart - next >= minimum) {
+      let end = Math.min(tailStart - 1, next + ARCHIVE_BLOCK_LINES - 1);
+      while (end + 1 < tailStart && buffer.getLine(end + 1)?.isWrapped) end++;
+      this.archived.push({ lines: end - next + 1, data: this.plainRange(next, end) ?? flatten(this.range(next, end)) });
+      next = end + 1;
+    }
+    const frontier = this.marker(next);
+    this.frontier.dispose();
+    this.frontier = frontier;
+    if (!frontier) {
+      this.archived = [];
+      return;
+    }
+    // Let go of the oldest blocks the rest no longer needs to cover the scrollback.
+    let rows = buffer.length - this.terminal.rows - next + this.archivedLines;
+    while (this.archived.length > 1 && rows - (this.archived[0] as Archived).lines >= this.scrollback) {
+      rows -= (this.archived.shift() as Archived).lines;
+    }
+  }
+
+  /** Archive mode: the scrollback is cleared (ED 3) or the terminal reset (RIS). */
+  cleared(): void {
+    this.archived = [];
+    this.frontier?.dispose();
+    this.frontier = undefined;
+  }
+
+  /**
+   * Before a resize: archives everything above the tail, so the reflow cannot trim rows not yet
+   * archived, and notes where the frontier is in logical lines above the cursor's line. xterm's
+   * markers do not follow a reflow exactly, so afterResize() finds the frontier again by counting.
+   */
+  beforeResize(): { linesAbove: number; text: string } | undefined {
+    if (!this.archiving) {
+      this.invalidate();
+      return undefined;
+    }
+    this.archive(true);
+    const frontier = this.frontier;
+    this.frontier = undefined;
+    if (!frontier || frontier.isDisposed || this.terminal.buffer.active.type !== 'normal') {
+      frontier?.dispose();
+      this.archived = [];
+      return undefined;
+    }
+    const line = frontier.line;
+    frontier.dispose();
+    const buffer = this.terminal.buffer.normal;
+    let linesAbove = 0;
+    for (let y = this.lineStart(buffer.baseY + buffer.cursorY); y > line; y--) if (!buffer.getLine(y)?.isWrapped) linesAbove++;
+    return { linesAbove, text: this.logicalText(line) };
+  }
+
+  /** After a resize: the frontier again, on the same logical line; if it cannot be found, the archive goes. */
+  afterResize(before: { linesAbove: number; text: string } | undefined): void {
+    if (!this.archiving || !before) return;
+    const buffer = this.terminal.buffer.normal;
+    let y = this.lineStart(buffer.baseY + buffer.cursorY);
+    for (let counted = 0; counted < before.linesAbove && y > 0; ) {
+      y--;
+      if (!buffer.getLine(y)?.isWrapped) counted++;
+    }
+    y = this.lineStart(y);
+    const frontier = this.logicalText(y) === before.text ? this.marker(y) : undefined;
+    if (frontier) this.frontier = frontier;
+    else this.archived = [];
+  }
+
+  private lineStart(y: number): number {
+    const buffer = this.terminal.buffer.normal;
+    while (y > 0 && buffer.getLine(y)?.isWrapped) y--;
+    return y;
+  }
+
+  private logicalText(y: number): string {
+    const buffer = this.terminal.buffer.normal;
+    let text = buffer.getLine(y)?.translateToString(true) ?? '';
+    for (let row = y + 1; buffer.getLine(row)?.isWrapped; row++) text += buffer.getLine(row)?.translateToString(true) ?? '';
+    return text;
+  }
+
+  /**
+   * The serialize addon's output for rows of plain text (default colours and attributes, one cell
+   * per character, no gaps, no wrapped rows): the rows' text joined by \r\n, read straight from
+   * xterm's cell array, ~10× cheaper than the addon, which a flood would otherwise pay for every row.
+   * undefined when any row is not that plain (the addon serializes those).
+   */
+  private plainRange(start: number, end: number): string | undefined {
+    const buffer = this.terminal.buffer.normal;
+    const rows: string[] = [];
+    const codes: number[] = [];
+    for (let y = start; y <= end; y++) {
+      const line = buffer.getLine(y) as unknown as { isWrapped: boolean; _line?: { _data?: Uint32Array } } | undefined;
+      const data = line?._line?._data;
+      if (!line || !data || line.isWrapped) return undefined;
+      const cells = Math.min(this.terminal.cols, data.length / 3);
+      let used = cells;
+      while (used > 0 && data[(used - 1) * 3] === 0) used--;
+      codes.length = used;
+      for (let x = 0; x < used; x++) {
+        const content = data[x * 3] as number;
+        // Width 1 (bits 22–23), not combined (bit 21), a BMP code point; default fg and bg, no flags.
+        if (content >>> 21 !== 2 || (content & 0x1fffff) > 0xffff || data[x * 3 + 1] !== 0 || data[x * 3 + 2] !== 0) return undefined;
+        codes[x] = content & 0xffff;
+      }
+      rows.push(String.fromCharCode.apply(null, codes));
+    }
+    return rows.join('\r\n');
+  }
+
+  private marker(line: number): IMarker | undefined {
+    const buffer = this.terminal.buffer.normal;
+    const marker = this.terminal.registerMarker(line - (buffer.baseY + buffer.cursorY));
+    if (marker && marker.line !== line) {
+      marker.dispose();
+      return undefined;
+    }
+    return marker;
+  }
+
+  private serializeArchived(): string {
+    this.archive(true);
+    const next = this.frontier && !this.frontier.isDisposed ? this.frontier.line : 0;
+    const tailStart = this.tailStart();
+    const parts = this.archived.map((block) => block.data);
+    if (next < tailStart) parts.push(this.range(next, tailStart - 1));
+    if (parts.length === 0) return this.addon.serialize();
+    const buffer = this.terminal.buffer.normal;
+    const tail = this.addon.serialize({ scrollback: buffer.length - this.terminal.rows - tailStart });
+    return `${parts.join('\x1b[0m\r\n')}\x1b[0m\r\n${tail}`;
   }
 
   /** Forget every block (after a resize, which reflows the scrollback). */
@@ -45,6 +229,7 @@ export class SnapshotSerializer {
   }
 
   serialize(): string {
+    if (this.archiving) return this.serializeArchived();
     const tailStart = this.tailStart();
     if (tailStart < BLOCK_LINES) {
       this.invalidate();
@@ -73,6 +258,7 @@ export class SnapshotSerializer {
    * returns whether more is left to do. Meant for quiet moments, so a first attach is fast too.
    */
   warmStep(): boolean {
+    if (this.archiving) return false;
     const tailStart = this.tailStart();
     if (tailStart < BLOCK_LINES) return false;
     this.dropStaleBlocks(tailStart);

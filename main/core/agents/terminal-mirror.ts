@@ -2,7 +2,7 @@ import xtermHeadless from '@xterm/headless';
 import type { Terminal as HeadlessTerminal } from '@xterm/headless';
 import serializeAddon from '@xterm/addon-serialize';
 import { ListenerSet } from './listener-set.js';
-import { SnapshotSerializer } from './snapshot-serializer.js';
+import { LIVE_SCROLLBACK, PIECE_CHARS, SnapshotSerializer } from './snapshot-serializer.js';
 
 const { Terminal } = xtermHeadless;
 const { SerializeAddon } = serializeAddon;
@@ -60,16 +60,31 @@ export class TerminalMirror {
   private readonly disposeWaiters = new Set<() => void>();
 
   constructor(options: TerminalMirrorOptions) {
+    const scrollback = options.scrollback ?? DEFAULT_SCROLLBACK;
+    // A long scrollback lives mostly as serialized text (the archive); xterm keeps the last rows.
+    const archive = scrollback > 2 * LIVE_SCROLLBACK;
     this.terminal = new Terminal({
       cols: options.cols,
       rows: options.rows,
-      scrollback: options.scrollback ?? DEFAULT_SCROLLBACK,
+      scrollback: archive ? LIVE_SCROLLBACK : scrollback,
       allowProposedApi: true,
     });
     const addon = new SerializeAddon();
     // The addon is typed against @xterm/xterm; the headless Terminal has the same surface it uses.
     this.terminal.loadAddon(addon as unknown as Parameters<HeadlessTerminal['loadAddon']>[0]);
-    this.serializer = new SnapshotSerializer(this.terminal, addon);
+    this.serializer = new SnapshotSerializer(this.terminal, addon, archive ? scrollback : 0);
+    if (archive) {
+      // Clearing the scrollback (ED 3) and a full reset (RIS) drop the archive too; the hooks run
+      // before xterm's own handlers (returning false lets those run).
+      this.terminal.parser.registerCsiHandler({ final: 'J' }, (params) => {
+        if (params[0] === 3) this.serializer.cleared();
+        return false;
+      });
+      this.terminal.parser.registerEscHandler({ final: 'c' }, () => {
+        this.serializer.cleared();
+        return false;
+      });
+    }
   }
 
   /**
@@ -84,13 +99,24 @@ export class TerminalMirror {
     this.scheduleWarm();
     this.pendingChars += chunk.data.length;
     this.pendingWrites += 1;
-    this.terminal.write(chunk.data, () => {
+    const archive = this.serializer.archiving;
+    const data = chunk.data;
+    // With an archive, rows must reach a block before xterm trims them: a piece scrolls at most a
+    // few hundred rows, and the archive catches up after each one.
+    if (archive) for (let i = 0; i + PIECE_CHARS < data.length; i += PIECE_CHARS) this.terminal.write(data.slice(i, i + PIECE_CHARS), this.archiveStep);
+    const last = archive && data.length > PIECE_CHARS ? data.slice(Math.floor((data.length - 1) / PIECE_CHARS) * PIECE_CHARS) : data;
+    this.terminal.write(last, () => {
+      if (archive) this.archiveStep();
       this.pendingWrites -= 1;
       this.parsed = chunk.seq;
       this.pendingChars -= chunk.data.length;
       this.parsedListeners.emit(chunk);
     });
   }
+
+  private readonly archiveStep = (): void => {
+    if (!this.disposed) this.serializer.archive();
+  };
 
   /** Called after each chunk is parsed (the mirror's acknowledgement for flow control). */
   onParsed(listener: (chunk: OutputChunk) => void): () => void {
@@ -102,9 +128,10 @@ export class TerminalMirror {
     this.afterPending(() => {
       if (this.disposed) return;
       this.generation += 1;
+      // Resizing reflows the scrollback, so cached blocks of it no longer match (archived rows stay).
+      const frontier = this.serializer.beforeResize();
       this.terminal.resize(cols, rows);
-      // Resizing reflows the scrollback, so serialized blocks of it no longer match.
-      this.serializer.invalidate();
+      this.serializer.afterResize(frontier);
     });
   }
 
@@ -175,6 +202,10 @@ export class TerminalMirror {
   /** Scrollback lines whose serialization is cached for the next snapshot. */
   get cachedSnapshotLines(): number {
     return this.serializer.cachedLines;
+  }
+  /** Scrollback rows kept only as serialized text (trimmed from the xterm buffer). */
+  get archivedLines(): number {
+    return this.serializer.archivedLines;
   }
   /** Characters written but not parsed yet. */
   get backlogChars(): number {

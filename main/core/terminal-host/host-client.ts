@@ -13,7 +13,7 @@ import { validateSize, type ExitInfo } from '../agents/pty-session.js';
 import type { AgentStatus, StatusVerdict } from '../agents/status-detector.js';
 import type { OutputChunk } from '../agents/terminal-mirror.js';
 import { readHostFile, type HostFileInfo } from './host-file.js';
-import { LineReader, PROTOCOL, type AttachReply, type HostMessage, type HostedAgent, type ProtocolVersion, type WireError } from './protocol.js';
+import { WireReader, PROTOCOL, type AttachReply, type HostMessage, type HostedAgent, type OutputFrame, type ProtocolVersion, type WireError } from './protocol.js';
 
 export const HOST_ENTRY_FILE = 'terminal-host.js';
 
@@ -52,6 +52,8 @@ export class HostConnection {
   private nextId = 1;
   private closed = false;
   private readonly closeListeners = new ListenerSet<Error | undefined>();
+  /** Terminal output, from binary frames (protocol 1.1) or JSON `out` lines (an older host). */
+  readonly output = new ListenerSet<OutputFrame>();
 
   private constructor(
     private readonly socket: net.Socket,
@@ -67,6 +69,7 @@ export class HostConnection {
       this.closeListeners.emit(undefined);
     });
     onMessage.on((message) => {
+      if (message.t === 'out') this.output.emit(message);
       if (message.t !== 'res') return;
       const waiter = this.pending.get(message.id);
       if (!waiter) return;
@@ -80,7 +83,6 @@ export class HostConnection {
   static open(file: HostFileInfo, version: string, timeoutMs = 5_000): Promise<HostConnection> {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host: '127.0.0.1', port: file.port });
-      socket.setEncoding('utf8');
       socket.setNoDelay(true);
       const messages = new ListenerSet<HostMessage>();
       let connection: HostConnection | undefined;
@@ -88,7 +90,7 @@ export class HostConnection {
         socket.destroy();
         reject(new HostUnavailableError('The terminal host did not answer in time.'));
       }, timeoutMs);
-      const reader = new LineReader(
+      const reader = new WireReader(
         (raw) => {
           const message = raw as HostMessage;
           if (connection) {
@@ -104,12 +106,14 @@ export class HostConnection {
             reject(new HostUnavailableError(message.t === 'refused' ? message.message : 'The terminal host answered something unexpected.'));
           }
         },
+        // Output frames: the host sends them only after the welcome, so a connection is there.
+        (frame) => connection?.output.emit(frame),
         (error) => {
           socket.destroy();
           if (!connection) reject(error);
         },
       );
-      socket.on('data', (text: string) => reader.push(text));
+      socket.on('data', (bytes: Buffer) => reader.push(bytes));
       socket.on('error', (error) => {
         clearTimeout(timer);
         if (!connection) reject(new HostUnavailableError(`The terminal host is not reachable: ${error.message}`));
@@ -384,6 +388,7 @@ export class TerminalHostClient implements AgentRuntime {
       this.log.info('reattached to the terminal host', { pid: connection.welcome.pid, version: connection.welcome.version, agents: connection.welcome.agents.length });
     }
     connection.on((message) => this.receive(message));
+    connection.output.on((frame) => this.receiveOutput(frame));
     connection.onClose(() => {
       if (this.connection !== connection) return;
       this.connection = undefined;
@@ -403,14 +408,14 @@ export class TerminalHostClient implements AgentRuntime {
     return this.connection?.open ? this.connection : undefined;
   }
 
+  private receiveOutput(frame: OutputFrame): void {
+    const chunk = { seq: frame.seq, data: frame.data };
+    this.agents.get(frame.name)?.output(chunk);
+    this.outputs.emit({ name: frame.name, chunk });
+  }
+
   private receive(message: HostMessage): void {
     switch (message.t) {
-      case 'out': {
-        const chunk = { seq: message.seq, data: message.data };
-        this.agents.get(message.name)?.output(chunk);
-        this.outputs.emit({ name: message.name, chunk });
-        return;
-      }
       case 'info':
         this.agents.get(message.info.name)?.update(message.info);
         return;

@@ -7,7 +7,7 @@ import type { Attachment } from '../agents/agent-host.js';
 import { AgentManager, type AgentManagerOptions } from '../agents/agent-manager.js';
 import type { AgentMeta, ScrollbackQuery } from '../agents/agent-runtime.js';
 import type { AgentSpecInput } from '../agents/agent-spec.js';
-import { LineReader, PROTOCOL, type AttachReply, type ClientMessage, type HostMessage, type HostedAgent, type WireError } from './protocol.js';
+import { LineReader, PROTOCOL, encodeOutputFrame, readsOutputFrames, type AttachReply, type ClientMessage, type HostMessage, type HostedAgent, type WireError } from './protocol.js';
 import { ScrollbackIndex } from './scrollback-index.js';
 import { hostFilePath, removeHostFile, writeHostFile } from './host-file.js';
 
@@ -38,6 +38,8 @@ const wireError = (error: unknown): WireError =>
 interface Client {
   readonly socket: net.Socket;
   authed: boolean;
+  /** The daemon reads binary output frames (its hello said protocol 1.1 or later). */
+  frames: boolean;
   readonly attachments: Map<string, Attachment>;
 }
 
@@ -65,7 +67,7 @@ export class TerminalHostServer {
     this.manager = new AgentManager({ ...(options.agents ?? {}), logger: options.logger });
     this.manager.onOutput(({ name, chunk }) => {
       this.index.write(name, chunk.data);
-      this.broadcast({ t: 'out', name, seq: chunk.seq, data: chunk.data });
+      this.broadcastOutput(name, chunk.seq, chunk.data);
     });
     this.manager.onEvent((event) => {
       if (event.type === 'removed') {
@@ -145,7 +147,7 @@ export class TerminalHostServer {
   }
 
   private accept(socket: net.Socket): void {
-    const client: Client = { socket, authed: false, attachments: new Map() };
+    const client: Client = { socket, authed: false, frames: false, attachments: new Map() };
     socket.setEncoding('utf8');
     socket.setNoDelay(true);
     const helloTimer = setTimeout(() => socket.destroy(), 5_000);
@@ -177,6 +179,18 @@ export class TerminalHostServer {
     for (const client of this.clients) if (!client.socket.destroyed) client.socket.write(line);
   }
 
+  /** Output as a binary frame to daemons that read them, as a JSON line to older ones; each built once. */
+  private broadcastOutput(name: string, seq: number, data: string): void {
+    if (this.clients.size === 0) return;
+    let frame: Buffer | undefined;
+    let line: string | undefined;
+    for (const client of this.clients) {
+      if (client.socket.destroyed) continue;
+      if (client.frames) client.socket.write((frame ??= encodeOutputFrame(name, seq, data)));
+      else client.socket.write((line ??= `${JSON.stringify({ t: 'out', name, seq, data } satisfies HostMessage)}\n`));
+    }
+  }
+
   private receive(client: Client, message: ClientMessage, authed: () => void): void {
     if (!client.authed) {
       if (message?.t !== 'hello' || typeof message.token !== 'string' || !tokensEqual(message.token, this.token)) {
@@ -188,6 +202,7 @@ export class TerminalHostServer {
       // newer daemon can at least drain and replace an older host.
       authed();
       client.authed = true;
+      client.frames = readsOutputFrames(message.protocol);
       this.clients.add(client);
       this.armIdle();
       this.log.info('daemon connected', { version: message.version });

@@ -1,18 +1,50 @@
 /**
- * The terminal host's wire protocol: one JSON object per line over a loopback TCP socket, after a
- * hello that carries the per-run token. Versioned: a daemon speaks to a host whose major version it
- * knows; minor versions only add optional fields and operations.
+ * The terminal host's wire protocol over a loopback TCP socket, after a hello that carries the
+ * per-run token: one JSON object per line for control messages, and (from protocol 1.1, to a daemon
+ * whose hello says 1.1 or later) terminal output as binary frames, so the bytes of a flood cross
+ * without JSON or any escaping around them:
+ *
+ *   0x01 | u32 BE body length | u16 BE name length | name (UTF-8) | f64 BE seq | data (UTF-8)
+ *
+ * A JSON line never starts with 0x01, so a reader tells them apart by the first byte. Versioned: a
+ * daemon speaks to a host whose major version it knows; minor versions only add optional fields,
+ * operations and frames a daemon asks for.
  */
 import type { AgentInfo } from '../agents/agent-host.js';
 import type { AgentEvent } from '../agents/agent-manager.js';
 import type { AgentMeta } from '../agents/agent-runtime.js';
 import type { TerminalSnapshot } from '../agents/terminal-mirror.js';
 
-export const PROTOCOL = { major: 1, minor: 0 } as const;
+export const PROTOCOL = { major: 1, minor: 1 } as const;
 export type ProtocolVersion = { readonly major: number; readonly minor: number };
 
 /** Lines longer than this end the connection (a snapshot of 100,000 lines fits well below). */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+/** The first byte of a binary output frame. */
+export const FRAME_OUTPUT = 0x01;
+const FRAME_HEAD = 5;
+/** Output frames larger than this end the connection (a chunk is at most a few hundred KB). */
+export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
+/** Whether a daemon that said `protocol` in its hello reads binary output frames. */
+export const readsOutputFrames = (protocol: ProtocolVersion | undefined): boolean =>
+  !!protocol && (protocol.major > 1 || (protocol.major === 1 && protocol.minor >= 1));
+
+/** One output chunk as a binary frame: one allocation, the data encoded straight into it. */
+export function encodeOutputFrame(name: string, seq: number, data: string): Buffer {
+  const nameBytes = Buffer.byteLength(name);
+  const dataBytes = Buffer.byteLength(data);
+  const body = 2 + nameBytes + 8 + dataBytes;
+  const frame = Buffer.allocUnsafe(FRAME_HEAD + body);
+  frame[0] = FRAME_OUTPUT;
+  frame.writeUInt32BE(body, 1);
+  frame.writeUInt16BE(nameBytes, 5);
+  frame.write(name, 7, 'utf8');
+  frame.writeDoubleBE(seq, 7 + nameBytes);
+  frame.write(data, 15 + nameBytes, 'utf8');
+  return frame;
+}
 
 export interface HostedAgent {
   readonly info: AgentInfo;
@@ -54,7 +86,101 @@ export interface AttachReply {
   readonly snapshot: TerminalSnapshot;
 }
 
-/** Splits a byte stream into lines, each parsed as JSON; a line too long or not JSON is an error. */
+export interface OutputFrame {
+  readonly name: string;
+  readonly seq: number;
+  readonly data: string;
+}
+
+/**
+ * Reads the host's stream: JSON lines (each parsed) and binary output frames (decoded without JSON),
+ * split anywhere across reads. A part waiting for its end is kept as a list of reads and joined once
+ * it is complete, so a large snapshot line costs one copy, not one per read. A line or frame too long,
+ * or a line that is not JSON, is an error.
+ */
+export class WireReader {
+  private parts: Buffer[] = [];
+  private partsLength = 0;
+  /** With parts kept: the bytes needed to go on (a frame), or -1 (a line: wait for a line feed). */
+  private need = 0;
+  private failed = false;
+
+  constructor(
+    private readonly onMessage: (message: unknown) => void,
+    private readonly onFrame: (frame: OutputFrame) => void,
+    private readonly onError: (error: Error) => void,
+  ) {}
+
+  push(chunk: Buffer): void {
+    if (this.failed) return;
+    let data = chunk;
+    if (this.parts.length > 0) {
+      this.parts.push(chunk);
+      this.partsLength += chunk.length;
+      if (this.need > 0 ? this.partsLength < this.need : chunk.indexOf(0x0a) < 0) {
+        if (this.need < 0 && this.partsLength > MAX_LINE_BYTES) this.fail('The terminal host connection carried a line that is too long.');
+        return;
+      }
+      data = Buffer.concat(this.parts, this.partsLength);
+      this.parts = [];
+      this.partsLength = 0;
+      this.need = 0;
+    }
+    this.scan(data);
+  }
+
+  private keep(rest: Buffer, need: number): void {
+    this.parts = [rest];
+    this.partsLength = rest.length;
+    this.need = need;
+  }
+
+  private fail(message: string): void {
+    this.failed = true;
+    this.parts = [];
+    this.onError(new Error(message));
+  }
+
+  private scan(data: Buffer): void {
+    let offset = 0;
+    while (offset < data.length && !this.failed) {
+      if (data[offset] === FRAME_OUTPUT) {
+        if (data.length - offset < FRAME_HEAD) return this.keep(data.subarray(offset), FRAME_HEAD);
+        const body = data.readUInt32BE(offset + 1);
+        if (body > MAX_FRAME_BYTES || body < 10) return this.fail('The terminal host connection carried a frame that is too long or malformed.');
+        const end = offset + FRAME_HEAD + body;
+        if (data.length < end) return this.keep(data.subarray(offset), end - offset);
+        const nameBytes = data.readUInt16BE(offset + 5);
+        const dataStart = offset + 15 + nameBytes;
+        if (dataStart > end) return this.fail('The terminal host connection carried a malformed frame.');
+        this.onFrame({
+          name: data.toString('utf8', offset + 7, offset + 7 + nameBytes),
+          seq: data.readDoubleBE(offset + 7 + nameBytes),
+          data: data.toString('utf8', dataStart, end),
+        });
+        offset = end;
+        continue;
+      }
+      const newline = data.indexOf(0x0a, offset);
+      if (newline < 0) {
+        if (data.length - offset > MAX_LINE_BYTES) return this.fail('The terminal host connection carried a line that is too long.');
+        return this.keep(data.subarray(offset), -1);
+      }
+      const line = data.toString('utf8', offset, newline);
+      offset = newline + 1;
+      if (!line.trim()) continue;
+      let message: unknown;
+      try {
+        message = JSON.parse(line);
+      } catch {
+        return this.fail('The terminal host connection carried a line that is not JSON.');
+      }
+      this.onMessage(message);
+    }
+  }
+}
+
+/** Splits a text stream into lines, each parsed as JSON; a line too long or not JSON is an error. */
 export class LineReader {
   private buffer = '';
 

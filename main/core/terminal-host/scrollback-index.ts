@@ -15,9 +15,14 @@ const OPEN_ESCAPE = /\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*|[PX^_][^\x1b]*|[ -/]*)
 // eslint-disable-next-line no-control-regex
 const LINE_BREAKING_CSI = /\x1b\[[0-9;?]*[HfABdE]$/;
 
+/** Lines per stored block: one string of lines joined by \n (one heap object, not 256). */
+const BLOCK = 256;
+
 class Lines {
-  private lines: string[] = [];
-  private start = 0;
+  /** Full blocks of BLOCK lines each, oldest first, then `pending`; the first `skip` of all those are dropped. */
+  private blocks: string[] = [];
+  private skip = 0;
+  private pending: string[] = [];
   /** Lines dropped off the top so far, so hits keep stable numbers while more output arrives. */
   dropped = 0;
   current = '';
@@ -26,25 +31,38 @@ class Lines {
   constructor(private readonly max: number) {}
 
   push(line: string): void {
-    this.lines.push(line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line);
-    if (this.lines.length - this.start > this.max) {
-      this.start += 1;
+    this.pending.push(line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line);
+    if (this.pending.length === BLOCK) {
+      // Joined (and so flattened): sliced and concatenated line strings would keep their parents.
+      this.blocks.push(this.pending.join('\n'));
+      this.pending = [];
+    }
+    if (this.kept > this.max) {
+      this.skip += 1;
       this.dropped += 1;
-      // Compact now and then instead of shifting on every line.
-      if (this.start > 4_096 && this.start > this.lines.length / 2) {
-        this.lines = this.lines.slice(this.start);
-        this.start = 0;
+      if (this.skip === BLOCK) {
+        this.blocks.shift();
+        this.skip = 0;
       }
     }
   }
 
-  get length(): number {
-    return this.lines.length - this.start + (this.current ? 1 : 0);
+  private get kept(): number {
+    return this.blocks.length * BLOCK - this.skip + this.pending.length;
   }
 
-  at(i: number): string {
-    const kept = this.lines.length - this.start;
-    return i < kept ? this.lines[this.start + i]! : this.current;
+  get length(): number {
+    return this.kept + (this.current ? 1 : 0);
+  }
+
+  /** Every line kept, oldest first, the current (unfinished) one last: built for a search. */
+  all(): string[] {
+    const lines: string[] = [];
+    for (const block of this.blocks) for (const line of block.split('\n')) lines.push(line);
+    for (const line of this.pending) lines.push(line);
+    const kept = this.skip > 0 ? lines.slice(this.skip) : lines;
+    if (this.current) kept.push(this.current);
+    return kept;
   }
 }
 
@@ -150,10 +168,11 @@ export class ScrollbackIndex {
       if (query.agent && agent !== query.agent) continue;
       const lines = this.agents.get(agent);
       if (!lines) continue;
-      const total = lines.length;
+      const all = lines.all();
+      const total = all.length;
       searched += total;
       for (let i = 0; i < total; i += 1) {
-        const text = lines.at(i);
+        const text = all[i]!;
         pattern.lastIndex = 0;
         const match = pattern.exec(text);
         if (!match) continue;
@@ -162,9 +181,9 @@ export class ScrollbackIndex {
           break;
         }
         const before: string[] = [];
-        for (let j = Math.max(0, i - context); j < i; j += 1) before.push(lines.at(j));
+        for (let j = Math.max(0, i - context); j < i; j += 1) before.push(all[j]!);
         const after: string[] = [];
-        for (let j = i + 1; j < Math.min(total, i + 1 + context); j += 1) after.push(lines.at(j));
+        for (let j = i + 1; j < Math.min(total, i + 1 + context); j += 1) after.push(all[j]!);
         hits.push({
           agent,
           line: lines.dropped + i,

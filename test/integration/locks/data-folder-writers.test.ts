@@ -10,6 +10,7 @@ import { VAULT_FILE } from '../../../main/core/vault/file-vault-store.js';
 import { openHeadlessVault } from '../../../main/core/vault/headless-vault.js';
 import { bundleChild } from '../../support/bundle-child.js';
 import { runCliProcess } from '../../support/cli-process.js';
+import { writeProvidersJson } from '../../support/auth-fixtures.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 
 // Several real processes writing one data folder at once: nothing any of them wrote may be lost.
@@ -69,7 +70,11 @@ async function vaultNames(dataDir: string, provider: string): Promise<string[]> 
 
 const names = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i + 1).padStart(2, '0')}`).sort();
 
+// Import runs Claude Code's own status check on the copied login: a stand-in CLI answers it here.
+const FAKE_CLAUDE = path.resolve('test/fixtures/agents/fake-claude.mjs');
+
 function writeClaudeLogin(): NodeJS.ProcessEnv {
+  writeProvidersJson(tmp.dir, { anthropic: { cli: { command: FAKE_CLAUDE, configHomeEnv: 'CLAUDE_CONFIG_DIR' } } });
   fs.mkdirSync(path.join(home.dir, '.claude'), { recursive: true });
   fs.writeFileSync(
     path.join(home.dir, '.claude', '.credentials.json'),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Terminal as HeadlessTerminal } from '@xterm/headless';
 import { TerminalMirror } from '../../../main/core/agents/terminal-mirror.js';
-import { freshTerminal, waitFor, writeAsync } from '../../integration/agents/agent-test-support.js';
+import { freshTerminal, serialize, waitFor, writeAsync } from '../../integration/agents/agent-test-support.js';
 
 /** Every line of the normal buffer as text plus the style of every non-blank cell. */
 function dump(term: HeadlessTerminal): string[] {
@@ -102,11 +102,51 @@ describe('snapshot of a long scrollback (cached blocks)', () => {
   }, 60_000);
 
   it('serializes new scrollback ahead of an attach once output is quiet', async () => {
-    const t = twin(60, 20, 5_000);
-    await t.write(colouredLines(1, 4_000, 60));
+    // A scrollback short enough to stay whole in xterm (no archive): blocks are made when quiet.
+    const t = twin(60, 20, 1_500);
+    await t.write(colouredLines(1, 1_450, 60));
     expect(t.mirror.cachedSnapshotLines).toBe(0);
-    await waitFor(() => t.mirror.cachedSnapshotLines >= 3_000, 'scrollback cached in the background');
-    await expectExactReplay(t.mirror, t.reference, 5_000);
+    await waitFor(() => t.mirror.cachedSnapshotLines >= 1_000, 'scrollback cached in the background');
+    await expectExactReplay(t.mirror, t.reference, 1_500);
     t.mirror.dispose();
   });
+
+  it('a 10,000-line scrollback lives mostly as text; an attach after 25,000 lines holds the last 10,000 in order', async () => {
+    const scrollback = 10_000;
+    const t = twin(120, 40, scrollback);
+    let seq = 0;
+    // Chunks as large as a batch (and one far larger), so pieces and the archive are exercised.
+    for (let from = 1; from <= 25_000; from += 2_500) {
+      let data = '';
+      for (let n = from; n < from + 2_500; n++) {
+        // Mostly plain rows (the archive's fast path), with trailing spaces, gaps, wide characters,
+        // colour and wrapped rows among them (the serialize addon's).
+        const plain = Math.floor(n / 1_000) % 2 === 1;
+        const extra = plain ? (n % 5 === 0 ? 'spaces   ' : 'plain') : n % 9 === 0 ? 'y'.repeat(300) : n % 11 === 0 ? 'gap\x1b[5Cafter' : n % 13 === 0 ? '漢字 wide' : n % 17 === 0 ? '\x1b[31mred\x1b[0m' : n % 5 === 0 ? 'spaces   ' : 'plain';
+        data += `L${String(n).padStart(6, '0')} ${extra}\r\n`;
+      }
+      t.mirror.write({ seq: ++seq, data });
+      await writeAsync(t.reference, data);
+    }
+    await t.mirror.flush();
+    // Most rows are text now, not xterm cells.
+    expect(t.mirror.archivedLines).toBeGreaterThan(8_000);
+    await expectExactReplay(t.mirror, t.reference, scrollback);
+    const snapshot = await t.mirror.snapshot();
+    const term = freshTerminal(snapshot.cols, snapshot.rows, scrollback);
+    await writeAsync(term, snapshot.data);
+    // Byte for byte what a console that watched it all shows.
+    expect(serialize(term)).toBe(serialize(t.reference));
+    const numbers: number[] = [];
+    for (let y = 0; y < term.buffer.normal.length; y++) {
+      const match = /^L(\d{6}) /.exec(term.buffer.normal.getLine(y)?.translateToString(true) ?? '');
+      if (match) numbers.push(Number(match[1]));
+    }
+    // Every line from the oldest kept to 25,000, once each, in order; the scrollback is full.
+    expect(numbers[numbers.length - 1]).toBe(25_000);
+    expect(numbers.every((n, i) => i === 0 || n === numbers[i - 1]! + 1)).toBe(true);
+    expect(term.buffer.normal.length).toBe(scrollback + 40);
+    term.dispose();
+    t.mirror.dispose();
+  }, 60_000);
 });
