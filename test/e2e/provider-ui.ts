@@ -4,15 +4,17 @@ import type { AddressInfo } from 'node:net';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { customOidcEntry, writeProvidersJson } from '../support/auth-fixtures.js';
 import { freshDataDir, startHost, type RunningHost } from '../support/headless-host.js';
+import { keyChecksAt, startKeyCheckApi, type KeyCheckApi } from '../support/key-check-api.js';
 import { startOidcServer, type OidcServer, type OidcServerOptions } from '../support/oidc-server.js';
 
 export { expect };
 
 /**
  * A real OAuth server (oidc-provider on 127.0.0.1) configured through providers.json as the custom
- * provider "test-oidc", and a headless host started on that data dir.
+ * provider "test-oidc", the built-ins' API-key checks on loopback (keys starting "sk-refused" are
+ * refused), and a headless host started on that data dir.
  */
-export const test = base.extend<{ oidcOptions: OidcServerOptions; oidc: OidcServer; codePage: string; host: RunningHost }>({
+export const test = base.extend<{ oidcOptions: OidcServerOptions; oidc: OidcServer; codePage: string; keyApi: KeyCheckApi; host: RunningHost }>({
   oidcOptions: [{ deviceInterval: 1 }, { option: true }],
   oidc: async ({ oidcOptions }, use) => {
     const oidc = await startOidcServer(oidcOptions);
@@ -37,9 +39,19 @@ export const test = base.extend<{ oidcOptions: OidcServerOptions; oidc: OidcServ
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   },
-  host: async ({ oidc, codePage }, use) => {
+  // eslint-disable-next-line no-empty-pattern
+  keyApi: async ({}, use) => {
+    const api = await startKeyCheckApi(['sk-refused-0123456789']);
+    try {
+      await use(api);
+    } finally {
+      await api.close();
+    }
+  },
+  host: async ({ oidc, codePage, keyApi }, use) => {
     const dataDir = freshDataDir();
     writeProvidersJson(dataDir, {
+      ...keyChecksAt(keyApi.url),
       'test-oidc': customOidcEntry(oidc.issuer, { methods: ['browser', 'device', 'paste', 'api-key'], pasteRedirectUri: codePage }),
     });
     const host = await startHost({ dataDir });

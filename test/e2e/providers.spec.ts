@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { SCREENSHOT_DIR } from './fixtures.js';
 import { chooseOtherWay, expect, openProviders, shownCode, startDeviceSignIn, test } from './provider-ui.js';
 
 test('device-code sign-in through the UI, approved on the OAuth server, then disconnect with confirmation', async ({ page, host, oidc }) => {
@@ -89,8 +91,15 @@ test('an API key is saved from "Use an API key instead", shown by label, and dis
   await dialog.getByLabel(/Account label/).fill('Work');
   await dialog.getByRole('button', { name: 'Save key' }).click();
   await expect(dialog).toBeHidden();
-  await expect(card.getByTestId('provider-headline')).toHaveText('Connected as Work');
-  await expect(card.getByTestId('account-row')).toContainText('via API key');
+  // Test OIDC has no call that checks a key: it is saved, and the card does not claim it works.
+  await expect(card.getByTestId('provider-headline')).toHaveText('Key saved as Work, not checked');
+  await expect(card.getByTestId('provider-state')).toHaveText('Saved, not checked');
+  await expect(card.getByTestId('account-row')).toContainText('via API key, not checked');
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await card.screenshot({ path: path.join(SCREENSHOT_DIR, `card-key-not-checked-${scheme}.png`), animations: 'disabled' });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
   // The key never comes back to the page.
   expect(await page.content()).not.toContain('sk-test-0123456789abcdef');
 
@@ -154,4 +163,27 @@ test('"Other ways to sign in" works from the keyboard: arrows move, Enter picks,
   await expect(dialog.getByLabel('API key')).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
+});
+
+test('an OpenAI key is checked with its model list: a refused key is not saved, an accepted one reads Connected', async ({ page, host, keyApi }) => {
+  await openProviders(page, host);
+  const card = page.getByTestId('provider-openai');
+  await chooseOtherWay(card, /Use an API key instead/);
+  const dialog = page.getByRole('dialog', { name: /^Add an? .* API key$/ });
+  await dialog.getByLabel('API key').fill('sk-refused-0123456789');
+  await dialog.getByRole('button', { name: 'Save key' }).click();
+  await expect(dialog.getByRole('alert')).toContainText(`refused this API key (HTTP 401 from ${keyApi.host})`);
+  await expect(card.getByTestId('provider-state')).toHaveText('Not connected');
+
+  await dialog.getByLabel('API key').fill('sk-good-0123456789');
+  await dialog.getByLabel(/Account label/).fill('Work');
+  await dialog.getByRole('button', { name: 'Save key' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(card.getByTestId('provider-state')).toHaveText('Connected');
+  await expect(card.getByTestId('provider-headline')).toHaveText('Connected as Work');
+  await expect(card.getByTestId('account-row')).toContainText(`via API key, accepted by ${keyApi.host}`);
+  expect(keyApi.seen).toEqual([
+    { provider: 'openai', key: 'sk-refused-0123456789' },
+    { provider: 'openai', key: 'sk-good-0123456789' },
+  ]);
 });

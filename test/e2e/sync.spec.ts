@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { connectClient } from '../../main/core/transport/client.js';
-import { startHost, type RunningHost } from '../support/headless-host.js';
+import { freshDataDir, startHost, type RunningHost } from '../support/headless-host.js';
+import { keyChecksAt, startKeyCheckApi } from '../support/key-check-api.js';
 import { expect, openDashboard, SCREENSHOT_DIR, test } from './fixtures.js';
 import { approveDevice, runCloud, startCloud, type CloudServer } from '../support/cloud-server.js';
 
@@ -71,12 +72,17 @@ async function signInFromSettings(page: Page, section: Locator, cloud: CloudServ
   await expect(dialog).toBeHidden();
 }
 
-test('sign in from Settings, choose a passphrase, see the recovery code once; a second device unlocks and gets the logins', async ({ page, context, host }) => {
+test('sign in from Settings, choose a passphrase, see the recovery code once; a second device unlocks and gets the logins', async ({ page, context }) => {
   test.setTimeout(180_000);
   const cloudDir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-cloud-e2e-'));
   const added = await runCloud(['users', 'add', EMAIL, '--password-stdin', '--data-dir', cloudDir], PASSWORD);
   expect(added.code, added.stderr).toBe(0);
   const cloud = await startCloud(cloudDir);
+  // The first device checks the OpenAI key it saves against a model list on loopback, not the internet.
+  const keyApi = await startKeyCheckApi();
+  const dataDirA = freshDataDir();
+  fs.writeFileSync(path.join(dataDirA, 'providers.json'), JSON.stringify({ providers: keyChecksAt(keyApi.url) }));
+  const host = await startHost({ dataDir: dataDirA });
   let hostB: RunningHost | undefined;
   try {
     // ── First device: off → signing in → choose a passphrase → recovery code → up to date.
@@ -157,6 +163,7 @@ test('sign in from Settings, choose a passphrase, see the recovery code once; a 
     const bridgeA = await connectClient(host.origin, host.token);
     try {
       await bridgeA.call('providers.saveApiKey', { provider: 'openai', apiKey: 'sk-e2e-sync-0123456789abcdef', account: 'Synced key' });
+      expect(keyApi.seen).toEqual([{ provider: 'openai', key: 'sk-e2e-sync-0123456789abcdef' }]);
     } finally {
       bridgeA.close();
     }
@@ -228,6 +235,9 @@ test('sign in from Settings, choose a passphrase, see the recovery code once; a 
     await expect(a.getByRole('switch', { name: 'Sync on this device' })).toHaveAttribute('aria-checked', 'false');
   } finally {
     copyScreenshots();
+    await host.stop();
+    fs.rmSync(dataDirA, { recursive: true, force: true });
+    await keyApi.close();
     await hostB?.stop();
     if (hostB) fs.rmSync(hostB.dataDir, { recursive: true, force: true });
     await cloud.stop();

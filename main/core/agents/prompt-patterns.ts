@@ -1,3 +1,5 @@
+import { CLI_USAGE_LIMIT } from './usage-limit-phrases.js';
+
 /** Providers whose screens we recognise; `generic` applies to every agent. */
 export type PromptProvider = 'claude' | 'codex' | 'gemini' | 'generic';
 
@@ -33,11 +35,10 @@ export const PROMPT_PATTERNS: ReadonlyArray<PromptPattern> = [
   { provider: 'gemini', pattern: /Allow once\b[\s\S]*Allow for (this session|all future sessions)|No, suggest changes \(esc\)/, label: 'tool confirmation' },
   { provider: 'gemini', pattern: /Waiting for user confirmation/, label: 'tool confirmation' },
   { provider: 'gemini', pattern: /Do you trust (the files in this folder|the following folders)/, label: 'folder trust' },
-  // Usage limits (claude.exe 2.1.197 "You've hit your ${limit}", codex "You've hit your usage limit",
-  // gemini 0.61.0 "Usage limit reached for …" / "You have exhausted your daily quota").
-  { provider: 'claude', pattern: /You've hit your (session |weekly |usage |monthly spend |fast |[A-Za-z]+ )?limit|Claude usage limit reached/, label: 'usage limit' },
-  { provider: 'codex', pattern: /You've hit your usage limit/, label: 'usage limit' },
-  { provider: 'gemini', pattern: /Usage limit reached for |You have exhausted your daily quota|exhausted your capacity/, label: 'usage limit' },
+  // Usage limits, in each CLI's own words: the same table the network's limit watch reads (usage-limit-phrases.ts).
+  { provider: 'claude', pattern: CLI_USAGE_LIMIT, label: 'usage limit' },
+  { provider: 'codex', pattern: CLI_USAGE_LIMIT, label: 'usage limit' },
+  { provider: 'gemini', pattern: CLI_USAGE_LIMIT, label: 'usage limit' },
   // codex 0.171.0 without a login: its sign-in chooser.
   { provider: 'codex', pattern: /Sign in with ChatGPT[\s\S]*Sign in with Device Code/, label: 'sign-in' },
   // Any CLI: a yes/no question on the last lines.

@@ -32,8 +32,10 @@ export async function checkApiKey(spec: ApiKeyCheckSpec, apiKey: string, provide
     if (timeout.aborted) return fail('network_error', `${url.host} did not answer within ${Math.round(timeoutMs / 1000)} seconds — check your connection.`);
     return fail('network_error', unreachableText(error as Error, url.host));
   }
-  await response.arrayBuffer().catch(() => undefined);
-  if (response.status === 401 || response.status === 403) {
+  const body = await response.text().catch(() => '');
+  // Google answers a key it does not know with HTTP 400 and the reason API_KEY_INVALID.
+  const refused = response.status === 401 || response.status === 403 || (response.status === 400 && body.includes('API_KEY_INVALID'));
+  if (refused) {
     return fail('unauthorized', `${providerName} refused this API key (HTTP ${response.status} from ${url.host}). Check that it is complete and still active.`);
   }
   if (!response.ok) return fail('provider_error', `${url.host} answered HTTP ${response.status} when the key was checked.`);

@@ -39,6 +39,8 @@ export const BUILT_IN_PROVIDERS: ReadonlyArray<Provider> = [
       browser: 'An older login made by Agent Relay itself: it keeps working until it expires, then Claude Code signs in again.',
       paste: 'An older login made by Agent Relay itself: it keeps working until it expires, then Claude Code signs in again.',
     },
+    // The cheapest authenticated call: one model from the model list (401 for a key it refuses).
+    apiKeyCheck: { url: 'https://api.anthropic.com/v1/models?limit=1', auth: 'x-api-key', headers: { 'anthropic-version': '2023-06-01' } },
     loginOwner: 'cli',
     // The CLI's own endpoints as 2.1.197 prints them; kept as facts for reading its files, never called.
     issuer: 'https://claude.com',
@@ -95,6 +97,8 @@ export const BUILT_IN_PROVIDERS: ReadonlyArray<Provider> = [
       import: 'Copies the login your Codex already has (~/.codex); your own files are left untouched.',
       'api-key': 'An OpenAI API key, kept encrypted by Agent Relay and given to Codex as OPENAI_API_KEY.',
     },
+    // The model list, with the key as a Bearer token (401 for a key it refuses).
+    apiKeyCheck: { url: 'https://api.openai.com/v1/models', auth: 'bearer' },
     issuer: 'https://auth.openai.com',
     authorizationEndpoint: 'https://auth.openai.com/oauth/authorize',
     tokenEndpoint: 'https://auth.openai.com/oauth/token',
@@ -159,6 +163,8 @@ export const BUILT_IN_PROVIDERS: ReadonlyArray<Provider> = [
       browser: 'An older login made by Agent Relay itself: it keeps working until it expires, then Gemini CLI signs in again.',
       device: 'An older login made by Agent Relay itself: it keeps working until it expires, then Gemini CLI signs in again.',
     },
+    // The Gemini API's model list, one entry (400 API_KEY_INVALID or 403 for a key it refuses).
+    apiKeyCheck: { url: 'https://generativelanguage.googleapis.com/v1beta/models?pageSize=1', auth: 'x-goog-api-key' },
     loginOwner: 'cli',
     issuer: 'https://accounts.google.com',
     authorizationEndpoint: 'https://accounts.google.com/o/oauth2/v2/auth',

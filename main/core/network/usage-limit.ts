@@ -1,4 +1,5 @@
 import { plainText } from '../auth/cli-login.js';
+import { USAGE_LIMIT_PHRASES } from '../agents/usage-limit-phrases.js';
 
 /**
  * Usage and rate limits as the agents' CLIs print them (Claude Code 2.1.197, Codex 0.171.0, Gemini
@@ -13,26 +14,7 @@ export interface UsageLimit {
   readonly resetsAt?: number;
 }
 
-interface Pattern {
-  readonly match: RegExp;
-  /** Index of the group with the reset time, if any. */
-  readonly reset?: number;
-}
-
-const PATTERNS: ReadonlyArray<Pattern> = [
-  // Codex: "You've hit your usage limit. … try again in 2 hours 5 minutes." / "… try again at 3:15 PM."
-  { match: /You['’]ve hit your usage limit\.[^\n]*?try again ((?:in|at) [^\n.]+(?:\.\d+)?)/i, reset: 1 },
-  // Claude Code: "Claude AI usage limit reached|1733450000" (epoch seconds) and its newer sentences.
-  { match: /Claude AI usage limit reached\|(\d{9,11})/, reset: 1 },
-  { match: /(?:You['’]ve hit your (?:usage |session |weekly |Opus )?limit|(?:5-hour|session|weekly|Opus) limit reached|Claude usage limit reached)[^\n]*?(?:[·∙•|-]\s*resets?(?: at)?|Your limit will reset at)\s+([^\n]+)/i, reset: 1 },
-  { match: /(?:You['’]ve hit your (?:usage |session |weekly )?limit|Claude (?:AI )?usage limit reached)[^\n]*/i },
-  { match: /Usage limit reached\. You['’]ve reached your usage limit\.[^\n]*/i },
-  // Gemini CLI and raw API errors.
-  { match: /(?:Quota exceeded|RESOURCE_EXHAUSTED)[^\n]*/ },
-  { match: /(?:API Error: 429|429 Too Many Requests|status(?: code)?:? 429|rate_limit_error)[^\n]*/i },
-];
-
-const QUICK = /limit|429|quota|RESOURCE_EXHAUSTED/i;
+const QUICK = /limit|429|quota|capacity|RESOURCE_EXHAUSTED/i;
 
 /** Reads "in 2 hours 5 minutes", "at 3:15 PM", "3pm (Europe/Berlin)", an epoch; undefined when unsure. */
 export function parseReset(text: string, now: number = Date.now()): number | undefined {
@@ -60,7 +42,7 @@ export function parseReset(text: string, now: number = Date.now()): number | und
 export function detectUsageLimit(output: string, now: number = Date.now()): UsageLimit | undefined {
   if (!QUICK.test(output)) return undefined;
   const text = plainText(output);
-  for (const pattern of PATTERNS) {
+  for (const pattern of USAGE_LIMIT_PHRASES) {
     const found = pattern.match.exec(text);
     if (!found) continue;
     const line = found[0].trim().replace(/\s+/g, ' ').slice(0, 300);

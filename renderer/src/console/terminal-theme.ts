@@ -41,7 +41,7 @@ export const TERMINAL_THEMES: Readonly<Record<'light' | 'dark', ITheme>> = {
     magenta: '#c49bff',
     cyan: '#56c8d8',
     white: '#c9cad3',
-    brightBlack: '#70717e',
+    brightBlack: '#7e7f8c',
     brightRed: '#ff9d96',
     brightGreen: '#6fdca5',
     brightYellow: '#f2d28b',

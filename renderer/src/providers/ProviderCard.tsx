@@ -37,10 +37,23 @@ function cardState(accounts: ReadonlyArray<AccountView>, connecting: boolean, fa
   return 'connected';
 }
 
+/**
+ * An API key the provider did not confirm (it has no check, the key goes to a custom address, or it
+ * could not be reached): it is saved and given to agents, but nothing says it works yet.
+ */
+export function isUncheckedKey(account: AccountView | undefined): boolean {
+  return account?.method === 'api-key' && !/\baccepted by\b/.test(account.source ?? '');
+}
+
+function stateLabel(state: CardState, accounts: ReadonlyArray<AccountView>): string {
+  return state === 'connected' && isUncheckedKey(accounts.find((a) => a.isDefault) ?? accounts[0]) ? 'Saved, not checked' : STATE_LABEL[state];
+}
+
 function headline(state: CardState, accounts: ReadonlyArray<AccountView>): string | undefined {
   const main = accounts.find((a) => a.isDefault) ?? accounts[0];
   switch (state) {
     case 'connected':
+      if (main && isUncheckedKey(main)) return `Key saved as ${main.name}, not checked`;
       return main ? `Connected as ${main.email ?? main.name}${main.signedInBy ? ` · signed in by ${main.signedInBy}` : ''}` : undefined;
     case 'needs-signin':
       return main ? `${main.name} needs you to sign in again` : undefined;
@@ -126,6 +139,7 @@ export function ProviderCard({ provider, vault, opensItself, compact = false }: 
   const several = provider.accounts.length > 1;
   const selfHosted = provider.kind === 'self-hosted';
   const text = headline(state, provider.accounts);
+  const unchecked = state === 'connected' && isUncheckedKey(provider.accounts.find((a) => a.isDefault) ?? provider.accounts[0]);
   const connected = provider.accounts.length > 0;
 
   return (
@@ -144,9 +158,9 @@ export function ProviderCard({ provider, vault, opensItself, compact = false }: 
             <h3 id={titleId} className="provider-name" tabIndex={-1}>
               {provider.name}
             </h3>
-            <span className="provider-state" data-state={state} data-testid="provider-state">
+            <span className="provider-state" data-state={state} data-unchecked={unchecked || undefined} data-testid="provider-state">
               {state === 'connecting' ? <span className="spinner" aria-hidden="true" /> : <span className="provider-state-dot" aria-hidden="true" />}
-              {STATE_LABEL[state]}
+              {stateLabel(state, provider.accounts)}
             </span>
           </div>
           <p className="provider-description">{provider.description}</p>
@@ -162,7 +176,7 @@ export function ProviderCard({ provider, vault, opensItself, compact = false }: 
 
       {text ? (
         <p className="provider-headline" data-testid="provider-headline">
-          {state === 'connected' ? <CheckIcon size={14} /> : null}
+          {state === 'connected' && !unchecked ? <CheckIcon size={14} /> : null}
           {text}
         </p>
       ) : null}

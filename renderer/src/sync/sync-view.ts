@@ -1,4 +1,5 @@
 import type { SyncState, SyncStatus } from '../../../preload/contract';
+import { countText } from '../components/count-text';
 
 /** The daemon refuses shorter ones (main/core/sync/crypto.ts MIN_PASSPHRASE_LENGTH). */
 export const MIN_PASSPHRASE_LENGTH = 8;
@@ -70,12 +71,12 @@ export function errorRemedy(code: string | undefined): { text: string; action: '
 export function relativeTime(at: number, now: number): string {
   const seconds = Math.max(0, Math.floor((now - at) / 1000));
   if (seconds < 5) return 'just now';
-  if (seconds < 60) return `${seconds} seconds ago`;
+  if (seconds < 60) return `${countText(seconds, 'second')} ago`;
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return minutes === 1 ? '1 minute ago' : `${minutes} minutes ago`;
+  if (minutes < 60) return `${countText(minutes, 'minute')} ago`;
   const hours = Math.floor(minutes / 60);
-  if (hours < 48) return hours === 1 ? '1 hour ago' : `${hours} hours ago`;
-  return `${Math.floor(hours / 24)} days ago`;
+  if (hours < 48) return `${countText(hours, 'hour')} ago`;
+  return `${countText(Math.floor(hours / 24), 'day')} ago`;
 }
 
 export type Strength = { score: 0 | 1 | 2 | 3 | 4; label: string };

@@ -7,6 +7,9 @@ import { createService, type RelayService } from '../../../main/core/service.js'
 import { JsonFileSettingsStore } from '../../../main/core/settings/settings-store.js';
 import { captureLogger, writeProvidersJson } from '../../support/auth-fixtures.js';
 import { makeTempDir } from '../../support/temp-dir.js';
+import { keyChecksAt, startKeyCheckApi } from '../../support/key-check-api.js';
+import { BUILT_IN_PROVIDERS } from '../../../main/core/auth/provider-registry.js';
+import { checkApiKey } from '../../../main/core/auth/api-key-check.js';
 
 const TOKEN = 'k'.repeat(48);
 const GOOD_KEY = 'sk-good-0123456789';
@@ -80,5 +83,31 @@ describe('an API key is checked with the provider before it counts as connected'
   it('a provider with no check in the registry says "not checked"', async () => {
     const account = await client.call('providers.saveApiKey', { provider: 'qwen', apiKey: 'sk-anything-0123456789' });
     expect(account.source).toBe('via API key, not checked');
+  });
+});
+
+describe("the built-ins' key checks, as the registry gives them, against loopback model lists", () => {
+  it('OpenAI, Anthropic and Google each carry the key the way their API expects; Google\'s 400 API_KEY_INVALID is a refusal', async () => {
+    const api = await startKeyCheckApi(['refused-key-0123456789']);
+    try {
+      const checks = keyChecksAt(api.url);
+      for (const id of ['openai', 'anthropic', 'google'] as const) {
+        const builtIn = BUILT_IN_PROVIDERS.find((p) => p.id === id)!;
+        // The registry's own call, moved to loopback: same path, same way of sending the key.
+        expect(new URL(builtIn.apiKeyCheck!.url).pathname).toBe(new URL(checks[id]!.apiKeyCheck.url).pathname.replace(`/${id}`, ''));
+        const spec = { ...builtIn.apiKeyCheck!, url: checks[id]!.apiKeyCheck.url };
+        expect(await checkApiKey(spec, 'good-key-0123456789', builtIn.name)).toEqual({ ok: true, value: { host: api.host } });
+        const refused = await checkApiKey(spec, 'refused-key-0123456789', builtIn.name);
+        expect(refused.ok ? undefined : refused.error.code).toBe('unauthorized');
+      }
+      expect(api.seen).toEqual(
+        ['openai', 'anthropic', 'google'].flatMap((provider) => [
+          { provider, key: 'good-key-0123456789' },
+          { provider, key: 'refused-key-0123456789' },
+        ]),
+      );
+    } finally {
+      await api.close();
+    }
   });
 });

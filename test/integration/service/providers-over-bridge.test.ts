@@ -7,6 +7,7 @@ import { startServer, type RunningServer } from '../../../main/core/transport/se
 import { createService, type RelayService } from '../../../main/core/service.js';
 import { JsonFileSettingsStore } from '../../../main/core/settings/settings-store.js';
 import { customOidcEntry, writeProvidersJson } from '../../support/auth-fixtures.js';
+import { keyChecksAt, startKeyCheckApi, type KeyCheckApi } from '../../support/key-check-api.js';
 import { startOidcServer, type OidcServer } from '../../support/oidc-server.js';
 import { captureLogger } from '../../support/capture-logger.js';
 import { makeTempDir } from '../../support/temp-dir.js';
@@ -26,6 +27,7 @@ describe('provider connections over the bridge, against a real OAuth server', ()
   let tmp: ReturnType<typeof makeTempDir>;
   let home: ReturnType<typeof makeTempDir>;
   let oidc: OidcServer;
+  let keyApi: KeyCheckApi;
   let service: RelayService;
   let server: RunningServer;
   let client: NodeClient;
@@ -35,7 +37,8 @@ describe('provider connections over the bridge, against a real OAuth server', ()
     tmp = makeTempDir();
     home = makeTempDir();
     oidc = await startOidcServer({ deviceInterval: 1 });
-    writeProvidersJson(tmp.dir, { 'test-oidc': customOidcEntry(oidc.issuer, { methods: ['browser', 'device', 'paste'] }) });
+    keyApi = await startKeyCheckApi();
+    writeProvidersJson(tmp.dir, { ...keyChecksAt(keyApi.url), 'test-oidc': customOidcEntry(oidc.issuer, { methods: ['browser', 'device', 'paste'] }) });
     const captured = captureLogger(path.join(tmp.dir, 'logs'));
     logLines = captured.lines;
     service = createService({
@@ -54,6 +57,7 @@ describe('provider connections over the bridge, against a real OAuth server', ()
     await server.close();
     await service.close();
     await oidc.close();
+    await keyApi.close();
     tmp.cleanup();
     home.cleanup();
   });
@@ -154,7 +158,8 @@ describe('provider connections over the bridge, against a real OAuth server', ()
 
   it('keeps an API key like any other secret', async () => {
     const account = await client.call('providers.saveApiKey', { provider: 'anthropic', apiKey: 'sk-ant-api03-abcdefghijklmnop', account: 'ci' });
-    expect(account).toMatchObject({ provider: 'anthropic', name: 'ci', method: 'api-key', state: 'connected' });
+    expect(account).toMatchObject({ provider: 'anthropic', name: 'ci', method: 'api-key', state: 'connected', source: `via API key, accepted by ${keyApi.host}` });
+    expect(keyApi.seen).toEqual([{ provider: 'anthropic', key: 'sk-ant-api03-abcdefghijklmnop' }]);
     expect(allFileText(tmp.dir)).not.toContain('sk-ant-api03-abcdefghijklmnop');
   });
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { MethodArgs, MethodName, MethodResult, SignInProgress, SyncStatus } from '../../../preload/contract.js';
 import { BridgeError } from '../../../main/core/bridge/errors.js';
 import { createService, type RelayService, type ServiceOptions } from '../../../main/core/service.js';
@@ -8,6 +8,8 @@ import { JsonFileSettingsStore } from '../../../main/core/settings/settings-stor
 import { captureLogger } from '../../support/capture-logger.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { approveDevice } from '../../support/cloud-server.js';
+import { writeProvidersJson } from '../../support/auth-fixtures.js';
+import { keyChecksAt, startKeyCheckApi, type KeyCheckApi } from '../../support/key-check-api.js';
 
 /**
  * The real sync server from cloud/ as a child process on 127.0.0.1, its users made with its own
@@ -61,8 +63,20 @@ export interface Device {
   close(): Promise<void>;
 }
 
+/** The built-in providers' key checks, on loopback for every test file that uses these devices. */
+let keyApi: KeyCheckApi | undefined;
+beforeAll(async () => {
+  keyApi = await startKeyCheckApi();
+});
+afterAll(async () => {
+  await keyApi?.close();
+});
+
 export function openDevice(name: string, extra: Partial<ServiceOptions> = {}, dir?: string): Device {
   const tmp = dir ? { dir, cleanup: () => undefined } : makeTempDir(`sync-${name}-`);
+  if (!keyApi) throw new Error('openDevice runs inside a test (the key-check API starts in beforeAll)');
+  // A key saved for OpenAI, Anthropic or Google is checked here, never on the internet.
+  writeProvidersJson(tmp.dir, keyChecksAt(keyApi.url));
   const home = makeTempDir(`sync-home-${name}-`);
   const captured = captureLogger(path.join(tmp.dir, 'logs'));
   const service = createService({
