@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as pty from 'node-pty';
+import xtermHeadless from '@xterm/headless';
 import { redact } from '../logging/redact.js';
 import type { AuthResult } from './auth-errors.js';
 import type { AuthFlowListener } from './flow-events.js';
@@ -78,12 +79,35 @@ export function plainText(output: string): string {
   return output.replace(/\r\n?/g, '\n').replace(/\u001b\[\d*[CG]/g, ' ').replace(ESCAPES, '');
 }
 
+/** A terminal's scrollback and screen as lines of text (a wrapped row joins the line it continues). */
+function screenText(screen: InstanceType<typeof xtermHeadless.Terminal>): string {
+  const buffer = screen.buffer.active;
+  const lines: string[] = [];
+  for (let i = 0; i < buffer.length; i++) {
+    const line = buffer.getLine(i);
+    if (!line) continue;
+    const row = line.translateToString(true);
+    if (line.isWrapped && lines.length) lines[lines.length - 1] += row;
+    else lines.push(row);
+  }
+  while (lines.length && !lines[lines.length - 1]) lines.pop();
+  return lines.join('\n');
+}
+
 /** The environment the CLI runs in: no provider secrets, its config home, and the spec's own variables. */
 export function cliEnv(provider: Provider, configHome: string, base: Readonly<Record<string, string>>, spec: CliLoginSpec): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(base)) if (!HIDDEN_ENV.includes(key)) env[key] = value;
+  for (const [key, value] of Object.entries(base)) if (!HIDDEN_ENV.includes(key) && !isCiVariable(key)) env[key] = value;
   if (provider.cli?.configHomeEnv) env[provider.cli.configHomeEnv] = configHome;
   return { ...env, ...spec.env, TERM: env.TERM && env.TERM !== 'dumb' ? env.TERM : 'xterm-256color' };
+}
+
+/**
+ * The sign-in runs in a terminal the user answers, so it is interactive even when the app was started
+ * from CI: CLIs built on Ink's is-in-ci (Gemini CLI) refuse to sign in when they see these.
+ */
+function isCiVariable(key: string): boolean {
+  return key === 'CI' || key === 'CONTINUOUS_INTEGRATION' || key.startsWith('CI_');
 }
 
 function processEnv(): Record<string, string> {
@@ -246,7 +270,6 @@ export function startCliLogin(options: CliLoginOptions): CliLogin {
   const failurePattern = new RegExp(spec.failurePattern);
 
   let text = '';
-  let scanned = 0;
   let lastUrl: string | undefined;
   let asked = false;
   let settled = false;
@@ -259,11 +282,18 @@ export function startCliLogin(options: CliLoginOptions): CliLogin {
 
   // Wide, so the CLI never wraps its URL across lines.
   const term = pty.spawn(options.executable, args, { name: env.TERM ?? 'xterm-256color', cols: 1000, rows: 50, cwd: configHome, env });
+  // What the CLI shows, read off a terminal of the same size: full-screen CLIs (Ink) redraw only the
+  // cells that changed, so the text is only right on a screen, never in the raw stream.
+  const screen = new xtermHeadless.Terminal({ cols: 1000, rows: 50, scrollback: 2000, allowProposedApi: true });
   let exited = false;
   const exit = new Promise<number>((resolve) =>
     term.onExit(({ exitCode }) => {
       exited = true;
-      resolve(exitCode);
+      // Everything the CLI printed is on the screen before its exit is looked at.
+      screen.write('', () => {
+        resolve(exitCode);
+        screen.dispose();
+      });
     }),
   );
 
@@ -324,11 +354,8 @@ export function startCliLogin(options: CliLoginOptions): CliLogin {
     }
   };
 
-  term.onData((data) => {
-    text = (text + plainText(data)).slice(-64 * 1024);
-    if (scanned > text.length) scanned = 0;
-    const fresh = text.slice(Math.max(0, scanned - 2048));
-    scanned = text.length;
+  const read = () => {
+    text = screenText(screen);
     const url = [...text.slice(-16 * 1024).matchAll(urlPattern)].at(-1)?.[1];
     if (url && url !== lastUrl) {
       lastUrl = url;
@@ -339,17 +366,18 @@ export function startCliLogin(options: CliLoginOptions): CliLogin {
       asked = true;
       options.onEvent({ event: 'need-code' });
     }
-    const token = SETUP_TOKEN.exec(fresh);
+    const token = printedToken ? undefined : SETUP_TOKEN.exec(text);
     if (token?.[1]) {
       printedToken = token[1];
       void check('files');
     }
-    if (failurePattern.test(fresh)) {
+    if (failurePattern.test(text)) {
       // The CLI would offer to start over (Gemini with a new URL, setup-token on Enter); end here and
       // say why, in its words.
       failWith(`${spec.product} could not finish the sign-in with that code.`);
     }
-  });
+  };
+  term.onData((data) => screen.write(data, read));
   void exit.then((code) => check('exit', code));
 
   const poll = setInterval(() => {
