@@ -169,3 +169,39 @@ test('the tray shows agents waiting for input, and Check for updates… answers 
     .poll(() => electronApp.evaluate(() => (globalThis as TrayHooks).__agentRelayDialogs ?? []))
     .toEqual([{ message: 'Updates are not checked here.', detail: 'Updates are checked by the installed app only, not in development.' }]);
 });
+
+/** The CLI against this test's data folder (it reaches the running app through its daemon file). */
+function cli(args: string[]): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, 'bin', 'agent-relay-desktop.js'), ...args, '--data-dir', dataDir], { env: { ...process.env, AGENT_RELAY_DATA_DIR: '' } });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.on('close', (code) => resolve({ code, stdout }));
+  });
+}
+
+test('Quit asks whether to stop the agents or keep them running; kept agents outlive the app', async () => {
+  const electronApp = await launch();
+  const spawned = await cli(['spawn', '--name', 'Keeper', '--json', '--', 'sh', '-c', 'while :; do sleep 1; done']);
+  expect(spawned.code).toBe(0);
+  const pid = (JSON.parse(spawned.stdout.trim().split('\n').at(-1)!) as { pid: number }).pid;
+
+  // Cancel (the default): the app stays, the question named the running agent.
+  await clickTrayItem(electronApp, 'quit');
+  await expect
+    .poll(() => electronApp.evaluate(() => ((globalThis as TrayHooks).__agentRelayDialogs ?? []).map((d) => d.message)))
+    .toContain('1 agent is running. Stop it, or keep it running in the background?');
+  expect(await electronApp.evaluate(() => (globalThis as TrayHooks).__agentRelayTray?.isDestroyed())).toBe(false);
+
+  // Keep running: the app quits and the agent goes on in the terminal host.
+  const closed = new Promise<void>((resolve) => electronApp.process().once('exit', () => resolve()));
+  await electronApp.evaluate(() => {
+    (globalThis as { __agentRelayQuitAnswer?: unknown }).__agentRelayQuitAnswer = { choice: 'keep' };
+  });
+  await clickTrayItem(electronApp, 'quit');
+  await closed;
+  app = undefined;
+  expect(() => process.kill(pid, 0)).not.toThrow();
+  expect((await cli(['down'])).code).toBe(0);
+  await expect.poll(() => { try { process.kill(pid, 0); return true; } catch { return false; } }).toBe(false);
+});
