@@ -18,6 +18,13 @@ export function writeProvidersJson(dataDir: string, providers: Record<string, Pr
   return file;
 }
 
+/** The providers a test's providers.json holds so far (none when there is no file). */
+export function readProvidersJson(dataDir: string): Record<string, ProviderOverride | Record<string, unknown>> {
+  const file = providersConfigPath(dataDir);
+  if (!fs.existsSync(file)) return {};
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { providers?: Record<string, ProviderOverride | Record<string, unknown>> }).providers ?? {};
+}
+
 /** Loads a provider through the registry from providers.json, failing the test on config errors. */
 export function providerFromConfig(dataDir: string, id: string): Provider {
   const registry = loadProviderRegistry(providersConfigPath(dataDir));

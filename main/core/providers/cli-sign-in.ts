@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { AuthError } from '../auth/auth-errors.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AccountView, SignInMethod } from '../../../preload/contract.js';
@@ -225,7 +226,8 @@ export class CliSignIns {
       this.ctx.flows.delete(flow.id);
       this.ctx.progress(flow, { phase: 'connected', account });
     } catch (error) {
-      this.ctx.finish(flow, { ok: false, error: { code: 'provider_error', message: (error as Error).message } });
+      // A typed error keeps its code (a busy vault is `data_busy`, not a provider's fault).
+      this.ctx.finish(flow, { ok: false, error: { code: (error as { code?: AuthError['code'] }).code ?? 'provider_error', message: (error as Error).message } });
     }
   }
 

@@ -8,7 +8,7 @@ import { JsonFileSettingsStore } from '../../../main/core/settings/settings-stor
 import { captureLogger } from '../../support/capture-logger.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { approveDevice } from '../../support/cloud-server.js';
-import { writeProvidersJson } from '../../support/auth-fixtures.js';
+import { readProvidersJson, writeProvidersJson } from '../../support/auth-fixtures.js';
 import { keyChecksAt, startKeyCheckApi, type KeyCheckApi } from '../../support/key-check-api.js';
 
 /**
@@ -75,8 +75,9 @@ afterAll(async () => {
 export function openDevice(name: string, extra: Partial<ServiceOptions> = {}, dir?: string): Device {
   const tmp = dir ? { dir, cleanup: () => undefined } : makeTempDir(`sync-${name}-`);
   if (!keyApi) throw new Error('openDevice runs inside a test (the key-check API starts in beforeAll)');
-  // A key saved for OpenAI, Anthropic or Google is checked here, never on the internet.
-  writeProvidersJson(tmp.dir, keyChecksAt(keyApi.url));
+  // A key saved for OpenAI, Anthropic or Google is checked here, never on the internet (added to
+  // whatever providers.json the test already wrote).
+  writeProvidersJson(tmp.dir, { ...readProvidersJson(tmp.dir), ...keyChecksAt(keyApi.url) });
   const home = makeTempDir(`sync-home-${name}-`);
   const captured = captureLogger(path.join(tmp.dir, 'logs'));
   const service = createService({
