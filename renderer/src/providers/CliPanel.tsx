@@ -1,8 +1,9 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import type { ProviderView, SignInProgress } from '../../../preload/contract';
 import { CopyButton } from '../components/CopyButton';
 import { OpenLink } from './OpenLink';
 import { WaitingLine } from '../components/Spinner';
+import { useCodeSubmission } from './useCodeSubmission';
 
 /**
  * A sign-in run by the provider's own CLI (Claude Code, Gemini CLI): the URL it printed (Open, Copy),
@@ -19,9 +20,7 @@ export function CliPanel({
   submit: (code: string) => Promise<{ ok: boolean; message?: string }>;
   onCancel: () => void;
 }) {
-  const [code, setCode] = useState('');
-  const [refusal, setRefusal] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { code, setCode, refusal, busy, onSubmit } = useCodeSubmission(submit);
   const fieldId = useId();
   const hintId = useId();
   const errorId = useId();
@@ -39,16 +38,7 @@ export function CliPanel({
     <form
       className="signin-panel"
       data-testid="cli-panel"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (!code.trim()) return;
-        setBusy(true);
-        setRefusal(undefined);
-        void submit(code).then((result) => {
-          setBusy(false);
-          if (!result.ok) setRefusal(result.message);
-        });
-      }}
+      onSubmit={onSubmit}
     >
       <p className="signin-lead">
         {by} is signing you in. It keeps the login in this account’s own folder; Agent Relay never uses it itself.

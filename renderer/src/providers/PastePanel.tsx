@@ -1,7 +1,8 @@
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import type { ProviderView, SignInProgress } from '../../../preload/contract';
 import { OpenLink } from './OpenLink';
 import { WaitingLine } from '../components/Spinner';
+import { useCodeSubmission } from './useCodeSubmission';
 import { useFocusOnOpen } from '../hooks/useFocusOnOpen';
 import { DialogFooter } from '../components/DialogFooter';
 
@@ -17,9 +18,7 @@ export function PastePanel({
   submit: (code: string) => Promise<{ ok: boolean; message?: string }>;
   onCancel: () => void;
 }) {
-  const [code, setCode] = useState('');
-  const [refusal, setRefusal] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { code, setCode, refusal, busy, onSubmit } = useCodeSubmission(submit);
   const fieldId = useId();
   const field = useFocusOnOpen<HTMLTextAreaElement>();
   const hintId = useId();
@@ -29,17 +28,7 @@ export function PastePanel({
     <form
       className="signin-panel"
       data-testid="paste-panel"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (!code.trim()) return;
-        setBusy(true);
-        setRefusal(undefined);
-        void submit(code).then((result) => {
-          setBusy(false);
-          // A refused paste keeps its text so the user can fix it.
-          if (!result.ok) setRefusal(result.message);
-        });
-      }}
+      onSubmit={onSubmit}
     >
       <ol className="signin-steps">
         <li>
