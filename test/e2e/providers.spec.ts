@@ -102,6 +102,10 @@ test('an API key is saved from "Use an API key instead", shown by label, and dis
   await page.emulateMedia({ colorScheme: 'light' });
   // The key never comes back to the page.
   expect(await page.content()).not.toContain('sk-test-0123456789abcdef');
+  // Home does not call an unchecked key "connected" either.
+  await page.keyboard.press('ControlOrMeta+1');
+  await expect(page.getByTestId('home-connected')).toHaveText('Key saved, not checked: Test OIDC.');
+  await page.keyboard.press('ControlOrMeta+2');
 
   await card.getByRole('button', { name: 'Disconnect Work' }).click();
   await page.getByRole('dialog', { name: 'Disconnect account?' }).getByRole('button', { name: 'Disconnect' }).click();

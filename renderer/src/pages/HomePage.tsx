@@ -1,6 +1,7 @@
 import { AgentsIcon, ArrowRightIcon, MessagesIcon, ProvidersIcon } from '../components/Icons';
 import { hrefFor } from '../routes';
 import { useFirstRunWelcome } from '../onboarding/useFirstRunWelcome';
+import { isUncheckedKey } from '../providers/ProviderCard';
 import { useProviders } from '../providers/useProviders';
 import { LogoMark } from '../shell/LogoMark';
 
@@ -36,7 +37,11 @@ const STEPS = [
 export function HomePage() {
   useFirstRunWelcome();
   const providers = useProviders();
-  const connected = providers?.providers.filter((p) => p.accounts.some((a) => a.state === 'connected')) ?? [];
+  const usable = providers?.providers.filter((p) => p.accounts.some((a) => a.state === 'connected')) ?? [];
+  // A key nothing has confirmed is saved and usable, but not "connected" in the sense the cards use.
+  const confirmed = (p: (typeof usable)[number]) => p.accounts.some((a) => a.state === 'connected' && !isUncheckedKey(a));
+  const connected = usable.filter(confirmed);
+  const unchecked = usable.filter((p) => !confirmed(p));
   return (
     <div className="page page-home">
       <section className="hero" aria-labelledby="home-title">
@@ -47,13 +52,15 @@ export function HomePage() {
         <p className="hero-text">
           Keep your AI coding agents signed in, run them side by side, and let them hand work to each other.
         </p>
-        {connected.length > 0 ? (
+        {usable.length > 0 ? (
           <p className="hero-status" data-testid="home-connected">
-            Connected: {connected.map((p) => p.name).join(', ')}.
+            {connected.length > 0 ? `Connected: ${connected.map((p) => p.name).join(', ')}.` : null}
+            {connected.length > 0 && unchecked.length > 0 ? ' ' : null}
+            {unchecked.length > 0 ? `Key saved, not checked: ${unchecked.map((p) => p.name).join(', ')}.` : null}
           </p>
         ) : null}
         {/* Nothing until the providers are known, so the first thing offered is never wrong. */}
-        {providers === undefined ? null : connected.length > 0 ? (
+        {providers === undefined ? null : usable.length > 0 ? (
           <div className="hero-actions">
             <a className="button button-primary button-large" href={hrefFor({ page: 'agents' })}>
               Start an agent
