@@ -24,9 +24,9 @@ test('an old sign-in error goes once the provider is connected another way, and 
   await expect(card.getByTestId('provider-state')).not.toHaveText('Error');
   await expect(card.getByTestId('provider-note')).toHaveCount(0);
 
-  // Home no longer asks for a first provider.
+  // Home no longer asks for a first provider, and says the key is saved but unchecked (Test OIDC has no key check).
   await gotoHash(page, '#/');
-  await expect(page.getByTestId('home-connected')).toHaveText('Connected: Test OIDC.');
+  await expect(page.getByTestId('home-connected')).toHaveText('Key saved, not checked: Test OIDC.');
   await expect(page.getByRole('link', { name: 'Connect your first provider' })).toHaveCount(0);
   await expect(page.getByRole('link', { name: 'Start an agent' })).toHaveAttribute('href', '#/agents');
 });
