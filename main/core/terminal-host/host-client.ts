@@ -465,7 +465,9 @@ export class TerminalHostClient implements AgentRuntime {
   private async launch(): Promise<HostConnection> {
     const entry = this.options.entry ?? defaultHostEntry();
     if (!entry) throw new HostUnavailableError('The terminal host is not built (terminal-host.js is missing beside the daemon): run the build.');
-    const child = spawn(this.options.execPath ?? process.execPath, [entry, '--data-dir', this.options.dataDir], {
+    // Benchmarks profile the host with AGENT_RELAY_HOST_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=DIR").
+    const nodeArgs = (process.env.AGENT_RELAY_HOST_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(this.options.execPath ?? process.execPath, [...nodeArgs, entry, '--data-dir', this.options.dataDir], {
       detached: true,
       stdio: 'ignore',
       windowsHide: true,
