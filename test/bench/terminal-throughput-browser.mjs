@@ -10,7 +10,10 @@
 //
 // Run: npm run build && node test/bench/terminal-throughput-browser.mjs [lines=200000] [width=100]
 // Env: HEADLESS_MAIN=another build's dist/headless/main.js; DAEMON_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" to profile the
-// daemon; PAGE_PROFILE=file.cpuprofile to profile the console page's JavaScript during the flood.
+// daemon; PAGE_PROFILE=file.cpuprofile to profile both pages' main threads during the flood (the xterm-alone page's
+// profile goes to file-alone.cpuprofile) and print their split: xterm, the app's own code, native work, GC
+// (page-profile.mjs; summarise either file further with node /work/tools/prof.mjs FILE).
+// Also prints the renderer's CPU per MB in the app against xterm alone, and the frames each drew (rows changed).
 /* global window, document, location, requestAnimationFrame -- the page functions run in Chromium */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,6 +23,7 @@ import readline from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pty from 'node-pty';
 import { chromium } from 'playwright-core';
+import { formatSplit, splitProfile } from './page-profile.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const lines = Number(process.argv[2] ?? 200_000);
@@ -133,6 +137,27 @@ const quote = (word) => `'${word.replace(/'/g, `'\\''`)}'`;
 /** The app: a flood agent that starts when Enter is typed into its open console; timed until the last line shows. */
 async function throughApp(browser, host) {
   const page = await browser.newPage({ viewport: VIEWPORT });
+  // Counts the WebSocket messages the page gets and sends (terminal output frames in, calls such as acks out).
+  await page.addInitScript(() => {
+    window.benchSocket = { framesIn: 0, bytesIn: 0, textIn: 0, sent: 0 };
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('message', (event) => {
+          if (typeof event.data === 'string') window.benchSocket.textIn += 1;
+          else {
+            window.benchSocket.framesIn += 1;
+            window.benchSocket.bytesIn += event.data.byteLength;
+          }
+        });
+      }
+      send(data) {
+        window.benchSocket.sent += 1;
+        super.send(data);
+      }
+    };
+  });
   await page.goto(host.url);
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
   await page.evaluate(() => (location.hash = '#/agents'));
@@ -149,63 +174,151 @@ async function throughApp(browser, host) {
   await page.waitForTimeout(500); // attached and fitted
   const box = await page.getByTestId('terminal').boundingBox();
   await page.getByTestId('terminal').click();
+  const font = await page.evaluate(() => {
+    const style = getComputedStyle(document.querySelector('.xterm-rows'));
+    return { family: style.fontFamily, size: parseFloat(style.fontSize) };
+  });
   await host.lag('lag-reset');
-  const cdp = process.env.PAGE_PROFILE ? await page.context().newCDPSession(page) : undefined;
-  if (cdp) {
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
-    await cdp.send('Profiler.start');
-  }
+  const profiler = await startProfile(page);
+  await watchRows(page, DONE);
+  const socketBefore = await page.evaluate(() => ({ ...window.benchSocket }));
   const cpuBefore = cpuByRole(host.pid, host.dataDir);
   const start = performance.now();
   await page.keyboard.press('Enter');
-  await page.waitForFunction((done) => document.querySelector('.xterm-rows')?.textContent?.includes(done), DONE, { polling: 'raf', timeout: 600_000 });
+  await page.evaluate(() => window.benchDone);
   const seconds = (performance.now() - start) / 1000;
+  const socketAfter = await page.evaluate(() => ({ ...window.benchSocket }));
+  const socket = Object.fromEntries(Object.keys(socketAfter).map((key) => [key, socketAfter[key] - socketBefore[key]]));
   const lag = await host.lag('lag-report');
   const cpuAfter = cpuByRole(host.pid, host.dataDir);
-  if (cdp) fs.writeFileSync(process.env.PAGE_PROFILE, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+  const frames = await page.evaluate(() => window.benchFrames);
+  const grid = await termGrid(page);
+  const profile = await profiler?.stop(process.env.PAGE_PROFILE);
   const cpu = Object.fromEntries(Object.keys(cpuAfter).filter((role) => role !== 'chromiumBy').map((role) => [role, cpuAfter[role] - cpuBefore[role]]));
   cpu.chromiumBy = Object.fromEntries(Object.entries(cpuAfter.chromiumBy).map(([type, used]) => [type, used - (cpuBefore.chromiumBy[type] ?? 0)]));
   const rss = peakRssMb(host.pid);
   const hostPid = terminalHostPid(host.dataDir);
   const hostRss = hostPid ? peakRssMb(hostPid) : undefined;
   await page.close();
-  return { seconds, rss, hostRss, box, lag, cpu };
+  return { seconds, rss, hostRss, box, font, lag, cpu, frames, grid, profile, socket };
+}
+
+/** A CDP CPU profile of the page's main thread, if PAGE_PROFILE asks for one; `stop(file)` writes and returns it. */
+async function startProfile(page) {
+  if (process.env.PAGE_TRACE) {
+    await page.context().browser().startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'v8'] });
+    return {
+      async stop() {
+        const events = JSON.parse((await page.context().browser().stopTracing()).toString()).traceEvents;
+        return { trace: summariseTrace(events) };
+      },
+    };
+  }
+  if (!process.env.PAGE_PROFILE) return undefined;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+  await cdp.send('Profiler.start');
+  return {
+    async stop(file) {
+      const { profile } = await cdp.send('Profiler.stop');
+      fs.writeFileSync(file, JSON.stringify(profile));
+      return { profile };
+    },
+  };
+}
+
+/** Milliseconds per trace event name on each thread of the page's renderer (complete events; nested ones overlap). */
+function summariseTrace(events) {
+  const threads = new Map();
+  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args.name);
+  const byName = new Map();
+  const open = new Map();
+  for (const e of events) {
+    const thread = threads.get(`${e.pid}:${e.tid}`) ?? String(e.tid);
+    let dur;
+    if (e.ph === 'X') dur = e.dur;
+    else if (e.ph === 'B') (open.get(`${e.tid}`) ?? open.set(`${e.tid}`, []).get(`${e.tid}`)).push(e.ts);
+    else if (e.ph === 'E') dur = e.ts - (open.get(`${e.tid}`)?.pop() ?? e.ts);
+    if (dur === undefined) continue;
+    const key = `${thread} ${e.name}`;
+    const entry = byName.get(key) ?? { ms: 0, count: 0 };
+    entry.ms += dur / 1000;
+    entry.count += 1;
+    byName.set(key, entry);
+  }
+  return [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30);
+}
+
+/**
+ * Watches xterm's DOM rows: window.benchFrames counts the frames in which they changed, window.benchDone
+ * resolves (page time) once `done` shows. A mutation observer, not polling: rAF polling would draw a frame
+ * every vsync in the page it watches, a cost the other page does not pay.
+ */
+async function watchRows(page, done) {
+  await page.evaluate((done) => {
+    window.benchFrames = 0;
+    const rows = document.querySelector('.xterm-rows');
+    window.benchDone = new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        window.benchFrames += 1;
+        if (rows.textContent.includes(done)) {
+          observer.disconnect();
+          resolve(performance.now());
+        }
+      });
+      observer.observe(rows, { childList: true, subtree: true, characterData: true });
+    });
+  }, done);
+}
+
+/** The terminal's size in cells, from the DOM renderer: rows drawn, columns = screen width / character width. */
+async function termGrid(page) {
+  return page.evaluate(() => {
+    const measure = document.querySelector('.xterm-char-measure-element');
+    const charWidth = measure.getBoundingClientRect().width / measure.textContent.length;
+    return { rows: document.querySelector('.xterm-rows').children.length, cols: Math.round(document.querySelector('.xterm-screen').getBoundingClientRect().width / charWidth) };
+  });
 }
 
 /** Baseline 2: xterm.js alone, in a page of its own, fed the same bytes from memory, in the same box size. */
-async function xtermAlone(browser, data, box) {
+async function xtermAlone(browser, data, box, font, host) {
   const page = await browser.newPage({ viewport: VIEWPORT });
   await page.setContent(`<div id="t" style="width:${Math.floor(box.width)}px;height:${Math.floor(box.height)}px"></div>`);
   await page.addStyleTag({ path: path.join(root, 'node_modules/@xterm/xterm/css/xterm.css') });
   await page.addScriptTag({ path: path.join(root, 'node_modules/@xterm/xterm/lib/xterm.js') });
   await page.addScriptTag({ path: path.join(root, 'node_modules/@xterm/addon-fit/lib/addon-fit.js') });
-  await page.evaluate(() => {
-    const term = new window.Terminal({ scrollback: 10_000, fontSize: 13 });
+  // The console's font, scrollback and cursor, focused as the console is (it was typed into).
+  await page.evaluate((font) => {
+    const term = new window.Terminal({ scrollback: 10_000, fontSize: font.size, fontFamily: font.family, cursorBlink: true });
     const fit = new window.FitAddon.FitAddon();
     term.loadAddon(fit);
     term.open(document.getElementById('t'));
     fit.fit();
+    term.focus();
     window.term = term;
     window.chunks = [];
-  });
+  }, font);
   // Handed over in slices before the clock starts (the transfer is not what is measured).
   const SLICE = 1 << 20;
   for (let i = 0; i < data.length; i += SLICE) await page.evaluate((s) => window.chunks.push(s), data.slice(i, i + SLICE));
-  const seconds = await page.evaluate(
-    (done) =>
-      new Promise((resolve) => {
-        const start = performance.now();
-        // Written in pieces the size the daemon batches (tens of KB), as the console receives them.
-        const PIECE = 64 * 1024;
-        for (const chunk of window.chunks) for (let i = 0; i < chunk.length; i += PIECE) window.term.write(chunk.slice(i, i + PIECE));
-        const check = () => (document.querySelector('.xterm-rows')?.textContent?.includes(done) ? resolve((performance.now() - start) / 1000) : requestAnimationFrame(check));
-        window.term.write('', check);
-      }),
-    DONE,
-  );
+  const profiler = await startProfile(page);
+  await watchRows(page, DONE);
+  const cpuBefore = cpuByRole(host.pid, host.dataDir);
+  const seconds = await page.evaluate(async () => {
+    const start = performance.now();
+    // Written in pieces the size the daemon batches (tens of KB), as the console receives them.
+    const PIECE = 64 * 1024;
+    for (const chunk of window.chunks) for (let i = 0; i < chunk.length; i += PIECE) window.term.write(chunk.slice(i, i + PIECE));
+    return ((await window.benchDone) - start) / 1000;
+  });
+  const cpuAfter = cpuByRole(host.pid, host.dataDir);
+  const frames = await page.evaluate(() => window.benchFrames);
+  const grid = await termGrid(page);
+  const profile = await profiler?.stop(process.env.PAGE_PROFILE?.replace(/(\.cpuprofile)?$/, '-alone.cpuprofile'));
   await page.close();
-  return { seconds };
+  const cpu = Object.fromEntries(Object.entries(cpuAfter.chromiumBy).map(([type, used]) => [type, used - (cpuBefore.chromiumBy[type] ?? 0)]));
+  return { seconds, cpu, frames, grid, profile };
 }
 
 const raw = await rawPty();
@@ -213,10 +326,11 @@ const host = await startHost();
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 try {
   const app = await throughApp(browser, host);
-  const alone = await xtermAlone(browser, raw.data, app.box);
+  const alone = await xtermAlone(browser, raw.data, app.box, app.font, host);
   const size = mb(raw.chars);
   const rate = (seconds) => size / seconds;
   console.log(`flood: ${lines} lines × ${width} chars = ${fmt(size)} MB (console box ${Math.round(app.box.width)}×${Math.round(app.box.height)} px, DOM renderer)`);
+  console.log(`  both terminals:                  ${app.grid.cols}×${app.grid.rows} cells (alone ${alone.grid.cols}×${alone.grid.rows}), ${app.font.size}px ${app.font.family.split(',')[0]}`);
   console.log(`raw node-pty read (Node):          ${fmt(rate(raw.seconds))} MB/s  (${fmt(raw.seconds, 2)} s)`);
   console.log(`xterm.js alone (Chromium):         ${fmt(rate(alone.seconds))} MB/s  (${fmt(alone.seconds, 2)} s)`);
   console.log(`app: pty → daemon → console:       ${fmt(rate(app.seconds))} MB/s  (${fmt(app.seconds, 2)} s)`);
@@ -225,6 +339,24 @@ try {
   console.log(`CPU during the app's flood:         daemon ${fmt(app.cpu.daemon, 2)} s  terminal host ${fmt(app.cpu.host, 2)} s  flood process ${fmt(app.cpu.flood, 2)} s  Chromium ${fmt(app.cpu.chromium, 2)} s  (on ${os.cpus().length} cores)`);
   console.log(`  Chromium by process:              ${Object.entries(app.cpu.chromiumBy).filter(([, used]) => used >= 0.01).map(([type, used]) => `${type} ${fmt(used, 2)} s`).join('  ')}`);
   console.log(`  waiting for a core meanwhile:     daemon ${fmt(app.cpu.daemonWait, 2)} s  terminal host ${fmt(app.cpu.hostWait, 2)} s  flood process ${fmt(app.cpu.floodWait, 2)} s  Chromium ${fmt(app.cpu.chromiumWait, 2)} s  (load average ${os.loadavg()[0].toFixed(1)})`);
+  const perMb = (cpu) => (1000 * (cpu ?? 0)) / size;
+  console.log(`renderer CPU per MB, app vs alone: ${fmt(perMb(app.cpu.chromiumBy.renderer), 0)} vs ${fmt(perMb(alone.cpu.renderer), 0)} ms/MB (${fmt((app.cpu.chromiumBy.renderer ?? 0) / (alone.cpu.renderer || NaN), 2)}×; renderer ${fmt(app.cpu.chromiumBy.renderer ?? 0, 2)} vs ${fmt(alone.cpu.renderer ?? 0, 2)} s)`);
+  console.log(`  rest of Chromium per MB:          browser ${fmt(perMb(app.cpu.chromiumBy.browser), 0)} vs ${fmt(perMb(alone.cpu.browser), 0)}, gpu ${fmt(perMb(app.cpu.chromiumBy['gpu-process']), 0)} vs ${fmt(perMb(alone.cpu['gpu-process']), 0)} ms/MB`);
+  const { socket } = app;
+  console.log(`  page's WebSocket in the flood:    ${socket.framesIn} output frames in (${fmt(socket.bytesIn / Math.max(1, socket.framesIn) / 1024)} KB each), ${socket.textIn} JSON messages in, ${socket.sent} sent (acks and calls)`);
+  console.log(`  frames drawn:                     app ${app.frames} (${fmt(app.frames / size)} per MB) vs alone ${alone.frames} (${fmt(alone.frames / size)} per MB)`);
+  if (app.profile?.trace) {
+    for (const [side, result] of [['app', app], ['alone', alone]]) {
+      console.log(`  trace, ${side} (ms, count):`);
+      for (const [name, { ms, count }] of result.profile.trace) console.log(`    ${fmt(ms, 0).padStart(6)} ${String(count).padStart(6)}  ${name}`);
+    }
+  }
+  if (app.profile?.profile && alone.profile?.profile) {
+    const appSplit = splitProfile(app.profile.profile);
+    console.log(`  page profile, app   (ms):         ${formatSplit(appSplit)}`);
+    console.log(`  page profile, alone (ms):         ${formatSplit(splitProfile(alone.profile.profile))}`);
+    console.log(`  app's own code, top:              ${appSplit.top.slice(0, 5).map(([where, took]) => `${where.replace(/ renderer\/src\//, ' ')} ${fmt(took)}`).join(', ')}`);
+  }
   console.log(`daemon event-loop lag in the flood: max ${fmt(app.lag.maxMs)} ms  p99 ${fmt(app.lag.p99Ms)} ms  mean ${fmt(app.lag.meanMs)} ms  (aim p99 < 20)`);
 } finally {
   await browser.close();
