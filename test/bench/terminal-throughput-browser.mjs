@@ -23,6 +23,7 @@ import readline from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pty from 'node-pty';
 import { chromium } from 'playwright-core';
+import { launchCdpBrowser } from './cdp-browser.mjs';
 import { formatSplit, splitProfile } from './page-profile.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -32,6 +33,7 @@ const floodScript = path.join(root, 'test/fixtures/agents/flood.mjs');
 const DONE = 'FLOOD DONE';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu', '--disable-webgl', '--disable-3d-apis'];
 const VIEWPORT = { width: 1280, height: 800 };
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const mb = (chars) => chars / (1024 * 1024);
 const fmt = (n, digits = 1) => n.toFixed(digits);
@@ -134,9 +136,30 @@ function cpuByRole(daemonPid, daemonDataDir) {
 
 const quote = (word) => `'${word.replace(/'/g, `'\\''`)}'`;
 
-/** The app: a flood agent that starts when Enter is typed into its open console; timed until the last line shows. */
+/** The flood agent, made through the UI (Playwright); its shell waits for Enter before the flood starts. */
+async function createFloodAgent(host) {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await page.goto(host.url);
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await page.evaluate(() => (location.hash = '#/agents'));
+    await page.getByRole('button', { name: 'New agent' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'New agent' });
+    await dialog.getByLabel('Name').fill('Flood');
+    // The shell waits for Enter, so the clock starts with the flood and not with the spawn.
+    const commandLine = ['/bin/sh', '-c', 'read go; exec "$0" "$@"', process.execPath, floodScript, String(lines), String(width), 'stay'].map(quote).join(' ');
+    await dialog.getByLabel('Command').fill(commandLine);
+    await dialog.getByLabel('Name').press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+  } finally {
+    await browser.close();
+  }
+}
+
+/** The app: the flood agent's console open in Chromium; timed from Enter typed into it until the last line shows. */
 async function throughApp(browser, host) {
-  const page = await browser.newPage({ viewport: VIEWPORT });
+  const page = await browser.newPage(VIEWPORT);
   // Counts the WebSocket messages the page gets and sends (terminal output frames in, calls such as acks out).
   await page.addInitScript(() => {
     window.benchSocket = { framesIn: 0, bytesIn: 0, textIn: 0, sent: 0 };
@@ -159,38 +182,29 @@ async function throughApp(browser, host) {
     };
   });
   await page.goto(host.url);
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-  await page.evaluate(() => (location.hash = '#/agents'));
-  await page.getByRole('button', { name: 'New agent' }).first().click();
-  const dialog = page.getByRole('dialog', { name: 'New agent' });
-  await dialog.getByLabel('Name').fill('Flood');
-  // The shell waits for Enter, so the clock starts with the flood and not with the spawn.
-  const commandLine = ['/bin/sh', '-c', 'read go; exec "$0" "$@"', process.execPath, floodScript, String(lines), String(width), 'stay'].map(quote).join(' ');
-  await dialog.getByLabel('Command').fill(commandLine);
-  await dialog.getByLabel('Name').press('Enter');
-  await dialog.waitFor({ state: 'hidden' });
+  await page.waitFor(() => document.querySelector('nav[aria-label="Main"]'));
   await page.evaluate(() => (location.hash = '#/agents/Flood/console'));
-  await page.locator('.xterm-rows').waitFor();
-  await page.waitForTimeout(500); // attached and fitted
-  const box = await page.getByTestId('terminal').boundingBox();
-  await page.getByTestId('terminal').click();
-  const font = await page.evaluate(() => {
+  await page.waitFor(() => document.querySelector('.xterm-rows'));
+  await new Promise((resolve) => setTimeout(resolve, 500)); // attached and fitted
+  const { box, font } = await page.evaluate(() => {
+    const { width, height } = document.querySelector('[data-testid="terminal"]').getBoundingClientRect();
     const style = getComputedStyle(document.querySelector('.xterm-rows'));
-    return { family: style.fontFamily, size: parseFloat(style.fontSize) };
+    document.querySelector('[data-testid="terminal"] textarea').focus();
+    return { box: { width, height }, font: { family: style.fontFamily, size: parseFloat(style.fontSize) } };
   });
   await host.lag('lag-reset');
-  const profiler = await startProfile(page);
+  const profiler = await startProfile(browser, page);
   await watchRows(page, DONE);
   const socketBefore = await page.evaluate(() => ({ ...window.benchSocket }));
   const cpuBefore = cpuByRole(host.pid, host.dataDir);
   const start = performance.now();
-  await page.keyboard.press('Enter');
+  await page.pressEnter();
   await page.evaluate(() => window.benchDone);
   const seconds = (performance.now() - start) / 1000;
+  const cpuAfter = cpuByRole(host.pid, host.dataDir);
+  const lag = await host.lag('lag-report');
   const socketAfter = await page.evaluate(() => ({ ...window.benchSocket }));
   const socket = Object.fromEntries(Object.keys(socketAfter).map((key) => [key, socketAfter[key] - socketBefore[key]]));
-  const lag = await host.lag('lag-report');
-  const cpuAfter = cpuByRole(host.pid, host.dataDir);
   const frames = await page.evaluate(() => window.benchFrames);
   const grid = await termGrid(page);
   const profile = await profiler?.stop(process.env.PAGE_PROFILE);
@@ -204,24 +218,18 @@ async function throughApp(browser, host) {
 }
 
 /** A CDP CPU profile of the page's main thread, if PAGE_PROFILE asks for one; `stop(file)` writes and returns it. */
-async function startProfile(page) {
+async function startProfile(browser, page) {
   if (process.env.PAGE_TRACE) {
-    await page.context().browser().startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'v8'] });
-    return {
-      async stop() {
-        const events = JSON.parse((await page.context().browser().stopTracing()).toString()).traceEvents;
-        return { trace: summariseTrace(events) };
-      },
-    };
+    const stop = await browser.startTracing(['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'v8']);
+    return { stop: async () => ({ trace: summariseTrace(await stop()) }) };
   }
   if (!process.env.PAGE_PROFILE) return undefined;
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
-  await cdp.send('Profiler.start');
+  await page.send('Profiler.enable');
+  await page.send('Profiler.setSamplingInterval', { interval: 500 });
+  await page.send('Profiler.start');
   return {
     async stop(file) {
-      const { profile } = await cdp.send('Profiler.stop');
+      const { profile } = await page.send('Profiler.stop');
       fs.writeFileSync(file, JSON.stringify(profile));
       return { profile };
     },
@@ -260,8 +268,11 @@ async function watchRows(page, done) {
     window.benchFrames = 0;
     const rows = document.querySelector('.xterm-rows');
     window.benchDone = new Promise((resolve) => {
+      let frame;
       const observer = new MutationObserver(() => {
-        window.benchFrames += 1;
+        // One render can call the observer more than once; count animation frames (their shared timestamp).
+        if (document.timeline.currentTime !== frame) window.benchFrames += 1;
+        frame = document.timeline.currentTime;
         if (rows.textContent.includes(done)) {
           observer.disconnect();
           resolve(performance.now());
@@ -283,11 +294,16 @@ async function termGrid(page) {
 
 /** Baseline 2: xterm.js alone, in a page of its own, fed the same bytes from memory, in the same box size. */
 async function xtermAlone(browser, data, box, font, host) {
-  const page = await browser.newPage({ viewport: VIEWPORT });
-  await page.setContent(`<div id="t" style="width:${Math.floor(box.width)}px;height:${Math.floor(box.height)}px"></div>`);
-  await page.addStyleTag({ path: path.join(root, 'node_modules/@xterm/xterm/css/xterm.css') });
-  await page.addScriptTag({ path: path.join(root, 'node_modules/@xterm/xterm/lib/xterm.js') });
-  await page.addScriptTag({ path: path.join(root, 'node_modules/@xterm/addon-fit/lib/addon-fit.js') });
+  const page = await browser.newPage(VIEWPORT);
+  await page.evaluate(
+    ({ box, css }) => {
+      document.body.innerHTML = `<div id="t" style="width:${Math.floor(box.width)}px;height:${Math.floor(box.height)}px"></div>`;
+      document.head.appendChild(document.createElement('style')).textContent = css;
+    },
+    { box, css: fs.readFileSync(path.join(root, 'node_modules/@xterm/xterm/css/xterm.css'), 'utf8') },
+  );
+  await page.addScript(fs.readFileSync(path.join(root, 'node_modules/@xterm/xterm/lib/xterm.js'), 'utf8'));
+  await page.addScript(fs.readFileSync(path.join(root, 'node_modules/@xterm/addon-fit/lib/addon-fit.js'), 'utf8'));
   // The console's font, scrollback and cursor, focused as the console is (it was typed into).
   await page.evaluate((font) => {
     const term = new window.Terminal({ scrollback: 10_000, fontSize: font.size, fontFamily: font.family, cursorBlink: true });
@@ -302,7 +318,7 @@ async function xtermAlone(browser, data, box, font, host) {
   // Handed over in slices before the clock starts (the transfer is not what is measured).
   const SLICE = 1 << 20;
   for (let i = 0; i < data.length; i += SLICE) await page.evaluate((s) => window.chunks.push(s), data.slice(i, i + SLICE));
-  const profiler = await startProfile(page);
+  const profiler = await startProfile(browser, page);
   await watchRows(page, DONE);
   const cpuBefore = cpuByRole(host.pid, host.dataDir);
   const seconds = await page.evaluate(async () => {
@@ -323,7 +339,8 @@ async function xtermAlone(browser, data, box, font, host) {
 
 const raw = await rawPty();
 const host = await startHost();
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+await createFloodAgent(host);
+const browser = await launchCdpBrowser({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 try {
   const app = await throughApp(browser, host);
   const alone = await xtermAlone(browser, raw.data, app.box, app.font, host);
