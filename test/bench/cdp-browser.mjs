@@ -4,6 +4,7 @@
 // pipes it through the browser process to the driver: in the throughput bench that cost the console page
 // more than its own code did, and the xterm-alone page (no WebSocket) nothing. Here a page gets only the
 // domains a measurement asks for (Runtime, Input, Emulation, and Profiler or Tracing when profiling).
+/* global location, document -- waitFor predicates run in the page */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

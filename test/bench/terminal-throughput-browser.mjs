@@ -14,7 +14,7 @@
 // profile goes to file-alone.cpuprofile) and print their split: xterm, the app's own code, native work, GC
 // (page-profile.mjs; summarise either file further with node /work/tools/prof.mjs FILE).
 // Also prints the renderer's CPU per MB in the app against xterm alone, and the frames each drew (rows changed).
-/* global window, document, location, requestAnimationFrame -- the page functions run in Chromium */
+/* global window, document, location, getComputedStyle, MutationObserver -- the page functions run in Chromium */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
