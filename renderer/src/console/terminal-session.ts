@@ -14,17 +14,27 @@ export type SessionState = { readonly kind: 'attaching' } | { readonly kind: 'li
 /**
  * Acknowledge at least this often (in characters) while output streams; otherwise after a short wait.
  * Well below the daemon's low watermark (400,000), so the pty resumes while this console still has
- * output queued, and large enough that a flood costs tens of calls a second, not thousands.
+ * output queued, and large enough that a flood costs a few acknowledgements per MB, not one per write.
  */
-const ACK_BATCH_CHARS = 64 * 1024;
+const ACK_BATCH_CHARS = 256 * 1024;
 // A timer, not requestAnimationFrame: frames stop in a hidden tab, and the agent would stall with them.
-const ACK_DELAY_MS = 16;
+// Longer than the gap between writes in a stream, so one acknowledgement covers several writes.
+const ACK_DELAY_MS = 120;
 /**
  * Output that arrives within this long of the last write is gathered and written together. A keystroke's
  * echo after a pause is written at once; under a flood xterm gets a few large writes a second and draws
- * a few frames for them, instead of a frame for every small chunk (drawing is most of a flood's cost).
+ * a frame for each, instead of a frame for every small chunk (drawing is most of a flood's cost).
  */
 const COALESCE_MS = 50;
+/**
+ * In a flood (the last write was at least FLOOD_CHARS) writes are gathered for longer, so xterm draws
+ * about ten frames a second however slowly the flood arrives; a stream of small redraws (a spinner, a
+ * TUI) keeps COALESCE_MS. Never more than MAX_GATHER_CHARS waits: what waits is unacknowledged, and the
+ * daemon pauses the agent at 1,000,000 characters unacknowledged.
+ */
+const FLOOD_CHARS = 64 * 1024;
+const FLOOD_COALESCE_MS = 100;
+const MAX_GATHER_CHARS = 384 * 1024;
 
 /**
  * One console's attachment to an agent's terminal: the snapshot first, then the live chunks after its
@@ -44,6 +54,7 @@ export class TerminalSession {
   private pendingChars = 0;
   private pendingTimer: ReturnType<typeof setTimeout> | undefined;
   private lastWriteAt = -Infinity;
+  private lastWriteChars = 0;
 
   constructor(
     private readonly bridge: Bridge,
@@ -100,17 +111,20 @@ export class TerminalSession {
     if (chunk.seq <= this.lastSeq) return;
     this.lastSeq = chunk.seq;
     const sinceWrite = Date.now() - this.lastWriteAt;
+    const gather = this.lastWriteChars >= FLOOD_CHARS ? FLOOD_COALESCE_MS : COALESCE_MS;
     const chars = chunk.chars ?? chunk.data.length;
-    if (this.pending.length === 0 && sinceWrite >= COALESCE_MS) {
+    if (this.pending.length === 0 && sinceWrite >= gather) {
       this.write(chunk.data, chars);
       return;
     }
     this.pending.push(chunk.data);
     this.pendingChars += chars;
-    this.pendingTimer ??= setTimeout(() => this.flushPending(), Math.max(0, COALESCE_MS - sinceWrite));
+    if (this.pendingChars >= MAX_GATHER_CHARS) this.flushPending();
+    else this.pendingTimer ??= setTimeout(() => this.flushPending(), Math.max(0, gather - sinceWrite));
   }
 
   private flushPending(): void {
+    if (this.pendingTimer !== undefined) clearTimeout(this.pendingTimer);
     this.pendingTimer = undefined;
     const pieces = this.pending;
     const chars = this.pendingChars;
@@ -128,6 +142,7 @@ export class TerminalSession {
 
   private write(data: string | Uint8Array, chars: number): void {
     this.lastWriteAt = Date.now();
+    this.lastWriteChars = chars;
     const generation = this.generation;
     this.sink.write(data, () => {
       if (generation === this.generation && !this.disposed) this.parsed(chars);

@@ -77,4 +77,49 @@ describe('a console session', () => {
     const acked = calls.filter(([m]) => m === 'terminal.ack').reduce((sum, [, args]) => sum + (args[1] as number), 0);
     expect(acked).toBe(100);
   });
+  it('in a flood, writes about ten times a second, never lets more than 384 KB wait, and keeps every byte in order', async () => {
+    const { bridge, push } = fakeBridge();
+    const { sink, writes } = recordingSink();
+    const session = new TerminalSession(bridge, 'Alice', sink, () => undefined);
+    await session.attach();
+    vi.advanceTimersByTime(1000);
+    writes.splice(0);
+    const sent: string[] = [];
+    let seq = 3;
+    const send = (data: string) => {
+      sent.push(data);
+      push(seq++, data);
+    };
+    send('a'.repeat(100_000)); // a flood starts: written at once
+    for (let ms = 0; ms < 1000; ms += 10) {
+      send(String(ms % 10).repeat(20_000)); // 2 MB/s in 20 KB chunks
+      vi.advanceTimersByTime(10);
+    }
+    vi.advanceTimersByTime(200);
+    expect(writes.join('')).toBe(sent.join(''));
+    expect(writes.length).toBeGreaterThanOrEqual(8);
+    expect(writes.length).toBeLessThanOrEqual(13); // ~10 a second, not one per 50 ms (21)
+    // A burst arriving all at once is handed over in pieces of at most 384 KB (+ the chunk that crossed it).
+    writes.splice(0);
+    sent.splice(0);
+    for (let i = 0; i < 50; i++) send('b'.repeat(20_000));
+    vi.advanceTimersByTime(200);
+    expect(writes.join('')).toBe(sent.join(''));
+    for (const write of writes) expect(write.length).toBeLessThanOrEqual(384 * 1024 + 20_000);
+  });
+
+  it('acknowledges a flood in a few calls per MB, and all of it', async () => {
+    const { bridge, push, calls } = fakeBridge();
+    const { sink } = recordingSink();
+    const session = new TerminalSession(bridge, 'Alice', sink, () => undefined);
+    await session.attach();
+    for (let seq = 3; seq < 103; seq++) {
+      push(seq, 'z'.repeat(20_000)); // 2 MB in 20 KB chunks, one every 5 ms
+      vi.advanceTimersByTime(5);
+    }
+    vi.advanceTimersByTime(500);
+    const acks = calls.filter(([m]) => m === 'terminal.ack');
+    expect(acks.reduce((sum, [, args]) => sum + (args[1] as number), 0)).toBe(2_000_000);
+    expect(acks.length).toBeLessThanOrEqual(8); // 2 MB / 256 KB, and the rest after a short wait
+  });
 });
