@@ -6,14 +6,19 @@
 // Also prints the daemon's peak RSS (VmHWM), its event-loop lag during the flood (event-loop-probe.mjs), and the
 // CPU time the daemon, the flood and Chromium used meanwhile and how long their threads waited for a core (schedstat):
 // on a shared machine, waiting for a core shows up as lost throughput that no profile of our code explains. Both browser runs use xterm's DOM renderer (Chromium here has no GPU),
-// and end when the last line is on screen. No assertions: it prints figures and the ratio (aim: app ≥ 0.8 × xterm alone).
+// the same box, font and cell grid, and end when the last line is on screen (seen by a mutation observer on the rows,
+// in both pages alike). No assertions: it prints figures and the ratio (aim: app ≥ 0.8 × xterm alone).
+// The page's cost: renderer CPU per MB in the app against xterm alone (the figure that holds on a busy machine), the
+// frames each drew, and the WebSocket frames and acknowledgements the console handled. The flood agent is made through
+// the UI with Playwright; both measured pages run in a Chromium driven over CDP directly (cdp-browser.mjs), without
+// Playwright's Network instrumentation, which copies every WebSocket frame into DevTools events.
 //
 // Run: npm run build && node test/bench/terminal-throughput-browser.mjs [lines=200000] [width=100]
 // Env: HEADLESS_MAIN=another build's dist/headless/main.js; DAEMON_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" to profile the
 // daemon; PAGE_PROFILE=file.cpuprofile to profile both pages' main threads during the flood (the xterm-alone page's
 // profile goes to file-alone.cpuprofile) and print their split: xterm, the app's own code, native work, GC
 // (page-profile.mjs; summarise either file further with node /work/tools/prof.mjs FILE).
-// Also prints the renderer's CPU per MB in the app against xterm alone, and the frames each drew (rows changed).
+// PAGE_TRACE=1 prints both pages' trace event totals instead (wall time, so waiting for a core is in them).
 /* global window, document, location, getComputedStyle, MutationObserver -- the page functions run in Chromium */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -302,8 +307,10 @@ async function xtermAlone(browser, data, box, font, host) {
     },
     { box, css: fs.readFileSync(path.join(root, 'node_modules/@xterm/xterm/css/xterm.css'), 'utf8') },
   );
-  await page.addScript(fs.readFileSync(path.join(root, 'node_modules/@xterm/xterm/lib/xterm.js'), 'utf8'));
-  await page.addScript(fs.readFileSync(path.join(root, 'node_modules/@xterm/addon-fit/lib/addon-fit.js'), 'utf8'));
+  // Named by their paths, so a profile of this page tells xterm's code from the bench's.
+  for (const script of ['node_modules/@xterm/xterm/lib/xterm.js', 'node_modules/@xterm/addon-fit/lib/addon-fit.js']) {
+    await page.addScript(`${fs.readFileSync(path.join(root, script), 'utf8')}\n//# sourceURL=${script}`);
+  }
   // The console's font, scrollback and cursor, focused as the console is (it was typed into).
   await page.evaluate((font) => {
     const term = new window.Terminal({ scrollback: 10_000, fontSize: font.size, fontFamily: font.family, cursorBlink: true });
@@ -365,7 +372,7 @@ try {
   if (app.profile?.trace) {
     for (const [side, result] of [['app', app], ['alone', alone]]) {
       console.log(`  trace, ${side} (ms, count):`);
-      for (const [name, { ms, count }] of result.profile.trace) console.log(`    ${fmt(ms, 0).padStart(6)} ${String(count).padStart(6)}  ${name}`);
+      for (const [name, { ms, count }] of result.profile.trace.filter(([name]) => !/DevTools|ThreadPool|RunTask$|callFunction$/.test(name)).slice(0, 24)) console.log(`    ${fmt(ms, 0).padStart(6)} ${String(count).padStart(6)}  ${name}`);
     }
   }
   if (app.profile?.profile && alone.profile?.profile) {
