@@ -118,7 +118,7 @@ function cpuByRole(daemonPid, daemonDataDir) {
     for (let p = pid; p > 1; p = procs.get(p)?.ppid ?? 0) if (p === root) return true;
     return false;
   };
-  const roles = { daemon: 0, host: 0, flood: 0, chromium: 0, daemonWait: 0, hostWait: 0, floodWait: 0, chromiumWait: 0, chromiumBy: {} };
+  const roles = { daemon: 0, host: 0, flood: 0, chromium: 0, daemonWait: 0, hostWait: 0, floodWait: 0, chromiumWait: 0, chromiumBy: {}, rendererThreads: {} };
   const hostPid = terminalHostPid(daemonDataDir);
   const add = (role, proc) => {
     roles[role] += proc.cpu;
@@ -134,10 +134,30 @@ function cpuByRole(daemonPid, daemonDataDir) {
       const utility = /--utility-sub-type=([a-z.]+)/.exec(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1];
       const key = utility ? utility.split('.').pop() : type;
       roles.chromiumBy[key] = (roles.chromiumBy[key] ?? 0) + proc.cpu;
+      if (key === 'renderer') for (const [thread, used] of threadCpu(pid)) roles.rendererThreads[thread] = (roles.rendererThreads[thread] ?? 0) + used;
     }
   }
   return roles;
 }
+
+/** CPU seconds by thread name (numbered pool threads together) of one process. */
+function threadCpu(pid) {
+  const byName = new Map();
+  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // The main thread carries the process's own name.
+      const name = task === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '');
+      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return byName;
+}
+
+const diff = (after, before) => Object.fromEntries(Object.entries(after).map(([key, used]) => [key, used - (before[key] ?? 0)]));
 
 const quote = (word) => `'${word.replace(/'/g, `'\\''`)}'`;
 
@@ -213,8 +233,9 @@ async function throughApp(browser, host) {
   const frames = await page.evaluate(() => window.benchFrames);
   const grid = await termGrid(page);
   const profile = await profiler?.stop(process.env.PAGE_PROFILE);
-  const cpu = Object.fromEntries(Object.keys(cpuAfter).filter((role) => role !== 'chromiumBy').map((role) => [role, cpuAfter[role] - cpuBefore[role]]));
-  cpu.chromiumBy = Object.fromEntries(Object.entries(cpuAfter.chromiumBy).map(([type, used]) => [type, used - (cpuBefore.chromiumBy[type] ?? 0)]));
+  const cpu = Object.fromEntries(Object.keys(cpuAfter).filter((role) => !['chromiumBy', 'rendererThreads'].includes(role)).map((role) => [role, cpuAfter[role] - cpuBefore[role]]));
+  cpu.chromiumBy = diff(cpuAfter.chromiumBy, cpuBefore.chromiumBy);
+  cpu.rendererThreads = diff(cpuAfter.rendererThreads, cpuBefore.rendererThreads);
   const rss = peakRssMb(host.pid);
   const hostPid = terminalHostPid(host.dataDir);
   const hostRss = hostPid ? peakRssMb(hostPid) : undefined;
@@ -340,8 +361,8 @@ async function xtermAlone(browser, data, box, font, host) {
   const grid = await termGrid(page);
   const profile = await profiler?.stop(process.env.PAGE_PROFILE?.replace(/(\.cpuprofile)?$/, '-alone.cpuprofile'));
   await page.close();
-  const cpu = Object.fromEntries(Object.entries(cpuAfter.chromiumBy).map(([type, used]) => [type, used - (cpuBefore.chromiumBy[type] ?? 0)]));
-  return { seconds, cpu, frames, grid, profile };
+  const cpu = diff(cpuAfter.chromiumBy, cpuBefore.chromiumBy);
+  return { seconds, cpu, rendererThreads: diff(cpuAfter.rendererThreads, cpuBefore.rendererThreads), frames, grid, profile };
 }
 
 const raw = await rawPty();
@@ -366,6 +387,11 @@ try {
   const perMb = (cpu) => (1000 * (cpu ?? 0)) / size;
   console.log(`renderer CPU per MB, app vs alone: ${fmt(perMb(app.cpu.chromiumBy.renderer), 0)} vs ${fmt(perMb(alone.cpu.renderer), 0)} ms/MB (${fmt((app.cpu.chromiumBy.renderer ?? 0) / (alone.cpu.renderer || NaN), 2)}×; renderer ${fmt(app.cpu.chromiumBy.renderer ?? 0, 2)} vs ${fmt(alone.cpu.renderer ?? 0, 2)} s)`);
   console.log(`  rest of Chromium per MB:          browser ${fmt(perMb(app.cpu.chromiumBy.browser), 0)} vs ${fmt(perMb(alone.cpu.browser), 0)}, gpu ${fmt(perMb(app.cpu.chromiumBy['gpu-process']), 0)} vs ${fmt(perMb(alone.cpu['gpu-process']), 0)} ms/MB`);
+  const threads = [...new Set([...Object.keys(app.cpu.rendererThreads), ...Object.keys(alone.rendererThreads)])]
+    .map((thread) => [thread, perMb(app.cpu.rendererThreads[thread]), perMb(alone.rendererThreads[thread])])
+    .filter(([, a, b]) => a >= 0.5 || b >= 0.5)
+    .sort((x, y) => y[1] + y[2] - x[1] - x[2]);
+  console.log(`  renderer by thread (ms/MB):       ${threads.map(([thread, a, b]) => `${thread} ${fmt(a, 0)} vs ${fmt(b, 0)}`).join(', ')}`);
   const { socket } = app;
   console.log(`  page's WebSocket in the flood:    ${socket.framesIn} output frames in (${fmt(socket.bytesIn / Math.max(1, socket.framesIn) / 1024)} KB each), ${socket.textIn} JSON messages in, ${socket.sent} sent (acks and calls)`);
   console.log(`  frames drawn:                     app ${app.frames} (${fmt(app.frames / size)} per MB) vs alone ${alone.frames} (${fmt(alone.frames / size)} per MB)`);
