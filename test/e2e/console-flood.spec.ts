@@ -1,5 +1,6 @@
+import type { Page } from '@playwright/test';
 import { expect, openDashboard, test } from './fixtures.js';
-import { DOM_RENDERER_LAUNCH, expectTerminalToShow, fixture, gotoHash, nodeCommandLine, spawnFromDialog } from './agent-ui.js';
+import { DOM_RENDERER_LAUNCH, expectTerminalToShow, fixture, gotoHash, nodeCommandLine, spawnFromDialog, terminalText } from './agent-ui.js';
 
 test.use({ launchOptions: DOM_RENDERER_LAUNCH });
 
@@ -31,4 +32,51 @@ test('the status dot beside a working agent’s terminal does not pulse (the Age
   await expect(page.locator('.console-header [data-testid="agent-status"]')).toHaveAttribute('data-status', 'working');
   // …beside its terminal it does not: an endless animation makes the page draw a frame every vsync.
   expect(await dotAnimations()).toBe(0);
+});
+
+/** The agent's screen as the daemon holds it (terminal.screen, over a WebSocket of the test's own). */
+function daemonScreen(page: Page, name: string): Promise<string> {
+  return page.evaluate(
+    (agent) =>
+      new Promise<string>((resolve, reject) => {
+        const ws = new WebSocket(new URL('/ws', location.href).href.replace(/^http/, 'ws'));
+        ws.onopen = () => ws.send(JSON.stringify({ type: 'call', id: 1, method: 'terminal.screen', args: [agent] }));
+        ws.onmessage = (message) => {
+          if (typeof message.data !== 'string') return;
+          const frame = JSON.parse(message.data) as { id?: number; ok?: boolean; value?: string[]; error?: { message: string } };
+          if (frame.id !== 1) return;
+          ws.close();
+          if (frame.ok) resolve((frame.value ?? []).join('\n'));
+          else reject(new Error(frame.error?.message));
+        };
+      }),
+    name,
+  );
+}
+
+/** Tells the page it is hidden or shown, as switching tabs or minimising the window does (the browser here never hides it). */
+async function setHidden(page: Page, hidden: boolean): Promise<void> {
+  await page.evaluate((value) => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => value });
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (value ? 'hidden' : 'visible') });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+}
+
+test('a console hidden during a flood stops taking output, the agent runs on, and the console catches up when shown', async ({ page, host }) => {
+  await openDashboard(page, host);
+  // The flood starts 2 s after Enter, by when the hidden console has let go.
+  const words = ['/bin/sh', '-c', 'read go; sleep 2; exec "$0" "$@"', process.execPath, fixture('agents/flood.mjs'), '30000', '100', 'stay'];
+  await spawnFromDialog(page, { name: 'Hidden', commandLine: words.map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ') });
+  await gotoHash(page, '#/agents/Hidden/console');
+  await page.getByTestId('terminal').click();
+  await page.keyboard.press('Enter');
+  await setHidden(page, true);
+  // 3 MB, three times what the daemon lets a console leave unacknowledged: it finishes only because the
+  // hidden console no longer holds it back.
+  await expect.poll(() => daemonScreen(page, 'Hidden'), { timeout: 60_000 }).toContain('FLOOD DONE');
+  // …while the hidden console took none of it (no flood line drawn, nothing parsed).
+  expect(await terminalText(page)).not.toMatch(/L0\d{5} x/);
+  await setHidden(page, false);
+  await expectTerminalToShow(page, /L030000 x+\s*\n\s*FLOOD DONE/, 30_000);
 });

@@ -18,6 +18,8 @@ import { TerminalSession, type SessionState } from './terminal-session';
 import { TERMINAL_THEMES } from './terminal-theme';
 
 const RESIZE_DEBOUNCE_MS = 80;
+/** A page hidden this long stops taking output (see TerminalSession.suspend); shown again, it attaches afresh. */
+const HIDDEN_SUSPEND_MS = 1000;
 
 interface Live {
   readonly term: Terminal;
@@ -106,7 +108,23 @@ export function TerminalView({
       }
     };
     loadWebgl();
-    const onVisibility = () => (document.hidden ? dropWebgl() : loadWebgl());
+    // A hidden page draws nothing; after a moment it also stops taking output, so the agent does not
+    // wait on it (a hidden tab's timers run once a second at best), and catches up when shown.
+    let hiddenTimer: ReturnType<typeof setTimeout> | undefined;
+    const onVisibility = () => {
+      if (document.hidden) {
+        dropWebgl();
+        hiddenTimer ??= setTimeout(() => {
+          hiddenTimer = undefined;
+          if (document.hidden) session.suspend();
+        }, HIDDEN_SUSPEND_MS);
+        return;
+      }
+      clearTimeout(hiddenTimer);
+      hiddenTimer = undefined;
+      loadWebgl();
+      if (session.isSuspended) void session.attach();
+    };
     document.addEventListener('visibilitychange', onVisibility);
 
     term.attachCustomKeyEventHandler((event) => {
@@ -169,9 +187,11 @@ export function TerminalView({
 
     setLive({ term, fit, search, session });
     void session.attach();
+    if (document.hidden) onVisibility(); // opened in a background tab
     term.focus();
     return () => {
       clearTimeout(resizeTimer);
+      clearTimeout(hiddenTimer);
       observer.disconnect();
       onResize.dispose();
       onInput.dispose();
@@ -188,13 +208,17 @@ export function TerminalView({
   useEffect(() => {
     const before = previousConnection.current;
     previousConnection.current = connection;
-    if (connection === 'open' && before !== 'open' && live) void live.session.attach();
+    // A suspended console (hidden page) attaches when it is shown.
+    if (connection === 'open' && before !== 'open' && live && !live.session.isSuspended) void live.session.attach();
   }, [connection, live]);
 
-  // A search hit: once the snapshot is drawn (and fitted), scroll to it and select it.
+  // A search hit: once the snapshot is drawn (and fitted), scroll to it and select it (once: not again
+  // when the console attaches afresh after a reconnect or a hidden spell).
+  const revealed = useRef<typeof reveal>(undefined);
   useEffect(() => {
-    if (!live || !attached || !reveal) return;
+    if (!live || !attached || !reveal || revealed.current === reveal) return;
     const frame = requestAnimationFrame(() => {
+      revealed.current = reveal;
       if (!revealLine(live.term, reveal.text, reveal.fromBottom)) callbacks.current.onNotice(`“${reveal.text}” is no longer in ${name}'s scrollback.`);
     });
     return () => cancelAnimationFrame(frame);

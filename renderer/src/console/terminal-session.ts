@@ -48,6 +48,7 @@ export class TerminalSession {
   private unacked = 0;
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
+  private suspended = false;
   private readonly offOutput: () => void;
   /** Output gathered for the next write, and its length as a string (what acknowledgements count). */
   private pending: Array<string | Uint8Array> = [];
@@ -70,6 +71,7 @@ export class TerminalSession {
   /** Attaches (again): the terminal is cleared and rebuilt from a fresh snapshot. */
   async attach(): Promise<void> {
     const generation = ++this.generation;
+    this.suspended = false;
     this.held = [];
     this.unacked = 0;
     this.dropPending();
@@ -94,6 +96,27 @@ export class TerminalSession {
     this.onState({ kind: 'live' });
   }
 
+  /**
+   * Stops taking output (the page is hidden): the daemon forgets this console, so the agent never waits
+   * for a page that draws nothing, and nothing is parsed meanwhile. attach() catches up from a snapshot.
+   */
+  suspend(): void {
+    if (this.disposed || this.suspended) return;
+    this.suspended = true;
+    this.generation += 1; // writes still being parsed acknowledge nothing
+    this.held = undefined;
+    this.dropPending();
+    if (this.ackTimer !== undefined) clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    this.unacked = 0;
+    this.bridge.call('terminal.detach', this.name).catch(() => undefined);
+  }
+
+  /** Whether output is suspended (until the next attach). */
+  get isSuspended(): boolean {
+    return this.suspended;
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
@@ -104,6 +127,7 @@ export class TerminalSession {
   }
 
   private receive(chunk: TerminalChunk): void {
+    if (this.suspended) return;
     if (this.held) {
       this.held.push(chunk);
       return;

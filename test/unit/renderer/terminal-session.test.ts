@@ -122,4 +122,25 @@ describe('a console session', () => {
     expect(acks.reduce((sum, [, args]) => sum + (args[1] as number), 0)).toBe(2_000_000);
     expect(acks.length).toBeLessThanOrEqual(8); // 2 MB / 256 KB, and the rest after a short wait
   });
+  it('suspended (a hidden page), it detaches and takes no output; attaching again starts from a fresh snapshot', async () => {
+    const { bridge, push, calls } = fakeBridge();
+    const { sink, writes } = recordingSink();
+    const session = new TerminalSession(bridge, 'Alice', sink, () => undefined);
+    await session.attach();
+    vi.advanceTimersByTime(1000);
+    push(3, 'big'.repeat(30_000)); // being parsed when the page hides: its acknowledgement is not sent
+    session.suspend();
+    expect(session.isSuspended).toBe(true);
+    expect(calls.map(([method]) => method)).toContain('terminal.detach');
+    push(4, 'unseen');
+    vi.advanceTimersByTime(500);
+    expect(writes.join('')).not.toContain('unseen');
+    expect(calls.filter(([method]) => method === 'terminal.ack')).toEqual([]);
+    await session.attach();
+    expect(session.isSuspended).toBe(false);
+    expect(calls.filter(([method]) => method === 'terminal.attach')).toHaveLength(2);
+    push(5, 'E');
+    vi.advanceTimersByTime(500);
+    expect(writes.join('')).toBe('screenE'); // cleared, the snapshot, then live output again
+  });
 });
