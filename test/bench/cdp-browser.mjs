@@ -112,7 +112,11 @@ export async function launchCdpBrowser({ executablePath, args = [] }) {
     async close() {
       socket.close();
       await new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM')));
-      fs.rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5 });
+      try {
+        fs.rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5 });
+      } catch {
+        // A helper process of Chromium still writing there: left in the temporary folder.
+      }
     },
   };
 }

@@ -409,7 +409,7 @@ try {
   }
   console.log(`daemon event-loop lag in the flood: max ${fmt(app.lag.maxMs)} ms  p99 ${fmt(app.lag.p99Ms)} ms  mean ${fmt(app.lag.meanMs)} ms  (aim p99 < 20)`);
 } finally {
-  await browser.close();
+  await browser.close().catch((error) => console.error(`closing Chromium: ${error.message}`));
   await host.stop();
   fs.rmSync(host.dataDir, { recursive: true, force: true });
 }
