@@ -14,6 +14,12 @@ import { charWidth, isZeroWidth } from './char-width.js';
  * The assembler also tracks which rows are on screen, so its reader can tell a repaint from new text:
  * it reports when the cursor leaves the current line other than by a line feed, when rows are erased
  * (the cursor moved up over them, or ED 0), and when the whole screen is cleared.
+ *
+ * Most output holds no relay material. While its reader is quiet (see LineSink.quiet), whole lines of
+ * plain text (printable ASCII, carriage returns, and CSI sequences that neither move the cursor nor
+ * edit, such as colours) that contain neither `->relay:` nor a fence marker are only counted: the rows
+ * they cover are added without a scan, a string or an event per line. What is left is the same as
+ * after a full scan, line for line (test/unit/relay/line-assembler-skip.test.ts compares them).
  */
 
 /** What the assembler tells its reader, in the order things happen on the terminal. */
@@ -35,10 +41,66 @@ export interface LineSink {
   wantsCloser(): boolean;
   /** The current line reads `>>>` (asked for by wantsCloser); it is consumed and not reported again. */
   closer(row: number): void;
+  /**
+   * True while a line holding neither `->relay:` nor ``` nor ~~~ would change nothing for the reader
+   * (nothing held, no block open): the assembler may then count such lines instead of reporting them.
+   */
+  quiet?(): boolean;
 }
 
 /** The CSI final bytes the assembler acts on (cursor movement, erasing, screen switches). */
 const CSI_FINALS_USED = 'hlABEFHfdG`CDKJXP@su';
+
+/** The first character that is not plain text (printable ASCII, CR, LF). */
+// eslint-disable-next-line no-control-regex
+const SPECIAL = /[^\x20-\x7e\r\n]/g;
+// eslint-disable-next-line no-control-regex
+const NOT_PLAIN_LINE = /[^\x20-\x7e\r]/;
+/** A whole CSI sequence the assembler ignores (colours and the like): its final byte is not one it uses. */
+const HARMLESS_CSI = new RegExp(
+  `\\x1b\\[[\\x20-\\x3f]*[${Array.from({ length: 0x7f - 0x40 }, (_, i) => String.fromCharCode(0x40 + i))
+    .filter((ch) => !CSI_FINALS_USED.includes(ch))
+    .map((ch) => `\\x${ch.charCodeAt(0).toString(16)}`)
+    .join('')}]`,
+  'g',
+);
+const MARKERS = ['->relay:', '```', '~~~'] as const;
+
+function nextMarker(text: string, from: number): number {
+  let first = text.length;
+  for (const marker of MARKERS) {
+    const at = text.indexOf(marker, from);
+    if (at >= 0 && at < first) first = at;
+  }
+  return first;
+}
+
+function nextSpecial(text: string, from: number): number {
+  SPECIAL.lastIndex = from;
+  const found = SPECIAL.exec(text);
+  return found ? found.index : text.length;
+}
+
+/**
+ * Columns of the line the assembler would build from plain text `text[from, to)` (no line feed in it):
+ * the last carriage-return segment that printed something wins, trailing spaces dropped.
+ */
+function plainLineWidth(text: string, from: number, to: number): number {
+  let end = to;
+  let cr = end > from ? text.lastIndexOf('\r', end - 1) : -1;
+  while (cr >= from && cr + 1 === end) {
+    end = cr;
+    cr = end > from ? text.lastIndexOf('\r', end - 1) : -1;
+  }
+  const start = cr >= from ? cr + 1 : from;
+  while (end > start && text.charCodeAt(end - 1) === 0x20) end--;
+  return end - start;
+}
+
+export interface LineAssemblerOptions {
+  /** Count quiet plain lines instead of scanning them (default true; false scans every character). */
+  readonly skipPlainLines?: boolean;
+}
 
 export class LineAssembler {
   private cols_: number;
@@ -67,13 +129,30 @@ export class LineAssembler {
 
   private readonly onEvent = (event: ScanEvent): void => this.handle(event);
 
+  private readonly skipPlainLines: boolean;
+  /** Per chunk: where skipLines found the next marker and special character (-1: not looked yet). */
+  private readonly found = { marker: -1, special: -1 };
+  private skipped = 0;
+
   constructor(
     private readonly sink: LineSink,
     cols = 80,
     rows = 24,
+    options: LineAssemblerOptions = {},
   ) {
     this.cols_ = Math.max(1, cols);
     this.rows_ = Math.max(1, rows);
+    this.skipPlainLines = (options.skipPlainLines ?? true) && sink.quiet !== undefined;
+  }
+
+  /** How many lines were counted without a scan so far (for tests and benchmarks). */
+  get linesSkipped(): number {
+    return this.skipped;
+  }
+
+  /** Where the cursor is in virtual rows, and the screen's first row (for tests comparing assemblers). */
+  get position(): { row: number; maxRow: number; screenTop: number; col: number } {
+    return { row: this.row, maxRow: this.maxRow, screenTop: this.screenTop, col: this.col };
   }
 
   get cols(): number {
@@ -87,7 +166,73 @@ export class LineAssembler {
   /** Feeds a chunk of output. */
   push(chunk: string | Uint8Array): void {
     const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
-    this.scanner.scan(text, this.onEvent);
+    if (!this.skipPlainLines) {
+      this.scanner.scan(text, this.onEvent);
+      return;
+    }
+    const length = text.length;
+    const found = this.found;
+    found.marker = -1;
+    found.special = -1;
+    let at = 0;
+    while (at < length) {
+      if (this.atLineStart() && this.sink.quiet?.()) {
+        at = this.skipLines(text, at, found);
+        if (at >= length) return;
+      }
+      // One line the full way: up to and including its line feed.
+      const lf = text.indexOf('\n', at);
+      const end = lf < 0 ? length : lf + 1;
+      this.scanner.scan(text, this.onEvent, at, end);
+      at = end;
+    }
+  }
+
+  /** Nothing of a line built yet and no escape sequence under way: a line starts afresh here. */
+  private atLineStart(): boolean {
+    return this.col === 0 && this.cells.length === 0 && this.tail === '' && !this.crSeen && !this.lineConsumed && this.scanner.atRest;
+  }
+
+  /**
+   * Counts the whole lines from `from` on that a quiet reader would ignore, and moves the cursor down
+   * the rows they cover; returns where the first line it did not count starts.
+   */
+  private skipLines(text: string, from: number, found: { marker: number; special: number }): number {
+    const cols = this.cols_;
+    // Where the next marker and the next special character are, found once per chunk (not per line).
+    if (found.marker < from) found.marker = nextMarker(text, from);
+    if (found.special < from) found.special = nextSpecial(text, from);
+    const marker = found.marker;
+    let special = found.special;
+    let at = from;
+    let rows = 0;
+    let lines = 0;
+    for (;;) {
+      const lf = text.indexOf('\n', at);
+      if (lf < 0 || marker < lf) break;
+      let width: number;
+      if (special < lf) {
+        // Escape sequences or other characters: countable only if all are harmless CSI sequences.
+        if (text.charCodeAt(special) !== 0x1b) break;
+        const line = text.slice(at, lf).replace(HARMLESS_CSI, '');
+        if (NOT_PLAIN_LINE.test(line) || nextMarker(line, 0) < line.length) break;
+        width = plainLineWidth(line, 0, line.length);
+        special = nextSpecial(text, lf + 1);
+      } else {
+        // A line no wider than the terminal covers one row, whatever carriage returns did to it.
+        width = lf - at <= cols ? 0 : plainLineWidth(text, at, lf);
+      }
+      rows += width <= cols ? 1 : Math.ceil(width / cols);
+      lines += 1;
+      at = lf + 1;
+    }
+    found.special = special;
+    this.skipped += lines;
+    if (rows > 0) {
+      this.row += rows;
+      this.advanceMax();
+    }
+    return at;
   }
 
   /** New terminal size; the reader is interrupted first (a held line was wrapped at the old width). */
