@@ -52,9 +52,7 @@ export interface LineSink {
 const CSI_FINALS_USED = 'hlABEFHfdG`CDKJXP@su';
 
 /** The first character that is not plain text (printable ASCII, CR, LF). */
-// eslint-disable-next-line no-control-regex
 const SPECIAL = /[^\x20-\x7e\r\n]/g;
-// eslint-disable-next-line no-control-regex
 const NOT_PLAIN_LINE = /[^\x20-\x7e\r]/;
 /** A whole CSI sequence the assembler ignores (colours and the like): its final byte is not one it uses. */
 const HARMLESS_CSI = new RegExp(
