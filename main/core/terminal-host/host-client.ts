@@ -39,6 +39,8 @@ class RemoteAgent implements AgentHandle {
   readonly statusListeners = new ListenerSet<{ verdict: StatusVerdict; previous: StatusVerdict }>();
   readonly exitListeners = new ListenerSet<ExitInfo>();
   private humanInputAt: number | null;
+  /** When output last arrived here (kept apart from `current`: a chunk costs a number, not a copy of the info). */
+  private outputAt: number | null = null;
 
   constructor(
     private current: AgentInfo,
@@ -51,7 +53,7 @@ class RemoteAgent implements AgentHandle {
     return this.current.name;
   }
   get info(): AgentInfo {
-    return { ...this.current, lastHumanInputAt: this.humanInputAt };
+    return { ...this.current, lastOutputAt: this.lastOutputAt, lastHumanInputAt: this.humanInputAt };
   }
   get currentStatus(): AgentStatus {
     return this.current.status;
@@ -59,12 +61,15 @@ class RemoteAgent implements AgentHandle {
   get lastHumanInputAt(): number | null {
     return this.humanInputAt;
   }
+  get lastOutputAt(): number | null {
+    return Math.max(this.current.lastOutputAt ?? 0, this.outputAt ?? 0) || null;
+  }
   get running(): boolean {
     return this.current.status !== 'exited' && this.connection()?.open === true;
   }
 
   update(info: AgentInfo): void {
-    this.current = { ...info, lastOutputAt: Math.max(info.lastOutputAt ?? 0, this.current.lastOutputAt ?? 0) || null };
+    this.current = { ...info, lastOutputAt: Math.max(info.lastOutputAt ?? 0, this.lastOutputAt ?? 0) || null };
   }
 
   status(status: AgentStatus, reason: string | null, previous: AgentStatus): void {
@@ -79,7 +84,8 @@ class RemoteAgent implements AgentHandle {
   }
 
   output(chunk: OutputChunk): void {
-    this.current = { ...this.current, lastOutputAt: Date.now() };
+    this.outputAt = Date.now();
+    if (this.consumers.size === 0) return;
     for (const entry of this.consumers) {
       if (entry.after >= 0 && chunk.seq <= entry.after) continue;
       if (entry.live) entry.consumer.data(chunk);
@@ -282,10 +288,10 @@ export class TerminalHostClient implements AgentRuntime {
   }
 
   private receiveOutput(frame: OutputFrame): void {
-    const chunk = { seq: frame.seq, data: frame.data };
-    this.relayBacklogs.get(frame.name)?.push(chunk);
-    this.agents.get(frame.name)?.output(chunk);
-    this.outputs.emit({ name: frame.name, chunk });
+    // The frame is the chunk (it has its seq and data): no copy per chunk.
+    if (this.relayBacklogs.size > 0) this.relayBacklogs.get(frame.name)?.push(frame);
+    this.agents.get(frame.name)?.output(frame);
+    if (this.outputs.size > 0) this.outputs.emit({ name: frame.name, chunk: frame });
   }
 
   private receive(message: HostMessage): void {
@@ -428,7 +434,7 @@ export class TerminalHostClient implements AgentRuntime {
    */
   relayStream(name: string): string | undefined {
     const connection = this.liveConnection();
-    return connection && this.agents.has(name) ? `${connection.welcome.pid}@${connection.welcome.startedAt}` : undefined;
+    return connection && this.agents.has(name) ? connection.stream : undefined;
   }
 
   async updateMeta(name: string, patch: AgentMeta): Promise<Result<void>> {

@@ -40,6 +40,8 @@ export class HostConnection {
   private readonly closeListeners = new ListenerSet<Error | undefined>();
   /** Terminal output, from binary frames (protocol 1.1) or JSON `out` lines (an older host). */
   readonly output = new ListenerSet<OutputFrame>();
+  /** Names this host's run (its pid and start), the stream its agents' output seq numbers count in. */
+  readonly stream: string;
 
   private constructor(
     private readonly socket: net.Socket,
@@ -47,6 +49,7 @@ export class HostConnection {
     readonly file: HostFileInfo,
     private readonly onMessage: ListenerSet<HostMessage>,
   ) {
+    this.stream = `${welcome.pid}@${welcome.startedAt}`;
     socket.on('close', () => {
       this.closed = true;
       const error = new HostUnavailableError('The terminal host connection closed.');
