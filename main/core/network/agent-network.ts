@@ -70,6 +70,7 @@ const ROTATION_CHECK_MS = 30_000;
 /** How long acknowledgements of output the relay has read gather before they go to the terminal host (tests hold them back with AGENT_RELAY_RELAY_ACK_MS). */
 const RELAY_ACK_DELAY_MS = Number(process.env.AGENT_RELAY_RELAY_ACK_MS) || 200;
 import { RelayHub, TargetDirectory, type AgentRunState, type RelayMessage as LoggedMessage, type RelayTarget } from '../relay/index.js';
+import { outputBytes, withOutputBytes } from '../bridge/output-bytes.js';
 
 export interface AgentNetworkOptions {
   dataDir: string;
@@ -566,7 +567,7 @@ export class AgentNetwork {
     }
     perConnection.get(name)?.detach();
     const attachment = await host.attach({
-      data: (chunk) => connection.send('terminal.output', { name, seq: chunk.seq, data: chunk.data }),
+      data: (chunk) => connection.send('terminal.output', withOutputBytes({ name, seq: chunk.seq, data: chunk.data }, outputBytes(chunk))),
     });
     perConnection.set(name, attachment);
     // The live stream starts after the reply carrying the snapshot has gone out on this connection.
