@@ -54,6 +54,9 @@ const CSI_FINALS_USED = 'hlABEFHfdG`CDKJXP@su';
 /** The first character that is not plain text (printable ASCII, CR, LF). */
 const SPECIAL = /[^\x20-\x7e\r\n]/g;
 const NOT_PLAIN_LINE = /[^\x20-\x7e\r]/;
+/** Printable characters only (no C0/C1 control, DEL or lone surrogate), then carriage returns at most. */
+// eslint-disable-next-line no-control-regex
+const PRINTED_LINE = /^(?:[^\x00-\x1f\x7f-\x9f\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*\r*$/;
 /** A whole CSI sequence the assembler ignores (colours and the like): its final byte is not one it uses. */
 const HARMLESS_CSI = new RegExp(
   `\\x1b\\[[\\x20-\\x3f]*[${Array.from({ length: 0x7f - 0x40 }, (_, i) => String.fromCharCode(0x40 + i))
@@ -210,11 +213,21 @@ export class LineAssembler {
       if (lf < 0 || marker < lf) break;
       let width: number;
       if (special < lf) {
-        // Escape sequences or other characters: countable only if all are harmless CSI sequences.
-        if (text.charCodeAt(special) !== 0x1b) break;
-        const line = text.slice(at, lf).replace(HARMLESS_CSI, '');
-        if (NOT_PLAIN_LINE.test(line) || nextMarker(line, 0) < line.length) break;
-        width = plainLineWidth(line, 0, line.length);
+        // Escape sequences or characters past ASCII: countable if the sequences are all harmless CSI
+        // and the rest is plain ASCII, or printable text written left to right (no carriage return
+        // but at its end, no control, no half of a surrogate pair).
+        let line = text.slice(at, lf);
+        if (line.includes('\x1b')) line = line.replace(HARMLESS_CSI, '');
+        if (nextMarker(line, 0) < line.length) break;
+        if (!NOT_PLAIN_LINE.test(line)) {
+          width = plainLineWidth(line, 0, line.length);
+        } else if (PRINTED_LINE.test(line)) {
+          // What the assembler builds: the characters as printed, trailing whitespace dropped.
+          const shown = line.trimEnd();
+          width = shown.length * 2 <= cols ? 0 : displayWidth(shown);
+        } else {
+          break;
+        }
         special = nextSpecial(text, lf + 1);
       } else {
         // A line no wider than the terminal covers one row, whatever carriage returns did to it.
