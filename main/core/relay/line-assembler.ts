@@ -98,6 +98,20 @@ function plainLineWidth(text: string, from: number, to: number): number {
   return end - start;
 }
 
+/** What skipLines keeps while it reads one chunk. */
+interface ChunkView {
+  /** The chunk from where skipping first started, without harmless CSI sequences; undefined: not made yet. */
+  view: string | undefined;
+  /** The view is the chunk itself (it had no ESC): positions are the same in both. */
+  same: boolean;
+  /** A line start in the chunk and the same line's start in the view. */
+  rawAt: number;
+  viewAt: number;
+  /** In the view: the next relay or fence marker, the next character that is not plain ASCII (-1: not looked yet). */
+  marker: number;
+  special: number;
+}
+
 export interface LineAssemblerOptions {
   /** Count quiet plain lines instead of scanning them (default true; false scans every character). */
   readonly skipPlainLines?: boolean;
@@ -131,8 +145,8 @@ export class LineAssembler {
   private readonly onEvent = (event: ScanEvent): void => this.handle(event);
 
   private readonly skipPlainLines: boolean;
-  /** Per chunk: where skipLines found the next marker and special character (-1: not looked yet). */
-  private readonly found = { marker: -1, special: -1 };
+  /** Per chunk: skipLines' view of it and where it found things (see ChunkView). */
+  private readonly found: ChunkView = { view: undefined, same: true, rawAt: 0, viewAt: 0, marker: -1, special: -1 };
   private skipped = 0;
 
   constructor(
@@ -167,14 +181,14 @@ export class LineAssembler {
   /** Feeds a chunk of output. */
   push(chunk: string | Uint8Array): void {
     const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
-    if (!this.skipPlainLines) {
+    // No line feed, no whole line to count (a spinner's redraw): straight to the scan.
+    if (!this.skipPlainLines || !text.includes('\n')) {
       this.scanner.scan(text, this.onEvent);
       return;
     }
     const length = text.length;
     const found = this.found;
-    found.marker = -1;
-    found.special = -1;
+    found.view = undefined;
     let at = 0;
     while (at < length) {
       if (this.atLineStart() && this.sink.quiet?.()) {
@@ -197,28 +211,51 @@ export class LineAssembler {
   /**
    * Counts the whole lines from `from` on that a quiet reader would ignore, and moves the cursor down
    * the rows they cover; returns where the first line it did not count starts.
+   *
+   * The lines are read in a view of the chunk without its harmless CSI sequences (colours), made once
+   * per chunk: no such sequence holds a line feed, so the view has the chunk's lines, one for one, and
+   * each reads as the assembler would build it (or still holds an ESC, and is not counted).
    */
-  private skipLines(text: string, from: number, found: { marker: number; special: number }): number {
-    const cols = this.cols_;
+  private skipLines(text: string, from: number, found: ChunkView): number {
+    if (found.view === undefined) {
+      found.view = text.includes('\x1b', from) ? text.slice(from).replace(HARMLESS_CSI, '') : text;
+      found.same = found.view === text;
+      found.rawAt = from;
+      found.viewAt = found.same ? from : 0;
+      found.marker = -1;
+      found.special = -1;
+    }
+    const view = found.view;
+    if (found.same) {
+      found.viewAt = from;
+    } else {
+      // The slow path read whole lines since: step over as many in the view.
+      for (let at = found.rawAt; at < from; ) {
+        const lf = text.indexOf('\n', at);
+        if (lf < 0 || lf >= from) break;
+        found.viewAt = view.indexOf('\n', found.viewAt) + 1;
+        at = lf + 1;
+      }
+      found.rawAt = from;
+    }
+    const begin = found.viewAt;
     // Where the next marker and the next special character are, found once per chunk (not per line).
-    if (found.marker < from) found.marker = nextMarker(text, from);
-    if (found.special < from) found.special = nextSpecial(text, from);
+    if (found.marker < begin) found.marker = nextMarker(view, begin);
+    if (found.special < begin) found.special = nextSpecial(view, begin);
     const marker = found.marker;
     let special = found.special;
-    let at = from;
+    const cols = this.cols_;
+    let at = begin;
     let rows = 0;
     let lines = 0;
     for (;;) {
-      const lf = text.indexOf('\n', at);
+      const lf = view.indexOf('\n', at);
       if (lf < 0 || marker < lf) break;
       let width: number;
       if (special < lf) {
-        // Escape sequences or characters past ASCII: countable if the sequences are all harmless CSI
-        // and the rest is plain ASCII, or printable text written left to right (no carriage return
-        // but at its end, no control, no half of a surrogate pair).
-        let line = text.slice(at, lf);
-        if (line.includes('\x1b')) line = line.replace(HARMLESS_CSI, '');
-        if (nextMarker(line, 0) < line.length) break;
+        // Past plain ASCII: countable if it is printable text written left to right (no control and
+        // no carriage return but at its end, no half of a surrogate pair).
+        const line = view.slice(at, lf);
         if (!NOT_PLAIN_LINE.test(line)) {
           width = plainLineWidth(line, 0, line.length);
         } else if (PRINTED_LINE.test(line)) {
@@ -228,22 +265,27 @@ export class LineAssembler {
         } else {
           break;
         }
-        special = nextSpecial(text, lf + 1);
+        special = nextSpecial(view, lf + 1);
       } else {
         // A line no wider than the terminal covers one row, whatever carriage returns did to it.
-        width = lf - at <= cols ? 0 : plainLineWidth(text, at, lf);
+        width = lf - at <= cols ? 0 : plainLineWidth(view, at, lf);
       }
       rows += width <= cols ? 1 : Math.ceil(width / cols);
       lines += 1;
       at = lf + 1;
     }
     found.special = special;
+    found.viewAt = at;
     this.skipped += lines;
     if (rows > 0) {
       this.row += rows;
       this.advanceMax();
     }
-    return at;
+    if (found.same) return at;
+    let rawAt = from;
+    for (let n = 0; n < lines; n++) rawAt = text.indexOf('\n', rawAt) + 1;
+    found.rawAt = rawAt;
+    return rawAt;
   }
 
   /** New terminal size; the reader is interrupted first (a held line was wrapped at the old width). */

@@ -203,4 +203,16 @@ describe('relay parser: counting quiet plain lines equals scanning them', () => 
     expect(got[1]?.body).toBe(`${'w'.repeat(66)}continued`);
     expect(skipping.linesSkipped).toBe(20);
   });
+
+  it('goes on counting after a line it had to scan, in the same coloured chunk', () => {
+    const text = '\x1b[1mcolour\x1b[0m\r\n' + '\x1b[2Kerased first\r\n' + '\x1b[32mplain\x1b[0m\r\n'.repeat(20) + '->relay:Bob \x1b[1mstill here\x1b[0m\r\n' + 'after\r\n'.repeat(5);
+    const skipping = new RelayParser({ cols: 80, rows: 24 });
+    const scanning = new RelayParser({ cols: 80, rows: 24, skipPlainLines: false });
+    const got = skipping.push(text);
+    expect(got).toEqual(scanning.push(text));
+    expect(got).toEqual([{ to: 'Bob', body: 'still here', kind: 'line' }]);
+    expect(skipping.position).toEqual(scanning.position);
+    // All but the erasing line and the relay line were counted.
+    expect(skipping.linesSkipped).toBe(1 + 20 + 5);
+  });
 });
