@@ -120,7 +120,7 @@ class RemoteAgent implements AgentHandle {
         if (this.current.exit && this.current.status === 'exited') consumer.exit?.(this.current.exit);
       },
       ack: (chars) => {
-        if (!detached) this.connection()?.send({ t: 'ack', aid: reply.aid, chars });
+        if (!detached) this.connection()?.ack(reply.aid, chars);
       },
       detach: () => {
         if (detached) return;

@@ -9,6 +9,11 @@ import { WireReader, PROTOCOL, type HostMessage, type HostedAgent, type OutputFr
  * host's messages and its output frames. TerminalHostClient (host-client.ts) builds the agents on it.
  */
 
+/** How long small console acknowledgements wait to go to the host together. */
+export const ACK_HOLD_MS = 100;
+/** Acknowledged characters of one attachment that go to the host at once (half the page's 64 KB step). */
+export const ACK_FORWARD_CHARS = 32 * 1024;
+
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -40,6 +45,9 @@ export class HostConnection {
   private readonly closeListeners = new ListenerSet<Error | undefined>();
   /** Terminal output, from binary frames (protocol 1.1) or JSON `out` lines (an older host). */
   readonly output = new ListenerSet<OutputFrame>();
+  /** Console acknowledgements not yet sent to the host, per attachment (see ack). */
+  private readonly acks = new Map<string, number>();
+  private ackTimer: NodeJS.Timeout | undefined;
   /** Names this host's run (its pid and start), the stream its agents' output seq numbers count in. */
   readonly stream: string;
 
@@ -52,6 +60,9 @@ export class HostConnection {
     this.stream = `${welcome.pid}@${welcome.startedAt}`;
     socket.on('close', () => {
       this.closed = true;
+      if (this.ackTimer) clearTimeout(this.ackTimer);
+      this.ackTimer = undefined;
+      this.acks.clear();
       const error = new HostUnavailableError('The terminal host connection closed.');
       for (const waiter of this.pending.values()) waiter.reject(error);
       this.pending.clear();
@@ -136,7 +147,36 @@ export class HostConnection {
     if (!this.closed) this.socket.write(`${JSON.stringify(message)}\n`);
   }
 
+  /**
+   * A console acknowledged `chars` of an attachment's output. Small acknowledgements (a spinner's
+   * redraw, acknowledged each) gather for up to ACK_HOLD_MS and go to the host together, in one write:
+   * one wake-up of the host instead of one per console per redraw. Once an attachment has
+   * ACK_FORWARD_CHARS waiting (a flood, acknowledged in 64 KB steps), everything goes at once, so flow
+   * control (watermarks of hundreds of KB) sees them as before.
+   */
+  ack(aid: string, chars: number): void {
+    if (this.closed || !(chars > 0)) return;
+    const waiting = (this.acks.get(aid) ?? 0) + chars;
+    this.acks.set(aid, waiting);
+    if (waiting >= ACK_FORWARD_CHARS) this.flushAcks();
+    else if (!this.ackTimer) {
+      this.ackTimer = setTimeout(() => this.flushAcks(), ACK_HOLD_MS);
+      this.ackTimer.unref();
+    }
+  }
+
+  private flushAcks(): void {
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    if (this.acks.size === 0 || this.closed) return;
+    let lines = '';
+    for (const [aid, chars] of this.acks) lines += `${JSON.stringify({ t: 'ack', aid, chars })}\n`;
+    this.acks.clear();
+    this.socket.write(lines);
+  }
+
   close(): void {
+    this.flushAcks();
     this.socket.end();
   }
 
