@@ -2,8 +2,8 @@
 // it) and its terminal host, one agent flooding (test/fixtures/agents/flood.mjs), one console on it
 // over the WebSocket that acknowledges like the page (every 64 KB it received). Prints the CPU the
 // daemon and the host used for the flood (/proc/<pid>/stat, so a busy machine inflates wall time
-// more than these), the daemon's event-loop lag meanwhile is not measured here (see
-// terminal-throughput-browser.mjs), and the WebSocket frames the console got for the chunks (seq).
+// more than these), the daemon's event-loop lag meanwhile (event-loop-probe.mjs), and the WebSocket
+// frames the console got for the chunks (seq).
 //
 // Run: node scripts/build.mjs --quiet && node test/bench/daemon-flood.mjs [lines=200000] [width=100] [runs=2]
 // Env: BASELINE_MAIN=another build's dist/headless/main.js: measured too, runs alternating, same process;
@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -36,8 +36,9 @@ const cpuSeconds = (pid) => {
 async function once(main) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-flood-'));
   const nodeArgs = (process.env.DAEMON_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, main, 'up', '--port', '0', '--json', '--no-open', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const probe = path.join(root, 'test/bench/event-loop-probe.mjs');
+  const child = spawn(process.execPath, [...nodeArgs, '--import', pathToFileURL(probe).href, main, 'up', '--port', '0', '--json', '--no-open', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...process.env, AGENT_RELAY_TOKEN: '', AGENT_RELAY_DATA_DIR: '' },
   });
   const { url } = JSON.parse(await new Promise((resolve) => readline.createInterface({ input: child.stdout }).once('line', resolve)));
@@ -92,6 +93,7 @@ async function once(main) {
     if (unacked > 0) void call('terminal.ack', 'Flood', unacked).catch(() => undefined);
     unacked = 0;
   }, 100);
+  child.send('lag-reset');
   const daemon0 = cpuSeconds(child.pid);
   const host0 = cpuSeconds(hostPid);
   const start = performance.now();
@@ -99,6 +101,8 @@ async function once(main) {
   const wall = (performance.now() - start) / 1000;
   const daemon = cpuSeconds(child.pid) - daemon0;
   const host = cpuSeconds(hostPid) - host0;
+  child.send('lag-report');
+  const { lag } = await new Promise((resolve) => child.once('message', resolve));
   clearInterval(ackTimer);
   await call('agents.remove', 'Flood').catch(() => undefined);
   ws.close();
@@ -109,7 +113,7 @@ async function once(main) {
     // Gone with its last agent.
   }
   fs.rmSync(dataDir, { recursive: true, force: true });
-  return { daemon, host, wall, frames, chunks: lastSeq - snapshot.seq };
+  return { daemon, host, wall, frames, chunks: lastSeq - snapshot.seq, lag };
 }
 
 const builds = [...(process.env.BASELINE_MAIN ? [['baseline', process.env.BASELINE_MAIN]] : []), ['this build', path.join(root, 'dist/headless/main.js')]];
@@ -120,7 +124,7 @@ for (let r = 0; r < runs; r++) {
     const m = await once(main);
     console.log(
       `${label.padEnd(11)} daemon ${fmt(m.daemon)} s CPU (${fmt((m.daemon * 1000) / size, 1)} ms/MB)  host ${fmt(m.host)} s  wall ${fmt(m.wall)} s  ` +
-        `frames ${m.frames} for ${m.chunks} chunks  (load ${fmt(os.loadavg()[0])})`,
+        `frames ${m.frames} for ${m.chunks} chunks  lag p99 ${fmt(m.lag.p99Ms, 1)} ms max ${fmt(m.lag.maxMs, 1)}  (load ${fmt(os.loadavg()[0])})`,
     );
   }
 }
