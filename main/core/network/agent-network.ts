@@ -149,7 +149,7 @@ export class AgentNetwork {
       if (!host) continue;
       const meta = this.manager.meta?.(name);
       this.restoreRecord.reattached(name, meta?.recipe);
-      if (meta?.provider && meta.account) this.bindings.reattached(name, { ...meta, provider: meta.provider, account: meta.account });
+      if (meta) this.bindings.reattached(name, meta);
       // The same agent as before the restart (its id), so what was queued for it still reaches it.
       if (meta?.agentId) this.identities.set(name, { id: meta.agentId, acceptRelay: meta.acceptRelay === 'true' });
       this.relay.resize(name, host.info.cols, host.info.rows);

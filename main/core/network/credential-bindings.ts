@@ -4,6 +4,7 @@ import { BridgeError } from '../bridge/errors.js';
 import type { CliTokens } from '../credentials/cli-credentials.js';
 import type { Logger } from '../logging/logger.js';
 import type { PromptProvider } from '../agents/prompt-patterns.js';
+import type { AgentMeta } from '../agents/agent-runtime.js';
 import {
   planProviderAgent,
   rewriteAgentLogin,
@@ -99,11 +100,12 @@ export class CredentialBindings {
   }
 
   /**
-   * An agent found running in the terminal host: its account again, and its login files watched again,
-   * measured against the account's tokens in the vault (so a rotation the CLI made while no daemon ran
-   * is adopted).
+   * An agent found running in the terminal host, whose meta there names its account: bound again, its
+   * login files watched again and measured against the account's tokens in the vault (so a rotation
+   * the CLI made while no daemon ran is adopted).
    */
-  reattached(name: string, meta: { provider: string; account: string; cli?: string; configHome?: string }): void {
+  reattached(name: string, meta: AgentMeta): void {
+    if (!meta.provider || !meta.account) return;
     this.bound.set(name, { provider: meta.provider, account: meta.account });
     if (meta.cli && meta.configHome) void this.rebind(name, meta.provider, meta.account, meta.cli as CredentialBinding['cli'], meta.configHome);
   }
