@@ -19,8 +19,6 @@ import { AgentRestore, recipeOf } from './agent-restore.js';
 import { CredentialBindings, type CredentialSource } from './credential-bindings.js';
 import { UsageLimitFailover } from './usage-limit-failover.js';
 
-export type { CredentialSource } from './credential-bindings.js';
-
 /**
  * Variables agents do not inherit from the daemon: the dashboard token, and provider secrets that
  * would override the login Agent Relay hands the agent (give one explicitly in the spawn's env).
@@ -132,12 +130,7 @@ export class AgentNetwork {
       logger,
       ...(options.autoContinue ? { autoContinue: options.autoContinue } : {}),
       accountOf: (name) => this.bindings.get(name),
-      takeDown: async (name) => {
-        this.stopRequested.add(name);
-        await this.bindings.adoptRotation(name);
-        unwrap(await this.manager.remove(name));
-        this.bindings.delete(name);
-      },
+      takeDown: (name) => this.takeDown(name),
       startAgain: (request) => this.spawn(request, { resume: true, keepLimit: true }),
       moveEnded: (name) => this.stopRequested.delete(name),
       changed: () => options.onAgentsChanged(this.list()),
@@ -374,12 +367,17 @@ export class AgentNetwork {
   }
 
   async remove(name: string): Promise<void> {
+    await this.takeDown(name);
+    this.failover.forget(name);
+    this.stopRequested.delete(name);
+  }
+
+  /** Stops and removes an agent, asked for (so it reads as stopped on purpose), keeping what its CLI rotated. */
+  private async takeDown(name: string): Promise<void> {
     this.stopRequested.add(name);
     await this.bindings.adoptRotation(name);
     unwrap(await this.manager.remove(name));
     this.bindings.delete(name);
-    this.failover.forget(name);
-    this.stopRequested.delete(name);
   }
 
   /** Attaches `connection` to an agent's terminal; output then flows to it as `terminal.output`. */
