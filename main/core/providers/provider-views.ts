@@ -6,9 +6,14 @@ import type { AccountSummary, KeyCheck } from '../vault/vault-types.js';
 import { IMPORTERS } from './local-login-import.js';
 import type { UsageLimitNotice } from './usage-limits.js';
 
+/** Keys saved before the check was recorded: the key check wrote exactly this source line, and only when the key was accepted. */
+const LEGACY_ACCEPTED_SOURCE = /^via API key, accepted by \S+$/;
+
 /** Whether an API key was checked when it was saved; a key with no record of a check was not checked. */
 function keyCheckOf(summary: AccountSummary): KeyCheck | undefined {
-  return summary.method === 'api-key' ? (summary.keyCheck ?? 'not-checked') : undefined;
+  if (summary.method !== 'api-key') return undefined;
+  if (summary.keyCheck) return summary.keyCheck;
+  return LEGACY_ACCEPTED_SOURCE.test(summary.source ?? '') ? 'accepted' : 'not-checked';
 }
 
 export function accountView(summary: AccountSummary, limit?: UsageLimitNotice): AccountView {

@@ -20,9 +20,14 @@ describe('an account view says whether its API key was checked', () => {
     expect(accountView(summary({ keyCheck: 'not-checked', source: 'via API key, accepted by nowhere' })).keyCheck).toBe('not-checked');
   });
 
-  it('not checked when nothing recorded a check, whatever its source line says', () => {
-    expect(accountView(summary({ source: 'via API key, accepted by api.anthropic.com' })).keyCheck).toBe('not-checked');
+  it('not checked when nothing recorded a check', () => {
     expect(accountView(summary({ source: 'via API key' })).keyCheck).toBe('not-checked');
+    expect(accountView(summary({ source: 'via API key, not checked (api.example.com did not answer)' })).keyCheck).toBe('not-checked');
+    expect(accountView(summary({ source: 'via API key, accepted by api.anthropic.com and more' })).keyCheck).toBe('not-checked');
+  });
+
+  it('accepted for a key saved before the check was recorded, whose source line the check wrote on acceptance', () => {
+    expect(accountView(summary({ source: 'via API key, accepted by api.anthropic.com' })).keyCheck).toBe('accepted');
   });
 
   it('not at all for an account that is not a key', () => {
