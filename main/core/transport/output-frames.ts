@@ -19,6 +19,11 @@ interface Pending {
 export interface OutputFramesOptions {
   /** Frames are joined up to this size; past it a frame goes out at once (default 1 MiB). */
   readonly maxFrameBytes?: number;
+  /**
+   * Runs the writes of several agents' frames that go out together, e.g. with the socket corked so
+   * they leave in one system call (many agents' redraws arrive in the same turn).
+   */
+  readonly together?: (writes: () => void) => void;
 }
 
 export class OutputFrames {
@@ -28,6 +33,7 @@ export class OutputFrames {
   private inFlight = 0;
   private closed = false;
   private readonly maxFrameBytes: number;
+  private readonly together: OutputFramesOptions['together'];
   /** Frames written, for tests and benchmarks. */
   frames = 0;
 
@@ -37,6 +43,7 @@ export class OutputFrames {
     options: OutputFramesOptions = {},
   ) {
     this.maxFrameBytes = options.maxFrameBytes ?? 1024 * 1024;
+    this.together = options.together;
   }
 
   /** One chunk of `name`'s output: its seq, its string (for its length) and, when known, its UTF-8 bytes. */
@@ -64,11 +71,15 @@ export class OutputFrames {
     const entries = [...this.pending];
     this.pending.clear();
     this.pendingBytes = 0;
-    for (const [name, entry] of entries) {
-      this.inFlight += 1;
-      this.frames += 1;
-      this.write(encodeTerminalFrameParts(name, entry.seq, entry.chars, entry.bytes, entry.parts), this.written);
-    }
+    const writes = () => {
+      for (const [name, entry] of entries) {
+        this.inFlight += 1;
+        this.frames += 1;
+        this.write(encodeTerminalFrameParts(name, entry.seq, entry.chars, entry.bytes, entry.parts), this.written);
+      }
+    };
+    if (entries.length > 1 && this.together) this.together(writes);
+    else writes();
   }
 
   /** Drops what is pending; nothing is written any more. */

@@ -196,10 +196,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const attach = (ws: WebSocket) => {
     sockets.add(ws);
-    const output = new OutputFrames((frame, done) => {
-      if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true }, done);
-      else done();
-    });
+    // ws keeps its socket as _socket (all versions); corked, several agents' frames leave in one write.
+    const raw = (ws as unknown as { _socket?: Duplex })._socket;
+    const output = new OutputFrames(
+      (frame, done) => {
+        if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true }, done);
+        else done();
+      },
+      {
+        together: (writes) => {
+          raw?.cork();
+          try {
+            writes();
+          } finally {
+            raw?.uncork();
+          }
+        },
+      },
+    );
     outputs.set(ws, output);
     const connection = createConnection('websocket', (event, payload) => {
       if (event === 'terminal.output') {

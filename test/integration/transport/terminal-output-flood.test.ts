@@ -70,4 +70,27 @@ describe('terminal output through the daemon to a console', () => {
     // Frames never outnumber the chunks they carry (seq counts chunks).
     expect(frames).toBeLessThanOrEqual(lastSeq - snapshot.seq);
   }, 90_000);
+
+  it('keeps two floods apart when their frames leave together', async () => {
+    const c = client!;
+    const names = ['Left', 'Right'];
+    const texts = new Map<string, string>(names.map((name) => [name, '']));
+    c.on('terminal.output', (out: TerminalOutput & { chars?: number }) => {
+      if (!texts.has(out.name)) return;
+      texts.set(out.name, texts.get(out.name)! + out.data);
+      void c.call('terminal.ack', out.name, out.chars ?? out.data.length);
+    });
+    for (const name of names) {
+      await c.call('agents.spawn', { name, command: process.execPath, args: [FLOOD, '10000'], cwd: tmp.dir, cols: 120, rows: 40 });
+      await expect.poll(async () => (await c.call('terminal.screen', name)).join('\n'), { timeout: 15_000 }).toContain('ready');
+      await c.call('terminal.attach', name);
+    }
+    await Promise.all(names.map((name) => c.call('terminal.input', name, 'go\r')));
+    await expect.poll(() => names.every((name) => texts.get(name)!.includes('FLOOD DONE')), { timeout: 60_000, interval: 200 }).toBe(true);
+    for (const name of names) {
+      const lines = texts.get(name)!.slice(texts.get(name)!.indexOf('U000001')).split(/\r+\n/);
+      expect(lines.slice(0, 10_000).every((text, i) => text === line(i + 1)), name).toBe(true);
+      expect(lines[10_000]).toBe('FLOOD DONE');
+    }
+  }, 90_000);
 });

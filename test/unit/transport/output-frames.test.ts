@@ -78,3 +78,23 @@ describe('terminal output frames to one WebSocket', () => {
     expect(frames).toHaveLength(1);
   });
 });
+
+describe('several agents at once', () => {
+  it('writes their frames together (one corked write on the socket), each agent its own frame', async () => {
+    const events: string[] = [];
+    const output = new OutputFrames(
+      (frame, done) => {
+        events.push(`frame ${decodeTerminalFrame(frame)!.name}`);
+        done();
+      },
+      { together: (writes) => (events.push('cork'), writes(), events.push('uncork')) },
+    );
+    for (let i = 0; i < 3; i++) output.push(`Spin${i}`, 1, '\r⠋');
+    await turn();
+    expect(events).toEqual(['cork', 'frame Spin0', 'frame Spin1', 'frame Spin2', 'uncork']);
+    output.push('Spin0', 2, '\r⠙');
+    await turn();
+    // One frame needs no corking.
+    expect(events.slice(5)).toEqual(['frame Spin0']);
+  });
+});
