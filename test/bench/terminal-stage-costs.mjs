@@ -34,7 +34,7 @@ async function loadDaemon(checkout, tag) {
         "export { encodeTerminalFrame } from './main/core/transport/terminal-frame.js';",
         "export { encodeOutputFrame, WireReader } from './main/core/terminal-host/protocol.js';",
         "export { UsageLimitWatch } from './main/core/network/usage-limit.js';",
-        exists('main/core/transport/output-frames.ts') ? "export * from './main/core/transport/output-frames.js';" : '',
+        exists('main/core/transport/output-frames.ts') ? "export { encodeTerminalFrameParts } from './main/core/transport/terminal-frame.js';" : '',
       ].join('\n'),
       resolveDir: checkout,
       loader: 'ts',
@@ -148,6 +148,17 @@ add(
     chunks.forEach((data, seq) => d.encodeTerminalFrame('Flood', seq, data));
   }),
 );
+const passThrough = daemons.filter((d) => d.encodeTerminalFrameParts);
+if (passThrough.length) {
+  // The same frame built from the host's bytes (copied, not encoded again), as the daemon now does.
+  const bytes = chunks.map((data) => Buffer.from(data, 'utf8'));
+  for (const d of passThrough) {
+    const run = () => chunks.forEach((data, seq) => d.encodeTerminalFrameParts('Flood', seq, data.length, bytes[seq].length, [bytes[seq]]));
+    run();
+    const { cpuMs, wall } = cpuOf(run);
+    console.log(`${`  … from the host's bytes (pass-through)${daemons.length > 1 ? ` [${d.tag}]` : ''}`.padEnd(52)} ${fmt(cpuMs / size, 1).padStart(6)} ms CPU/MB  (${fmt(size / (wall / 1000))} MB/s on one core)`);
+  }
+}
 perMb('host → daemon binary frame, decode (not in the sum)', (d) => {
   const frames = perMb.frames ?? (perMb.frames = chunks.map((data, seq) => d.encodeOutputFrame('Flood', seq, data)));
   const reader = new d.WireReader(() => undefined, () => undefined, (error) => {
