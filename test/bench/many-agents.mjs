@@ -135,7 +135,8 @@ function threads(pid) {
   for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
-      const comm = `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}${task === String(pid) ? '(main)' : ''}`;
+      // DETAIL=2: each thread apart (V8's helper threads and a worker thread are all called "node").
+      const comm = `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}${task === String(pid) ? '(main)' : process.env.DETAIL === '2' ? `#${task}` : ''}`;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const prev = out.get(comm) ?? { user: 0, system: 0 };
       out.set(comm, { user: prev.user + Number(fields[11]) / TICK, system: prev.system + Number(fields[12]) / TICK });
@@ -232,6 +233,8 @@ async function run(main, label) {
       const names = await spawnAgents(client, count, ['0', '0'], 'Idle');
       await sleep(3000);
       print(`${count} idle agents (no output)`, await measure(daemon));
+      // Again: what is left once the start's garbage collection and compilation have settled.
+      print(`${count} idle agents, ${seconds} s later`, await measure(daemon));
       await removeAgents(client, names);
     } else if (scroll) {
       const count = Number(scroll[1]);
