@@ -1,6 +1,7 @@
 import type { Logger } from '../logging/logger.js';
 import { AgentError, fail, ok, type Result } from './agent-errors.js';
 import { AgentHost, type AgentHostOptions, type AgentInfo } from './agent-host.js';
+import { BatchClock } from './output-batcher.js';
 import { normalizeAgentSpec, type AgentSpecInput } from './agent-spec.js';
 import { ListenerSet } from './listener-set.js';
 import type { ExitInfo } from './pty-session.js';
@@ -32,9 +33,12 @@ export class AgentManager {
   private readonly events = new ListenerSet<AgentEvent>();
   private readonly outputs = new ListenerSet<{ name: string; chunk: OutputChunk }>();
   private readonly logger: Logger | undefined;
+  /** Every agent's output batches on one timer, so output of agents in the same interval goes on together. */
+  private readonly clock: BatchClock;
 
   constructor(private readonly options: AgentManagerOptions = {}) {
     this.logger = options.logger?.child('agents');
+    this.clock = options.batch?.clock ?? new BatchClock(options.batch?.intervalMs);
   }
 
   spawn(input: AgentSpecInput): Result<AgentInfo> {
@@ -50,6 +54,7 @@ export class AgentManager {
     const started = AgentHost.start(spec.value, {
       ...this.options,
       baseEnv: this.options.baseEnv ?? daemonEnv(),
+      batch: { ...this.options.batch, clock: this.clock },
       ...(this.logger ? { logger: this.logger } : {}),
     });
     if (!started.ok) {

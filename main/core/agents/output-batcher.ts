@@ -3,6 +3,39 @@ export interface OutputBatcherOptions {
   readonly intervalMs?: number;
   /** Largest piece passed on; a batch that reaches it is flushed at once, in pieces of this size. */
   readonly maxChunkChars?: number;
+  /**
+   * One timer for many batchers (every agent of a host): output of agents that arrives within the
+   * same interval goes on in one turn (one socket write to the daemon, one timer), not one each.
+   */
+  readonly clock?: BatchClock;
+}
+
+/** A timer shared by batchers: each that has output waiting is flushed when it fires. */
+export class BatchClock {
+  private readonly waiting = new Set<OutputBatcher>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly intervalMs = DEFAULT_BATCH_INTERVAL_MS) {}
+
+  want(batcher: OutputBatcher): void {
+    this.waiting.add(batcher);
+    this.timer ??= setTimeout(() => this.fire(), this.intervalMs);
+  }
+
+  drop(batcher: OutputBatcher): void {
+    this.waiting.delete(batcher);
+    if (this.waiting.size === 0 && this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    const batchers = [...this.waiting];
+    this.waiting.clear();
+    for (const batcher of batchers) batcher.flush();
+  }
 }
 
 export const DEFAULT_BATCH_INTERVAL_MS = 5;
@@ -34,6 +67,7 @@ export class OutputBatcher {
   private timer: NodeJS.Timeout | undefined;
   private readonly intervalMs: number;
   private readonly maxChunkChars: number;
+  private readonly clock: BatchClock | undefined;
 
   constructor(
     private readonly onChunk: (data: string) => void,
@@ -41,6 +75,7 @@ export class OutputBatcher {
   ) {
     this.intervalMs = options.intervalMs ?? DEFAULT_BATCH_INTERVAL_MS;
     this.maxChunkChars = options.maxChunkChars ?? DEFAULT_MAX_CHUNK_CHARS;
+    this.clock = options.clock;
   }
 
   push(data: string): void {
@@ -49,6 +84,8 @@ export class OutputBatcher {
     this.pendingChars += data.length;
     if (this.pendingChars >= this.maxChunkChars) {
       this.flush();
+    } else if (this.clock) {
+      if (this.pending.length === 1) this.clock.want(this);
     } else if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), this.intervalMs);
     }
@@ -61,6 +98,7 @@ export class OutputBatcher {
       this.timer = undefined;
     }
     if (this.pendingChars === 0) return;
+    this.clock?.drop(this);
     const data = this.pending.length === 1 ? (this.pending[0] as string) : this.pending.join('');
     this.pending = [];
     this.pendingChars = 0;
@@ -72,6 +110,7 @@ export class OutputBatcher {
   }
 
   dispose(): void {
+    this.clock?.drop(this);
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.pending = [];

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { OutputBatcher, splitChunks } from '../../../main/core/agents/output-batcher.js';
+import { BatchClock, OutputBatcher, splitChunks } from '../../../main/core/agents/output-batcher.js';
 
 describe('OutputBatcher', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -27,6 +27,30 @@ describe('OutputBatcher', () => {
     batcher.push('3456789');
     expect(chunks).toEqual(['1234', '5678', '9']);
     expect(batcher.bufferedChars).toBe(0);
+  });
+
+  it('batchers on one clock flush together in one timer (one turn, one timer for many agents)', () => {
+    const chunks: string[] = [];
+    const clock = new BatchClock(5);
+    const a = new OutputBatcher((c) => chunks.push(`a:${c}`), { clock });
+    const b = new OutputBatcher((c) => chunks.push(`b:${c}`), { clock });
+    a.push('1');
+    vi.advanceTimersByTime(3);
+    b.push('2');
+    a.push('3');
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(2);
+    expect(chunks).toEqual(['a:13', 'b:2']);
+    expect(vi.getTimerCount()).toBe(0);
+    // A batcher flushed early (a read, a large batch) or disposed leaves the clock; the last one stops it.
+    b.push('4');
+    b.flush();
+    expect(chunks).toEqual(['a:13', 'b:2', 'b:4']);
+    expect(vi.getTimerCount()).toBe(0);
+    a.push('5');
+    a.dispose();
+    vi.advanceTimersByTime(10);
+    expect(chunks).toEqual(['a:13', 'b:2', 'b:4']);
   });
 
   it('flush() passes on what is gathered', () => {
