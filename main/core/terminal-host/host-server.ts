@@ -364,6 +364,8 @@ export class TerminalHostServer {
         return null;
       }
       case 'search':
+        // Everything printed so far, also small redraws still gathering.
+        this.manager.flushOutput();
         return this.index.search(args[0] as ScrollbackQuery, this.manager.names());
       case 'shutdown':
         // Reply first; the connection ends with the host.

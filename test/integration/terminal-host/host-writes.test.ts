@@ -85,4 +85,77 @@ describe('terminal host → daemon writes', () => {
     expect(after[0]!.writes - before).toBeLessThanOrEqual(2); // the echo of "go" may have gone on its own
     expect(frames.at(-1)).toMatchObject({ name: 'one', data: expect.stringMatching(/last words$/) });
   });
+
+  it('small redraws of an agent nobody watches wait (a minute here) until a line feed takes them on; a search, a console or typing does not wait', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'host-lazy-'));
+    cleanup.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const server = new TerminalHostServer({
+      dataDir,
+      version: 'test',
+      logger: createLogger({ console: false }),
+      agents: { baseEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, mirrorWorker: false, batch: { lazyIntervalMs: 60_000 } },
+    });
+    const { port, token } = await server.listen();
+    cleanup.push(() => server.stop());
+    const socket = net.connect(port, '127.0.0.1');
+    cleanup.push(() => void socket.destroy());
+    const frames: OutputFrame[] = [];
+    const replies = new Map<number, { ok: boolean; value?: unknown }>();
+    const reader = new WireReader(
+      (message) => {
+        const m = message as { t: string; id: number; ok: boolean; value?: unknown };
+        if (m.t === 'res') replies.set(m.id, m);
+      },
+      (frame) => frames.push(frame),
+      (error) => {
+        throw error;
+      },
+    );
+    socket.on('data', (data: Buffer) => reader.push(data));
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(`${JSON.stringify({ t: 'hello', token, protocol: PROTOCOL, version: 'test' })}\n`);
+    let nextId = 1;
+    const request = async (op: string, args: unknown[]) => {
+      const id = nextId++;
+      socket.write(`${JSON.stringify({ t: 'req', id, op, args })}\n`);
+      await expect.poll(() => replies.has(id), { timeout: 10_000 }).toBe(true);
+      const reply = replies.get(id)!;
+      expect(reply.ok).toBe(true);
+      return reply.value;
+    };
+    const spawn = (name: string, script: string) => request('spawn', [{ name, command: 'sh', args: ['-c', script], cwd: dataDir }, {}]);
+    const output = (name: string) => frames.filter((f) => f.name === name).map((f) => f.data);
+    const file = (name: string) => path.join(dataDir, name);
+
+    // A: two redraws, then (when told) a line. The redraws arrive with the line, in order, not before.
+    await spawn('A', 'printf "\\r[1/3] waiting"; sleep 0.2; printf "\\r[2/3] waiting"; touch printedA; while [ ! -e goA ]; do sleep 0.05; done; printf "\\r[3/3] relay line\\r\\n"; sleep 30');
+    // B: a redraw; a search finds it (and so it goes on).
+    await spawn('B', 'printf "\\r[B] waiting"; touch printedB; sleep 30');
+    // C: a redraw while a console is attached goes on at once.
+    await spawn('C', 'while [ ! -e goC ]; do sleep 0.05; done; printf "\\r[C] shown"; sleep 30');
+    // D: the answer to typing goes on at once.
+    await spawn('D', 'read x; sleep 0.3; printf "\\r[D] echo"; sleep 30');
+
+    await expect.poll(() => fs.existsSync(file('printedA')), { timeout: 10_000 }).toBe(true);
+    // Long enough for the redraws to have gone on by themselves at the normal 5 ms pace.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    fs.writeFileSync(file('goA'), '');
+    await expect.poll(() => output('A').join(''), { timeout: 10_000 }).toContain('relay line');
+    expect(output('A')[0]).toContain('[1/3] waiting');
+    expect(output('A')[0]).toContain('[2/3] waiting\r[3/3] relay line');
+
+    await expect.poll(() => fs.existsSync(file('printedB')), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(async () => ((await request('search', [{ text: '[B] waiting' }])) as { hits: unknown[] }).hits.length, { timeout: 10_000 })
+      .toBe(1);
+    expect(output('B').join('')).toContain('[B] waiting');
+
+    await request('attach', ['C']);
+    fs.writeFileSync(file('goC'), '');
+    await expect.poll(() => output('C').join(''), { timeout: 10_000 }).toContain('[C] shown');
+
+    socket.write(`${JSON.stringify({ t: 'input', name: 'D', data: 'hi\r', human: false })}\n`);
+    await expect.poll(() => output('D').join(''), { timeout: 10_000 }).toContain('[D] echo');
+  });
 });
+

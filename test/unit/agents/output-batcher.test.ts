@@ -53,6 +53,43 @@ describe('OutputBatcher', () => {
     expect(chunks).toEqual(['a:13', 'b:2', 'b:4']);
   });
 
+  it('lazy output (nobody waits for it) gathers on the lazy clock until output that completes a line or a block takes it on at once', () => {
+    const chunks: string[] = [];
+    const clock = new BatchClock(5);
+    const lazyClock = new BatchClock(250);
+    const batcher = new OutputBatcher((c) => chunks.push(c), { clock, lazyClock });
+    // A spinner: redraws with no line feed wait up to the lazy interval, as one chunk.
+    batcher.push('\r\x1b[2K⠋ Thinking', true);
+    vi.advanceTimersByTime(100);
+    batcher.push('\r\x1b[2K⠙ Thinking', true);
+    vi.advanceTimersByTime(100);
+    expect(chunks).toEqual([]);
+    vi.advanceTimersByTime(50);
+    expect(chunks).toEqual(['\r\x1b[2K⠋ Thinking\r\x1b[2K⠙ Thinking']);
+    // A line feed (a relay line may end there) takes what waited with it at the normal pace.
+    batcher.push('\r\x1b[2K⠹', true);
+    vi.advanceTimersByTime(100);
+    batcher.push('\r\x1b[2K->> @bob done\r\n', true);
+    vi.advanceTimersByTime(5);
+    expect(chunks.slice(1)).toEqual(['\r\x1b[2K⠹\r\x1b[2K->> @bob done\r\n']);
+    // So does a `>` (a block's closing >>> is read without its line feed) and output not marked lazy.
+    batcher.push('>>', true);
+    vi.advanceTimersByTime(5);
+    batcher.push('typed', false);
+    vi.advanceTimersByTime(5);
+    expect(chunks.slice(2)).toEqual(['>>', 'typed']);
+    // A lazy batch that grows large goes on at the normal pace too.
+    batcher.push('x'.repeat(3_000), true);
+    batcher.push('y'.repeat(3_000), true);
+    vi.advanceTimersByTime(5);
+    expect(chunks.slice(4)).toEqual(['x'.repeat(3_000) + 'y'.repeat(3_000)]);
+    // A read flushes what waits on the clocks.
+    batcher.push('waiting', true);
+    lazyClock.flush();
+    expect(chunks.at(-1)).toBe('waiting');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('flush() passes on what is gathered', () => {
     const chunks: string[] = [];
     const batcher = new OutputBatcher((c) => chunks.push(c));
