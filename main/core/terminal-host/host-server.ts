@@ -75,6 +75,8 @@ export class TerminalHostServer {
       this.broadcastOutput(name, chunk.seq, chunk.data);
     });
     this.manager.onEvent((event) => {
+      // Quiet now: what it printed is assembled into lines (compact) instead of waiting as output.
+      if (event.type === 'status' && event.status !== 'working' && event.status !== 'starting') this.index.settle(event.name);
       if (event.type === 'removed') {
         this.meta.delete(event.name);
         this.relayBacklogs.delete(event.name);

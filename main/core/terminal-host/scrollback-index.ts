@@ -24,6 +24,8 @@ const BLOCK = 256;
  */
 export const ASSEMBLE_CHARS = 1_000_000;
 const ASSEMBLE_CHARS_PER_LINE = 400;
+/** Or this many chunks (small redraws, e.g. a spinner's, are assembled into almost nothing). */
+export const ASSEMBLE_CHUNKS = 1_024;
 
 /** A line assembler's position: `current` is the unfinished line, kept while the text goes on. */
 interface Scan {
@@ -45,6 +47,11 @@ class Lines {
   private rawChars = 0;
   /** Lines dropped off the top so far, so hits keep stable numbers while more output arrives. */
   private droppedLines = 0;
+  /** Output written and not assembled yet. */
+  get waiting(): number {
+    return this.rawChars;
+  }
+
   /** Lines counted but never assembled (they would only have scrolled off). */
   counted = 0;
   private current = '';
@@ -65,7 +72,7 @@ class Lines {
     if (data.length === 0) return;
     this.raw.push(data);
     this.rawChars += data.length;
-    if (this.rawChars >= this.assembleAt) this.assemble();
+    if (this.rawChars >= this.assembleAt || this.raw.length >= ASSEMBLE_CHUNKS) this.assemble();
   }
 
   get dropped(): number {
@@ -111,7 +118,7 @@ class Lines {
   }
 
   /** Turns the written output into lines. */
-  private assemble(): void {
+  assemble(): void {
     if (this.rawChars === 0) return;
     let text = this.tail + (this.raw.length === 1 ? this.raw[0]! : this.raw.join(''));
     this.raw = [];
@@ -304,9 +311,22 @@ export class ScrollbackIndex {
     lines.write(data);
   }
 
+  /**
+   * Assembles what the agent printed so far (when it has gone quiet): its lines take less room than
+   * its output with the escape sequences and redraws in it.
+   */
+  settle(name: string): void {
+    this.agents.get(name)?.assemble();
+  }
+
   /** A restarted agent keeps its old lines above a marker, as its console does. */
   forget(name: string): void {
     this.agents.delete(name);
+  }
+
+  /** Characters of output written and not assembled into lines yet. */
+  waitingChars(name: string): number {
+    return this.agents.get(name)?.waiting ?? 0;
   }
 
   /** Lines that were counted, never assembled, because more than the last N followed them at once. */

@@ -84,6 +84,10 @@ describe('terminal host → daemon writes', () => {
     expect(new Set(after.map((r) => r.writes)).size).toBe(1);
     expect(after[0]!.writes - before).toBeLessThanOrEqual(2); // the echo of "go" may have gone on its own
     expect(frames.at(-1)).toMatchObject({ name: 'one', data: expect.stringMatching(/last words$/) });
+    // Quiet (exited): the search index has assembled its output into lines, none left waiting as output.
+    await expect.poll(() => received.map((r) => r.what)).toContain('event:status');
+    expect(server.index.waitingChars('one')).toBe(0);
+    expect(server.index.lineCount('one')).toBe(2);
   });
 
   it('small redraws of an agent nobody watches wait (a minute here) until a line feed takes them on; a search, a console or typing does not wait', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ASSEMBLE_CHARS, ScrollbackIndex, SearchQueryError } from '../../../main/core/terminal-host/scrollback-index.js';
+import { ASSEMBLE_CHARS, ASSEMBLE_CHUNKS, ScrollbackIndex, SearchQueryError } from '../../../main/core/terminal-host/scrollback-index.js';
 
 describe('ScrollbackIndex', () => {
   it('keeps plain lines: escapes stripped, \\r\\n and the pty\'s \\r\\r\\n end lines, even split across chunks', () => {
@@ -129,6 +129,19 @@ describe('ScrollbackIndex', () => {
     expect(last).toMatchObject({ line: 200_123, fromBottom: 1, before: [`200121 flood line with some text to fill a terminal row ${'x'.repeat(30)}`, expect.any(String)] });
     expect(index.lineCount('A')).toBe(10_001);
     expect(index.countedLines('A')).toBeGreaterThan(130_000);
+  });
+
+  it('a spinner\'s redraws do not pile up as output: assembled every ASSEMBLE_CHUNKS chunks, or when the agent settles', () => {
+    const index = new ScrollbackIndex();
+    const redraw = (i: number) => `\r\x1b[2K\x1b[38;5;174m${'⠋⠙⠹'[i % 3]}\x1b[39m Thinking… (${i}s · esc to interrupt)`;
+    index.write('A', 'started\r\n');
+    for (let i = 0; i < ASSEMBLE_CHUNKS * 3 + 10; i += 1) index.write('A', redraw(i));
+    expect(index.waitingChars('A')).toBeLessThan(ASSEMBLE_CHUNKS * redraw(0).length);
+    index.settle('A');
+    expect(index.waitingChars('A')).toBe(0);
+    expect(index.lineCount('A')).toBe(2);
+    const last = ASSEMBLE_CHUNKS * 3 + 9;
+    expect(index.search({ text: 'Thinking' }).hits).toMatchObject([{ line: 1, text: `${'⠋⠙⠹'[last % 3]} Thinking… (${last}s · esc to interrupt)`, before: ['started'] }]);
   });
 });
 
