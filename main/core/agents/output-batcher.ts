@@ -74,10 +74,11 @@ export function splitChunks(data: string, max: number): string[] {
  * Whether output can wait on the lazy clock: small, and nothing in it that completes something a
  * reader acts on. The relay reports a line at its line feed (and a block's `>>>` as soon as it is
  * printed), so output with neither completes no relay message; whatever it starts is completed by
- * later output that goes on at once, with this before it.
+ * later output that goes on at once, with this before it. Bracketed paste turned on or off (mode
+ * 2004) or a reset (ESC c) goes on at once too: the relay wraps what it injects by that.
  */
 const canWait = (data: string, pendingChars: number) =>
-  pendingChars <= LAZY_MAX_CHARS && data.indexOf('\n') < 0 && data.indexOf('>') < 0;
+  pendingChars <= LAZY_MAX_CHARS && data.indexOf('\n') < 0 && data.indexOf('>') < 0 && data.indexOf('2004') < 0 && data.indexOf('\x1bc') < 0;
 
 /**
  * Gathers pty output for a few milliseconds so consumers get fewer, larger messages; never holds

@@ -78,6 +78,12 @@ describe('OutputBatcher', () => {
     batcher.push('typed', false);
     vi.advanceTimersByTime(5);
     expect(chunks.slice(2)).toEqual(['>>', 'typed']);
+    // And bracketed paste turned on (the relay wraps injections by it) or a reset.
+    batcher.push('\x1b[?2004h', true);
+    vi.advanceTimersByTime(5);
+    batcher.push('\x1bc', true);
+    vi.advanceTimersByTime(5);
+    expect(chunks.splice(4)).toEqual(['\x1b[?2004h', '\x1bc']);
     // A lazy batch that grows large goes on at the normal pace too.
     batcher.push('x'.repeat(3_000), true);
     batcher.push('y'.repeat(3_000), true);
