@@ -8,9 +8,10 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
+const child = process.argv[2] === '--memory-child';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const lines = Number(process.argv[2] ?? 200_000);
-const width = Number(process.argv[3] ?? 100);
+const lines = Number((child ? undefined : process.argv[2]) ?? 200_000);
+const width = Number((child ? undefined : process.argv[3]) ?? 100);
 const base = process.env.BASE ?? 'main';
 
 async function bundle(dir, outfile) {
@@ -25,6 +26,12 @@ async function bundle(dir, outfile) {
     logLevel: 'warning',
   });
   return import(pathToFileURL(outfile).href);
+}
+
+const fmt = (n, digits = 1) => n.toFixed(digits);
+if (child) {
+  await memoryChild(process.argv[3], JSON.parse(process.argv[4]));
+  process.exit(0);
 }
 
 // main's mirror: its files from git, bundled the same way.
@@ -61,7 +68,6 @@ async function cpu(run) {
   return { cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - wall };
 }
 
-const fmt = (n, digits = 1) => n.toFixed(digits);
 
 async function floodCase(label, data) {
   const mb = data.length / 1e6;
@@ -114,7 +120,83 @@ async function spinnerCase() {
   }
 }
 
+
+// Memory: 20 mirrors each holding a 10,000-line scrollback in one mirror worker (as in the terminal
+// host), in a child process per variant, RSS after the mirrors have parsed everything and settled.
+async function bundleWorker(dir, outfile) {
+  await build({
+    entryPoints: [path.join(dir, 'main/core/agents/terminal-mirror-worker.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile,
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+async function memoryCase() {
+  for (const file of ['terminal-mirror-worker.ts', 'mirror-thread.ts', 'mirror-port.ts']) {
+    const target = path.join(beforeDir, 'main/core/agents', file);
+    fs.writeFileSync(target, execFileSync('git', ['show', `${base}:main/core/agents/${file}`], { cwd: root }));
+  }
+  const beforeWorker = await bundleWorker(beforeDir, path.join(root, '.tmp/bench/mirror-before-worker/terminal-mirror-worker.js'));
+  const afterWorker = await bundleWorker(root, path.join(root, '.tmp/bench/mirror-after-worker/terminal-mirror-worker.js'));
+  const variants = [
+    ['before', beforeWorker, undefined],
+    ['after', afterWorker, undefined],
+    ...(process.env.LIMITS ?? '16,8,4').split(',').map((mb) => [`after, young gen ${mb} MB`, afterWorker, { maxYoungGenerationSizeMb: Number(mb) }]),
+  ];
+  for (const [name, worker, limits] of variants) {
+    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--memory-child', worker, JSON.stringify(limits ?? null)], { encoding: 'utf8' });
+    console.log(`memory    ${name.padEnd(24)} ${out.trim()}`);
+  }
+}
+
+async function memoryChild(workerFile, limits) {
+  const { Worker } = await import('node:worker_threads');
+  const rss0 = process.memoryUsage().rss;
+  let file = workerFile;
+  if (process.env.GC_AFTER) {
+    // What a full GC in the worker would give back: the worker bundle behind a wrapper that calls gc().
+    file = path.join(path.dirname(workerFile), 'gc-wrapper.mjs');
+    fs.writeFileSync(file, `import v8 from 'node:v8';\nimport vm from 'node:vm';\nimport './terminal-mirror-worker.js';\nv8.setFlagsFromString('--expose_gc');\nconst gc = vm.runInNewContext('gc');\nsetTimeout(() => { gc(); const h = v8.getHeapStatistics(); console.log('worker heap used', (h.used_heap_size / 1e6).toFixed(1), 'total', (h.total_heap_size / 1e6).toFixed(1), 'external', (h.external_memory / 1e6).toFixed(1), 'malloced', (h.malloced_memory / 1e6).toFixed(1)); }, ${Number(process.env.GC_AFTER)});\n`);
+  }
+  const started = Date.now();
+  const worker = new Worker(file, limits ? { resourceLimits: limits } : {});
+  const replies = new Map();
+  worker.on('message', (event) => {
+    if (event.op === 'reply' || event.op === 'error') replies.get(event.req)?.(event);
+  });
+  const read = (id, req) => new Promise((resolve) => {
+    replies.set(req, resolve);
+    worker.postMessage({ op: 'read', id, req, what: 'flush' });
+  });
+  const agents = 20;
+  let text = '';
+  for (let n = 1; n <= 10_000; n++) text += `${String(n).padStart(6, '0')} scrollback line with some text to keep, as an agent's transcript would have ${'x'.repeat(20)}\r\n`;
+  const start = process.cpuUsage();
+  for (let id = 1; id <= agents; id++) {
+    worker.postMessage({ op: 'open', id, options: { cols: 120, rows: 40, scrollback: 10_000 } });
+    let seq = 0;
+    for (let i = 0; i < text.length; i += 65_536) {
+      seq += 1;
+      worker.postMessage({ op: 'write', writes: [{ id, firstSeq: seq, seq, data: text.slice(i, i + 65_536) }] });
+    }
+  }
+  for (let id = 1; id <= agents; id++) await read(id, id);
+  const cpu = process.cpuUsage(start);
+  await new Promise((resolve) => setTimeout(resolve, process.env.GC_AFTER ? Math.max(0, started + Number(process.env.GC_AFTER) + 1_500 - Date.now()) : 3_000));
+  const rss = process.memoryUsage().rss;
+  console.log(`RSS ${fmt((rss - rss0) / 1e6, 0).padStart(4)} MB more than an empty process (${fmt(rss / 1e6, 0)} MB), parse ${fmt((cpu.user + cpu.system) / 1000, 0)} ms CPU`);
+  await worker.terminate();
+}
+
+const only = process.env.ONLY?.split(',');
 console.log(`flood: ${lines} lines × ${width} chars, written in 64 KB pieces; cols 120, rows 40, scrollback 10,000`);
-await floodCase('plain', flood(false));
-await floodCase('coloured', flood(true));
-await spinnerCase();
+if (!only || only.includes('plain')) await floodCase('plain', flood(false));
+if (!only || only.includes('coloured')) await floodCase('coloured', flood(true));
+if (!only || only.includes('spinner')) await spinnerCase();
+if (!only || only.includes('memory')) await memoryCase();

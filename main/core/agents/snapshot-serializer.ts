@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import type { IMarker, Terminal as HeadlessTerminal } from '@xterm/headless';
 import serializeAddon, { type SerializeAddon } from '@xterm/addon-serialize';
 
@@ -18,7 +19,8 @@ export const LIVE_SCROLLBACK = 800;
 /** Serialized rows that xterm no longer needs to hold. */
 interface Archived {
   readonly lines: number;
-  readonly data: string;
+  /** The serialized rows, deflated (a 10,000-line scrollback is ~1 MB of text, ~10× less so). */
+  readonly data: Uint8Array;
   /** Serialized as the first rows a console writes (from the top of an empty screen), not scrolling. */
   readonly first: boolean;
 }
@@ -104,7 +106,9 @@ export class SnapshotSerializer {
       while (end + 1 < tailStart && buffer.getLine(end + 1)?.isWrapped) end++;
       // The archive's first block, from the top of the buffer, is what a console writes first.
       const first = this.archived.length === 0 && next === 0;
-      this.archived.push({ lines: end - next + 1, data: this.plainRange(next, end) ?? flatten(first ? this.range(next, end) : this.scrollingRange(next, end)), first });
+      const text = this.plainRange(next, end) ?? (first ? this.range(next, end) : this.scrollingRange(next, end));
+      // Copied out: zlib's result is a view of its 16 KB output chunk, which it would keep alive.
+      this.archived.push({ lines: end - next + 1, data: new Uint8Array(zlib.deflateRawSync(text, { level: 1 })), first });
       next = end + 1;
     }
     const frontier = this.marker(next);
@@ -227,7 +231,7 @@ export class SnapshotSerializer {
     this.archive(true);
     const next = this.frontier && !this.frontier.isDisposed ? this.frontier.line : 0;
     const tailStart = this.tailStart();
-    const parts = this.archived.map((block) => block.data);
+    const parts = this.archived.map((block) => zlib.inflateRawSync(block.data).toString('utf8'));
     const scrolling = this.archived.length > 0 && !(this.archived[0] as Archived).first;
     if (next < tailStart) parts.push(parts.length > 0 ? this.scrollingRange(next, tailStart - 1) : this.range(next, tailStart - 1));
     if (parts.length === 0) return this.addon.serialize();

@@ -639,8 +639,12 @@ export class TerminalMirror {
     else this.scan.dropBefore(this.head);
   }
 
+  /** Lets go of chunks xterm has (their text is held by nothing else). */
   private compact(): void {
-    if (this.first > 1024 && this.first * 2 > this.queue.length) {
+    if (this.first === this.queue.length) {
+      this.queue = [];
+      this.first = 0;
+    } else if (this.first > 16 && this.first * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.first);
       this.first = 0;
     }
