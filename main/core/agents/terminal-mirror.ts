@@ -103,13 +103,11 @@ class Scan {
     const length = text.length;
     let i = 0;
     while (i < length) {
-      SPECIAL.lastIndex = i;
-      const found = SPECIAL.exec(text);
-      if (!found) {
+      const at = nextControl(text, i);
+      if (at === length) {
         this.prevCr = false;
         break;
       }
-      const at = found.index;
       if (at > i) this.prevCr = false;
       const code = text.charCodeAt(at);
       if (code === 0x0a) {
@@ -157,7 +155,23 @@ class Scan {
 
 /** Controls and C1 (and DEL): everything the scanner looks at; the rest is printable. */
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
-const SPECIAL = /[\x00-\x1f\x7f-\x9f]/g;
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/g;
+
+/** Index of the next control (C0, DEL or C1) character from `from` on, or text.length. */
+function nextControl(text: string, from: number): number {
+  // A regular expression scans long runs about twice as fast as a loop, but costs microseconds to
+  // start: a spinner's redraw is short.
+  if (text.length - from < 128) {
+    for (let at = from; at < text.length; at++) {
+      const c = text.charCodeAt(at);
+      if (c < 0x20 || (c >= 0x7f && c < 0xa0)) return at;
+    }
+    return text.length;
+  }
+  CONTROL.lastIndex = from;
+  const found = CONTROL.exec(text);
+  return found ? found.index : text.length;
+}
 
 /** Index of the first element > value in an ascending array. */
 function upperBound(array: readonly number[], value: number): number {
@@ -225,6 +239,8 @@ export class TerminalMirror {
   private generation = 0;
   private cached: { seq: number; generation: number; snapshot: TerminalSnapshot } | undefined;
   private quietTimer: NodeJS.Timeout | undefined;
+  /** When the last chunk came (performance.now()); the quiet timer re-arms itself until QUIET_MS after it. */
+  private lastWriteAt = 0;
   private warming = false;
   /** Settles snapshot() and flush() promises whose write callbacks a dispose would strand. */
   private readonly disposeWaiters = new Set<() => void>();
@@ -407,13 +423,20 @@ export class TerminalMirror {
 
   /** Output stopped for a moment: parse what is held, then serialize new scrollback a block per tick. */
   private scheduleQuiet(): void {
-    if (this.quietTimer) clearTimeout(this.quietTimer);
+    // One timer per quiet period, not one per chunk: a spinner's redraw should cost next to nothing.
+    this.lastWriteAt = performance.now();
+    if (!this.quietTimer) this.armQuiet(QUIET_MS);
+  }
+
+  private armQuiet(ms: number): void {
     this.quietTimer = setTimeout(() => {
       this.quietTimer = undefined;
+      const left = this.lastWriteAt + QUIET_MS - performance.now();
+      if (left > 1) return this.armQuiet(left);
       this.draining = true;
       this.warming = true;
       this.pump();
-    }, QUIET_MS);
+    }, ms);
     this.quietTimer.unref();
   }
 
