@@ -49,7 +49,10 @@ const QUIET_MS = 100;
 const MIN_SKIP_LINES = 500;
 /** Line feeds beyond scrollback + 2 × rows that must follow the skipped text. */
 const SKIP_MARGIN_LINES = 64;
-/** Longest SGR replay written in place of skipped text; a longer one means no skip. */
+/**
+ * Longest SGR replay written in place of skipped text: this, or an eighth of the skipped text if
+ * more (its SGR sequences alone parse far faster than the text); a longer one means no skip.
+ */
 const MAX_REPLAY_CHARS = 1_024;
 /** Longest SGR sequence the scanner follows across chunks. */
 const MAX_SGR_CHARS = 64;
@@ -515,7 +518,7 @@ export class TerminalMirror {
     if (last + 1 < MIN_SKIP_LINES) return open ? 'wait' : 'never';
     if (!this.canSkip()) return 'never';
     const end = scan.lfEnd[last] as number;
-    const pen = this.penAt(end);
+    const pen = this.penAt(end, Math.max(MAX_REPLAY_CHARS, (end - this.head) >> 3));
     if (pen === undefined) return 'never';
     const replay = '\r' + pen;
     this.skipped += end - this.head;
@@ -530,9 +533,9 @@ export class TerminalMirror {
   /**
    * The SGR sequences that set the pen at stream position `end` of the scanned (simple) held output:
    * those since the last full reset (ESC[m, ESC[0m, ESC[0;…m) before it, or all since the parse
-   * position, on top of xterm's pen, if none reset it. undefined if that is longer than MAX_REPLAY_CHARS.
+   * position, on top of xterm's pen, if none reset it. undefined if that is longer than maxChars.
    */
-  private penAt(end: number): string | undefined {
+  private penAt(end: number, maxChars: number): string | undefined {
     const parts: string[] = [];
     let chars = 0;
     // Backwards through the held chunks: in simple text every ESC starts an SGR sequence.
@@ -549,7 +552,7 @@ export class TerminalMirror {
         if (!sequence.endsWith('m')) sequence = this.textAt(queued.start + at, MAX_SGR_CHARS + 1).replace(/m[\s\S]*$/, 'm');
         parts.push(sequence);
         chars += sequence.length;
-        if (chars > MAX_REPLAY_CHARS) return undefined;
+        if (chars > maxChars) return undefined;
         const params = sequence.slice(2, -1);
         if (params === '' || params === '0' || params.startsWith('0;')) return parts.reverse().join('');
         to = at;

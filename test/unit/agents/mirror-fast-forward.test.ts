@@ -194,6 +194,17 @@ describe('mirror fast-forward', () => {
     mirror.dispose();
   });
 
+  it('replays the pen exactly when the skipped text never resets it', async () => {
+    // Colours changed line by line, never reset: the replay is every SGR sequence skipped, on top
+    // of the pen the mirror had.
+    let data = '\x1b[1;4m';
+    for (let n = 1; n <= 3_000; n++) data += `\x1b[3${n % 8}mline ${n} ${'text '.repeat(20)}\x1b[4${(n * 3) % 8}m bg${n % 11 === 0 ? '\x1b[7m' : n % 13 === 0 ? '\x1b[27m' : ''}\r\n`;
+    const ops = [];
+    for (let i = 0; i < data.length; i += 7_777) ops.push({ data: data.slice(i, i + 7_777) });
+    const { skipped } = await compare({ cols: 50, rows: 10, scrollback: 200, ops });
+    expect(skipped).toBeGreaterThan(data.length / 2);
+  });
+
   it('does not skip with a scroll region set, nor in the alternate screen', async () => {
     for (const mode of ['\x1b[1;20r', '\x1b[?1049h']) {
       const mirror = new TerminalMirror({ cols: 80, rows: 24, scrollback: 1_000 });
