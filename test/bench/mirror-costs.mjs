@@ -29,8 +29,10 @@ async function bundle(dir, outfile) {
 }
 
 const fmt = (n, digits = 1) => n.toFixed(digits);
+const pad = 'x'.repeat(Math.max(0, width - 8));
 if (child) {
-  await memoryChild(process.argv[3], JSON.parse(process.argv[4]));
+  if (process.argv[5] === 'flood') await floodChild(process.argv[3], JSON.parse(process.argv[4]));
+  else await memoryChild(process.argv[3], JSON.parse(process.argv[4]));
   process.exit(0);
 }
 
@@ -44,7 +46,6 @@ for (const file of ['terminal-mirror.ts', 'snapshot-serializer.ts', 'listener-se
 const before = await bundle(beforeDir, path.join(root, '.tmp/bench/mirror-before.mjs'));
 const after = await bundle(root, path.join(root, '.tmp/bench/mirror-after.mjs'));
 
-const pad = 'x'.repeat(Math.max(0, width - 8));
 function flood(coloured) {
   let all = '';
   for (let n = 1; n <= lines; n++) {
@@ -141,19 +142,60 @@ async function bundleWorker(dir, outfile) {
   return outfile;
 }
 
-async function memoryCase() {
+async function workerVariants() {
   for (const file of ['terminal-mirror-worker.ts', 'mirror-thread.ts', 'mirror-port.ts']) {
     const target = path.join(beforeDir, 'main/core/agents', file);
     fs.writeFileSync(target, execFileSync('git', ['show', `${base}:main/core/agents/${file}`], { cwd: root }));
   }
   const beforeWorker = await bundleWorker(beforeDir, path.join(root, '.tmp/bench/mirror-before-worker/terminal-mirror-worker.js'));
   const afterWorker = await bundleWorker(root, path.join(root, '.tmp/bench/mirror-after-worker/terminal-mirror-worker.js'));
-  const variants = [
+  return [
     ['before', beforeWorker, undefined],
     ['after', afterWorker, undefined],
-    ...(process.env.LIMITS ?? '16,8,4').split(',').map((mb) => [`after, young gen ${mb} MB`, afterWorker, { maxYoungGenerationSizeMb: Number(mb) }]),
+    ...(process.env.LIMITS ?? '12').split(',').map((mb) => [`after, young gen ${mb} MB`, afterWorker, { maxYoungGenerationSizeMb: Number(mb) }]),
   ];
-  for (const [name, worker, limits] of variants) {
+}
+
+// The plain flood through a mirror worker as the terminal host runs it: 64 KB messages, CPU of the
+// whole process (the worker's parse, and the structured clone of every message).
+async function workerFloodCase() {
+  for (const [name, worker, limits] of await workerVariants()) {
+    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--memory-child', worker, JSON.stringify(limits ?? null), 'flood'], { encoding: 'utf8' });
+    console.log(`worker    ${name.padEnd(24)} ${out.trim()}`);
+  }
+}
+
+async function floodChild(workerFile, limits) {
+  const { Worker } = await import('node:worker_threads');
+  const all = flood(false);
+  const worker = new Worker(workerFile, limits ? { resourceLimits: limits } : {});
+  // Started and idle first, so its start-up is not counted.
+  const reply = () => new Promise((resolve) => worker.once('message', function on(event) {
+    if (event.op === 'reply') resolve(event);
+    else worker.once('message', on);
+  }));
+  worker.postMessage({ op: 'open', id: 1, options: { cols: 120, rows: 40, scrollback: 10_000 } });
+  let answered = reply();
+  worker.postMessage({ op: 'read', id: 1, req: 1, what: 'flush' });
+  await answered;
+  const start = process.cpuUsage();
+  const wall = performance.now();
+  let seq = 0;
+  for (const data of pieces(all)) {
+    seq += 1;
+    worker.postMessage({ op: 'write', writes: [{ id: 1, firstSeq: seq, seq, data }] });
+  }
+  answered = reply();
+  worker.postMessage({ op: 'read', id: 1, req: 2, what: 'flush' });
+  await answered;
+  const used = process.cpuUsage(start);
+  const cpuMs = (used.user + used.system) / 1000;
+  console.log(`${fmt(cpuMs / (all.length / 1e6)).padStart(6)} ms CPU/MB  ${fmt(cpuMs, 0).padStart(5)} ms CPU in all (both threads)  ${fmt(performance.now() - wall, 0)} ms wall`);
+  await worker.terminate();
+}
+
+async function memoryCase() {
+  for (const [name, worker, limits] of await workerVariants()) {
     const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--memory-child', worker, JSON.stringify(limits ?? null)], { encoding: 'utf8' });
     console.log(`memory    ${name.padEnd(24)} ${out.trim()}`);
   }
@@ -203,4 +245,5 @@ console.log(`flood: ${lines} lines × ${width} chars, written in 64 KB pieces; c
 if (!only || only.includes('plain')) await floodCase('plain', flood(false));
 if (!only || only.includes('coloured')) await floodCase('coloured', flood(true));
 if (!only || only.includes('spinner')) await spinnerCase();
+if (!only || only.includes('worker')) await workerFloodCase();
 if (!only || only.includes('memory')) await memoryCase();

@@ -43,8 +43,13 @@ export interface TerminalMirrorOptions {
 
 export const DEFAULT_SCROLLBACK = 10_000;
 export const DEFAULT_HOLD_CHARS = 2_000_000;
-/** Quiet time after which held output is parsed, and then scrollback serialized ahead of an attach. */
-const QUIET_MS = 100;
+/**
+ * Quiet time after which held output is parsed, and then scrollback serialized ahead of an attach.
+ * Longer than a console's flow-control pause under load, so a flood held up by a slow console is not
+ * parsed in the pauses (its held tail would then be parsed in vain); status detection reads the
+ * screen after 400 ms of quiet, and every read parses what is held anyway.
+ */
+const QUIET_MS = 500;
 /** A fast-forward skips at least this many line feeds (fewer are not worth a step). */
 const MIN_SKIP_LINES = 500;
 /** Line feeds beyond scrollback + 2 × rows that must follow the skipped text. */
@@ -83,6 +88,8 @@ class Scan {
   lfEnd: number[] = [];
   lfAfterCr: boolean[] = [];
   prevCr = false;
+  /** Start of the last SGR sequence scanned, or -1. */
+  lastSgr = -1;
 
   restart(pos: number): void {
     this.pos = pos;
@@ -119,8 +126,16 @@ class Scan {
         this.prevCr = false;
         i = at + 1;
       } else if (code === 0x0d) {
-        this.prevCr = true;
-        i = at + 1;
+        if (text.charCodeAt(at + 1) === 0x0a) {
+          // CR LF, the usual end of a line: one search per line, not two.
+          this.lfEnd.push(base + at + 2);
+          this.lfAfterCr.push(true);
+          this.prevCr = false;
+          i = at + 2;
+        } else {
+          this.prevCr = true;
+          i = at + 1;
+        }
       } else if (code === 0x09 || code === 0x08) {
         this.prevCr = false;
         i = at + 1;
@@ -141,6 +156,7 @@ class Scan {
           return;
         }
         if (text.charCodeAt(j) !== 0x6d) return this.block(base + at);
+        this.lastSgr = base + at;
         this.prevCr = false;
         i = j + 1;
       } else {
@@ -171,9 +187,9 @@ function nextControl(text: string, from: number): number {
     }
     return text.length;
   }
+  // test() rather than exec(): no match object per line for the garbage collector.
   CONTROL.lastIndex = from;
-  const found = CONTROL.exec(text);
-  return found ? found.index : text.length;
+  return CONTROL.test(text) ? CONTROL.lastIndex - 1 : text.length;
 }
 
 /** Index of the first element > value in an ascending array. */
@@ -536,6 +552,8 @@ export class TerminalMirror {
    * position, on top of xterm's pen, if none reset it. undefined if that is longer than maxChars.
    */
   private penAt(end: number, maxChars: number): string | undefined {
+    // No SGR sequence since the parse position (a plain flood): xterm's pen is the pen.
+    if (this.scan.lastSgr < this.head) return '';
     const parts: string[] = [];
     let chars = 0;
     // Backwards through the held chunks: in simple text every ESC starts an SGR sequence.
