@@ -531,7 +531,9 @@ export class TerminalMirror {
     const keep = this.scrollback + 2 * this.terminal.rows + SKIP_MARGIN_LINES;
     let last = lines - keep - 1;
     while (last >= 0 && !scan.lfAfterCr[last]) last--;
-    if (last + 1 < MIN_SKIP_LINES) return open ? 'wait' : 'never';
+    // Held lines are bounded too: past keep + 2 × MIN_SKIP_LINES with no boundary (lines ending
+    // in a bare LF), they are parsed.
+    if (last + 1 < MIN_SKIP_LINES) return open && lines < keep + 2 * MIN_SKIP_LINES ? 'wait' : 'never';
     if (!this.canSkip()) return 'never';
     const end = scan.lfEnd[last] as number;
     const pen = this.penAt(end, Math.max(MAX_REPLAY_CHARS, (end - this.head) >> 3));

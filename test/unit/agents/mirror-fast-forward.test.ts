@@ -205,6 +205,30 @@ describe('mirror fast-forward', () => {
     expect(skipped).toBeGreaterThan(data.length / 2);
   });
 
+  it('holds at most holdChars accepted but unparsed: a flood of long lines parses', async () => {
+    const holdChars = 100_000;
+    const mirror = new TerminalMirror({ cols: 80, rows: 24, scrollback: 1_000, holdChars });
+    let accepted = 0;
+    mirror.onAccepted((chars) => (accepted += chars));
+    const line = (n: number) => `long ${n} ${'y'.repeat(5_000)}\r\n`;
+    let written = 0;
+    for (let seq = 1; seq <= 400; seq++) {
+      const data = line(seq);
+      mirror.write({ seq, data });
+      written += data.length;
+      // What it acknowledged and has not handed to xterm stays within holdChars.
+      expect(accepted - (written - mirror.heldChars)).toBeLessThanOrEqual(holdChars);
+      if (seq % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    await mirror.flush();
+    expect(accepted).toBe(written);
+    expect(mirror.heldChars).toBe(0);
+    // 1,000 scrollback lines of 5,000 characters never fit in 100,000 held: nothing was skipped.
+    expect(mirror.fastForwarded.chars).toBe(0);
+    expect(mirror.screenText().join('')).toContain('yyyy');
+    mirror.dispose();
+  });
+
   it('does not skip with a scroll region set, nor in the alternate screen', async () => {
     for (const mode of ['\x1b[1;20r', '\x1b[?1049h']) {
       const mirror = new TerminalMirror({ cols: 80, rows: 24, scrollback: 1_000 });
