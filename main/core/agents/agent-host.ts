@@ -115,7 +115,9 @@ export class AgentHost {
     private readonly options: AgentHostOptions,
   ) {
     this.session = session;
-    const mirrorOptions = { cols: spec.cols, rows: spec.rows, scrollback: spec.scrollback };
+    // The mirror may hold as much output unparsed as its watermark lets the pty run ahead (h14m).
+    const holdChars = (options.mirrorFlow ?? DEFAULT_MIRROR_FLOW).highWatermark;
+    const mirrorOptions = { cols: spec.cols, rows: spec.rows, scrollback: spec.scrollback, holdChars };
     const worker = options.mirrorWorker === false ? undefined : (options.mirrorWorker ?? defaultMirrorWorker());
     this.mirror = worker ? MirrorThread.for(worker).open(mirrorOptions) : new LocalMirror(mirrorOptions);
     this.flow = new FlowController(session, options.flow);
