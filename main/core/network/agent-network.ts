@@ -195,8 +195,9 @@ export class AgentNetwork {
   private ingest(name: string, chunk: { seq: number; data: string }): void {
     const stream = this.manager.relayStream?.(name);
     this.relay.ingest(name, chunk.data, stream ? { stream: `${this.identity(name).id}/${stream}`, seq: chunk.seq } : undefined);
-    // Read to the end (a whole line, nothing held): the runtime need not keep this output for a next daemon.
-    if (!this.manager.relayAck || !chunk.data.endsWith('\n') || !this.relay.atRest(name)) return;
+    // Read to the end (nothing held, and the line under way cannot become a relay line's start): the
+    // runtime need not keep this output for a next daemon.
+    if (!this.manager.relayAck || !(chunk.data.endsWith('\n') ? this.relay.atRest(name) : this.relay.settled(name))) return;
     this.relayAcks.set(name, chunk.seq);
     if (this.relayAckTimer) return;
     this.relayAckTimer = setTimeout(() => {

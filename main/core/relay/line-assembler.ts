@@ -55,6 +55,9 @@ export interface LineAssemblerOptions {
   readonly skipPlainLines?: boolean;
 }
 
+/** Characters a relay marker (`->relay:`, `>>>`) or a fence (``` or ~~~) is made of. */
+const RELAY_MATERIAL = /[->`~]/;
+
 export class LineAssembler {
   private cols_: number;
   private rows_: number;
@@ -139,6 +142,14 @@ export class LineAssembler {
       this.scanner.scan(text, this.onEvent, at, end);
       at = end;
     }
+  }
+
+  /**
+   * The line under way holds nothing a relay line or a fence could start with (no '-', '>', '`' or '~'
+   * so far) and no escape sequence is under way: reading on from here without it cannot lose a message.
+   */
+  get lineInert(): boolean {
+    return this.scanner.atRest && !RELAY_MATERIAL.test(this.tail) && !RELAY_MATERIAL.test(this.cells.join(''));
   }
 
   /** Nothing of a line built yet and no escape sequence under way: a line starts afresh here. */

@@ -125,6 +125,15 @@ export class RelayHub {
     return !entry || (!entry.parser.holding && !entry.parser.open && !entry.cancelFlush);
   }
 
+  /**
+   * Output up to here may be let go even mid-line: at rest, and the line under way holds nothing a relay
+   * line could start with. (A spinner's line never ends; waiting for its line feed kept all its output.)
+   */
+  settled(agent: string): boolean {
+    const entry = this.parsers.get(agent.toLowerCase());
+    return !entry || (this.atRest(agent) && entry.parser.lineInert);
+  }
+
   private routeParsed(entry: ParserEntry, parsed: ReadonlyArray<ParsedRelayMessage>): void {
     if (parsed.length === 0) return;
     const at = entry.at;

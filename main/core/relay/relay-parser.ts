@@ -44,6 +44,11 @@ export class RelayParser {
     return this.grammar.holding;
   }
 
+  /** The unfinished line holds nothing a relay line or fence could start with (see LineAssembler.lineInert). */
+  get lineInert(): boolean {
+    return this.lines.lineInert;
+  }
+
   /** True inside a block (`->relay:Name <<<` seen, `>>>` not yet) or a code fence. */
   get open(): boolean {
     return this.grammar.open;
