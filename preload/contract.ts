@@ -107,6 +107,11 @@ export const AccountView = z.object({
   usageLimit: z.object({ message: z.string(), at: z.number(), resetsAt: z.number().optional(), resetText: z.string().optional() }).optional(),
   /** e.g. "imported from ~/.claude/.credentials.json" */
   source: z.string().optional(),
+  /**
+   * An API key only: 'accepted' when the provider took it at saving, 'not-checked' when it was saved
+   * without a check (no check for that provider, a custom address, or the provider could not be reached).
+   */
+  keyCheck: z.enum(['accepted', 'not-checked']).optional(),
   expiresAt: z.number().optional(),
   state: z.enum(['connected', 'needs_signin', 'error']),
   stateReason: z.string().optional(),

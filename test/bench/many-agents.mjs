@@ -10,7 +10,8 @@
 //
 // Run: npm run build && node test/bench/many-agents.mjs [seconds=10]
 // Env: DAEMON_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" to profile the daemon; HEADLESS_MAIN=another build's dist/headless/main.js (for a baseline in the same run, also
-// BASELINE_MAIN=… to measure both, one after the other); CASES=spin10,spin50,idle10,scroll20.
+// BASELINE_MAIN=… to measure both, one after the other); CASES=spin10,spin50,idle10,scroll20 (also flood200000: one agent's
+// flood with no console, CPU until the mirror has it); AGENT_RELAY_HOST_NODE_ARGS=… node flags for the terminal host.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -135,7 +136,8 @@ function threads(pid) {
   for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
-      const comm = `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}${task === String(pid) ? '(main)' : ''}`;
+      // DETAIL=2: each thread apart (V8's helper threads and a worker thread are all called "node").
+      const comm = `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}${task === String(pid) ? '(main)' : process.env.DETAIL === '2' ? `#${task}` : ''}`;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const prev = out.get(comm) ?? { user: 0, system: 0 };
       out.set(comm, { user: prev.user + Number(fields[11]) / TICK, system: prev.system + Number(fields[12]) / TICK });
@@ -210,6 +212,7 @@ async function run(main, label) {
     const spin = /^spin(\d+)$/.exec(which);
     const idle = /^idle(\d+)$/.exec(which);
     const scroll = /^scroll(\d+)$/.exec(which);
+    const flood = /^flood(\d+)$/.exec(which);
     if (spin) {
       const count = Number(spin[1]);
       const names = await spawnAgents(client, count, ['0', '10'], 'Spin');
@@ -232,7 +235,32 @@ async function run(main, label) {
       const names = await spawnAgents(client, count, ['0', '0'], 'Idle');
       await sleep(3000);
       print(`${count} idle agents (no output)`, await measure(daemon));
+      // Again: what is left once the start's garbage collection and compilation have settled.
+      print(`${count} idle agents, ${seconds} s later`, await measure(daemon));
       await removeAgents(client, names);
+    } else if (flood) {
+      // One agent prints N × 100-character lines as fast as it can, no console: CPU of the daemon and
+      // the host until the host's mirror shows the last line (what a flood costs when nobody watches).
+      const lines = Number(flood[1]);
+      const pids = [daemon.pid, daemon.hostPid].filter((pid, i, all) => pid && all.indexOf(pid) === i);
+      const before = pids.map(cpuSeconds);
+      const start = performance.now();
+      const [name] = await spawnAgents(client, 1, [String(lines), '0'], 'Flood');
+      const last = `${String(lines).padStart(6, '0')} `;
+      for (let tries = 0; tries < 1200; tries++) {
+        const screen = await client.call('terminal.screen', name);
+        if (screen.some((line) => line.startsWith(last))) break;
+        await sleep(50);
+      }
+      const wall = performance.now() - start;
+      const allPids = [daemon.pid, daemon.hostPid].filter((pid, i, all) => pid && all.indexOf(pid) === i);
+      const used = allPids.map((pid, i) => cpuSeconds(pid) - (before[i] ?? 0));
+      const mem = allPids.map(rssMb);
+      console.log(
+        `flood of ${lines.toLocaleString('en-US')} lines, no console`.padEnd(38) +
+          ` ${fmt(wall, 0).padStart(6)} ms wall, CPU daemon ${fmt(used[0] * 1000, 0)} ms + host ${fmt((used[1] ?? 0) * 1000, 0)} ms; peak RSS daemon ${fmt(mem[0].peak, 0)} + host ${fmt(mem[1]?.peak ?? 0, 0)} MB`,
+      );
+      await removeAgents(client, [name]);
     } else if (scroll) {
       const count = Number(scroll[1]);
       const before = rssMb(daemon.pid).rss + (daemon.hostPid && daemon.hostPid !== daemon.pid ? rssMb(daemon.hostPid).rss : 0);

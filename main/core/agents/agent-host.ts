@@ -80,6 +80,11 @@ const MIRROR = 'mirror';
  * room, so under a flood the consoles set the pace and the mirror catches up when there is CPU).
  */
 export const DEFAULT_MIRROR_FLOW = { highWatermark: 2_000_000, lowWatermark: 500_000 } as const;
+/**
+ * For this long after anything is typed or injected, output goes on at once whatever it is (the echo
+ * a human or the relay waits for); after it, and with no console attached, small redraws may wait.
+ */
+export const LAZY_AFTER_INPUT_MS = 10_000;
 
 /**
  * One agent: its pty, output batching, flow control, the headless mirror and status. Output goes
@@ -99,6 +104,8 @@ export class AgentHost {
   private nextConsumerId = 1;
   private lastOutput: number | null = null;
   private lastHumanInput: number | null = null;
+  /** When anything was last written to the pty (typed or injected). */
+  private lastWrite = 0;
   private restartCount = 0;
   private disposed = false;
 
@@ -108,7 +115,9 @@ export class AgentHost {
     private readonly options: AgentHostOptions,
   ) {
     this.session = session;
-    const mirrorOptions = { cols: spec.cols, rows: spec.rows, scrollback: spec.scrollback };
+    // The mirror may hold as much output unparsed as its watermark lets the pty run ahead (h14m).
+    const holdChars = (options.mirrorFlow ?? DEFAULT_MIRROR_FLOW).highWatermark;
+    const mirrorOptions = { cols: spec.cols, rows: spec.rows, scrollback: spec.scrollback, holdChars };
     const worker = options.mirrorWorker === false ? undefined : (options.mirrorWorker ?? defaultMirrorWorker());
     this.mirror = worker ? MirrorThread.for(worker).open(mirrorOptions) : new LocalMirror(mirrorOptions);
     this.flow = new FlowController(session, options.flow);
@@ -200,6 +209,8 @@ export class AgentHost {
   async attach(consumer: TerminalConsumer): Promise<Attachment> {
     if (this.disposed) throw new AgentError('agent_not_found', `Agent ${this.spec.name} was removed.`, { name: this.spec.name });
     const id = `c${this.nextConsumerId++}`;
+    // Output waiting on the lazy clock goes on now: a console shows it.
+    this.batcher.flush();
     const entry: ConsumerEntry = { consumer, live: false, held: [] };
     this.consumers.set(id, entry);
     this.flow.addConsumer(id);
@@ -253,6 +264,7 @@ export class AgentHost {
   /** Keystrokes from a human console; remembered so the relay does not inject while someone types. */
   input(data: string): boolean {
     this.lastHumanInput = Date.now();
+    this.lastWrite = this.lastHumanInput;
     return this.session.write(data);
   }
 
@@ -263,6 +275,7 @@ export class AgentHost {
 
   /** Bytes from the relay, written as given (the relay sanitizes and wraps them in bracketed paste). */
   inject(data: string): boolean {
+    this.lastWrite = Date.now();
     return this.session.write(data);
   }
 
@@ -346,8 +359,10 @@ export class AgentHost {
 
   private bindSession(session: PtySession): void {
     session.onData((data) => {
-      this.lastOutput = Date.now();
-      this.batcher.push(data);
+      const now = Date.now();
+      this.lastOutput = now;
+      // Nobody waits for it: no console, nothing typed or injected lately (the batcher decides what may wait).
+      this.batcher.push(data, this.consumers.size === 0 && now - this.lastWrite >= LAZY_AFTER_INPUT_MS);
       this.status.poke();
     });
     session.onExit((exit) => {

@@ -1,6 +1,7 @@
 import type { Logger } from '../logging/logger.js';
 import { AgentError, fail, ok, type Result } from './agent-errors.js';
 import { AgentHost, type AgentHostOptions, type AgentInfo } from './agent-host.js';
+import { BatchClock, DEFAULT_LAZY_INTERVAL_MS } from './output-batcher.js';
 import { normalizeAgentSpec, type AgentSpecInput } from './agent-spec.js';
 import { ListenerSet } from './listener-set.js';
 import type { ExitInfo } from './pty-session.js';
@@ -32,9 +33,15 @@ export class AgentManager {
   private readonly events = new ListenerSet<AgentEvent>();
   private readonly outputs = new ListenerSet<{ name: string; chunk: OutputChunk }>();
   private readonly logger: Logger | undefined;
+  /** Every agent's output batches on one timer, so output of agents in the same interval goes on together. */
+  private readonly clock: BatchClock;
+  /** And small redraws of agents nobody watches on a slower one (see AgentHost's lazy output). */
+  private readonly lazyClock: BatchClock;
 
   constructor(private readonly options: AgentManagerOptions = {}) {
     this.logger = options.logger?.child('agents');
+    this.clock = options.batch?.clock ?? new BatchClock(options.batch?.intervalMs);
+    this.lazyClock = options.batch?.lazyClock ?? new BatchClock(options.batch?.lazyIntervalMs ?? DEFAULT_LAZY_INTERVAL_MS);
   }
 
   spawn(input: AgentSpecInput): Result<AgentInfo> {
@@ -50,6 +57,7 @@ export class AgentManager {
     const started = AgentHost.start(spec.value, {
       ...this.options,
       baseEnv: this.options.baseEnv ?? daemonEnv(),
+      batch: { ...this.options.batch, clock: this.clock, lazyClock: this.lazyClock },
       ...(this.logger ? { logger: this.logger } : {}),
     });
     if (!started.ok) {
@@ -107,6 +115,12 @@ export class AgentManager {
     await host.dispose();
     this.events.emit({ type: 'removed', name });
     return ok(undefined);
+  }
+
+  /** Passes on every agent's gathered output now (before a read that must see all output so far). */
+  flushOutput(): void {
+    this.clock.flush();
+    this.lazyClock.flush();
   }
 
   onEvent(listener: (event: AgentEvent) => void): () => void {

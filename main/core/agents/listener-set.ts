@@ -10,6 +10,12 @@ export class ListenerSet<T> {
   }
 
   emit(value: T): void {
+    const size = this.listeners.size;
+    if (size === 0) return;
+    if (size === 1) {
+      // The common case (one listener, called per output chunk): no copy of the set.
+      for (const listener of this.listeners) return listener(value);
+    }
     for (const listener of [...this.listeners]) listener(value);
   }
 

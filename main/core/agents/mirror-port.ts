@@ -9,11 +9,14 @@ export interface MirrorPort {
   /** Size after the last resize asked for. */
   readonly cols: number;
   readonly rows: number;
-  /** Characters written but not parsed yet (counted by the host's flow control too). */
+  /** Characters written but not accepted yet (see TerminalMirror.onAccepted; the host's flow control counts them too). */
   readonly backlogChars: number;
   /** Queues a chunk; chunks must come in seq order. */
   write(chunk: OutputChunk): void;
-  /** Called as chunks are parsed, in order: the mirror's acknowledgement for flow control. */
+  /**
+   * Called as output is accepted (parsed, skipped, or held within holdChars): the mirror's
+   * acknowledgement for flow control, with the seq of the last chunk parsed.
+   */
   onParsed(listener: (seq: number, chars: number) => void): () => void;
   /** Called once if the mirror stops working (its worker died): it parses nothing more. */
   onFailed(listener: (error: Error) => void): () => void;
@@ -53,7 +56,7 @@ export class LocalMirror implements MirrorPort {
     this.mirror.write(chunk);
   }
   onParsed(listener: (seq: number, chars: number) => void): () => void {
-    return this.mirror.onParsed((chunk) => listener(chunk.seq, chunk.data.length));
+    return this.mirror.onAccepted((chars) => listener(this.mirror.parsedSeq, chars));
   }
   onFailed(): () => void {
     return () => undefined;

@@ -1,5 +1,6 @@
+import zlib from 'node:zlib';
 import type { IMarker, Terminal as HeadlessTerminal } from '@xterm/headless';
-import type { SerializeAddon } from '@xterm/addon-serialize';
+import serializeAddon, { type SerializeAddon } from '@xterm/addon-serialize';
 
 /** Lines per cached block of scrollback. */
 const BLOCK_LINES = 1_000;
@@ -18,7 +19,10 @@ export const LIVE_SCROLLBACK = 800;
 /** Serialized rows that xterm no longer needs to hold. */
 interface Archived {
   readonly lines: number;
-  readonly data: string;
+  /** The serialized rows, deflated (a 10,000-line scrollback is ~1 MB of text, ~10× less so). */
+  readonly data: Uint8Array;
+  /** Serialized as the first rows a console writes (from the top of an empty screen), not scrolling. */
+  readonly first: boolean;
 }
 
 interface Block {
@@ -57,7 +61,17 @@ export class SnapshotSerializer {
     private readonly terminal: HeadlessTerminal,
     private readonly addon: SerializeAddon,
     private readonly scrollback = 0,
-  ) {}
+  ) {
+    // Rows serialized as a later part of a snapshot are written by a console that is scrolling: a row
+    // break scrolls in a row filled with the pen's background (BCE). The addon assumes that only
+    // after the first screenful of what it serializes, so a part serialized alone would depend on
+    // where it starts. This second addon sees a terminal of 0 rows, so it assumes it from the start.
+    this.scrolling = new serializeAddon.SerializeAddon();
+    const scrollingTerminal = new Proxy(terminal, { get: (target, key) => (key === 'rows' ? 0 : Reflect.get(target, key)) });
+    this.scrolling.activate(scrollingTerminal as unknown as Parameters<SerializeAddon['activate']>[0]);
+  }
+
+  private readonly scrolling: SerializeAddon;
 
   get archiving(): boolean {
     return this.scrollback > 0;
@@ -90,7 +104,11 @@ export class SnapshotSerializer {
     while (tailStart - next >= minimum) {
       let end = Math.min(tailStart - 1, next + ARCHIVE_BLOCK_LINES - 1);
       while (end + 1 < tailStart && buffer.getLine(end + 1)?.isWrapped) end++;
-      this.archived.push({ lines: end - next + 1, data: this.plainRange(next, end) ?? flatten(this.range(next, end)) });
+      // The archive's first block, from the top of the buffer, is what a console writes first.
+      const first = this.archived.length === 0 && next === 0;
+      const text = this.plainRange(next, end) ?? (first ? this.range(next, end) : this.scrollingRange(next, end));
+      // Copied out: zlib's result is a view of its 16 KB output chunk, which it would keep alive.
+      this.archived.push({ lines: end - next + 1, data: new Uint8Array(zlib.deflateRawSync(text, { level: 1 })), first });
       next = end + 1;
     }
     const frontier = this.marker(next);
@@ -185,6 +203,8 @@ export class SnapshotSerializer {
       const cells = Math.min(this.terminal.cols, data.length / 3);
       let used = cells;
       while (used > 0 && data[(used - 1) * 3] === 0) used--;
+      // Blank cells after the text must be blank in the default colours too (not a background's fill).
+      for (let x = used; x < cells; x++) if (data[x * 3 + 1] !== 0 || data[x * 3 + 2] !== 0) return undefined;
       codes.length = used;
       for (let x = 0; x < used; x++) {
         const content = data[x * 3] as number;
@@ -211,12 +231,22 @@ export class SnapshotSerializer {
     this.archive(true);
     const next = this.frontier && !this.frontier.isDisposed ? this.frontier.line : 0;
     const tailStart = this.tailStart();
-    const parts = this.archived.map((block) => block.data);
-    if (next < tailStart) parts.push(this.range(next, tailStart - 1));
+    const parts = this.archived.map((block) => zlib.inflateRawSync(block.data).toString('utf8'));
+    const scrolling = this.archived.length > 0 && !(this.archived[0] as Archived).first;
+    if (next < tailStart) parts.push(parts.length > 0 ? this.scrollingRange(next, tailStart - 1) : this.range(next, tailStart - 1));
     if (parts.length === 0) return this.addon.serialize();
     const buffer = this.terminal.buffer.normal;
     const tail = this.addon.serialize({ scrollback: buffer.length - this.terminal.rows - tailStart });
-    return `${parts.join('\x1b[0m\r\n')}\x1b[0m\r\n${tail}`;
+    return `${scrolling ? this.toBottom() : ''}${parts.join('\x1b[0m\r\n')}\x1b[0m\r\n${tail}`;
+  }
+
+  /**
+   * Moves a console's cursor to the bottom row first, so every row break of the snapshot scrolls
+   * (as the parts serialized for a scrolling console assume). Only where the snapshot holds at least
+   * a full scrollback and screen, so the blank rows this leaves above are trimmed by the console.
+   */
+  private toBottom(): string {
+    return this.terminal.rows > 1 ? `\x1b[${this.terminal.rows - 1}B` : '';
   }
 
   /** Forget every block (after a resize, which reflows the scrollback). */
@@ -231,7 +261,10 @@ export class SnapshotSerializer {
   serialize(): string {
     if (this.archiving) return this.serializeArchived();
     const tailStart = this.tailStart();
-    if (tailStart < BLOCK_LINES) {
+    const buffer = this.terminal.buffer.normal;
+    // Cached blocks are serialized for a scrolling console; only a full buffer (scrollback and
+    // screen) scrolls the blank rows toBottom() leaves out of a console's scrollback.
+    if (tailStart < BLOCK_LINES || buffer.length < this.terminal.rows + (this.terminal.options.scrollback ?? 0)) {
       this.invalidate();
       return this.addon.serialize();
     }
@@ -242,15 +275,14 @@ export class SnapshotSerializer {
     const first = this.blocks[0];
     if (first) {
       // Lines above the first block (its older neighbour was trimmed) are serialized, not cached.
-      if (first.start.line > 0) parts.push(this.range(0, first.start.line - 1));
+      if (first.start.line > 0) parts.push(this.scrollingRange(0, first.start.line - 1));
       for (const block of this.blocks) parts.push(block.data);
       next = (this.blocks[this.blocks.length - 1] as Block).end.line + 1;
     }
-    if (next < tailStart) parts.push(this.range(next, tailStart - 1));
-    const buffer = this.terminal.buffer.normal;
+    if (next < tailStart) parts.push(this.scrollingRange(next, tailStart - 1));
     const tail = this.addon.serialize({ scrollback: buffer.length - this.terminal.rows - tailStart });
     // Each range ends with the terminal's current pen; reset it so the next range starts clean.
-    return `${parts.join('\x1b[0m\r\n')}\x1b[0m\r\n${tail}`;
+    return `${this.toBottom()}${parts.join('\x1b[0m\r\n')}\x1b[0m\r\n${tail}`;
   }
 
   /**
@@ -295,6 +327,11 @@ export class SnapshotSerializer {
     return this.addon.serialize({ range: { start, end }, excludeAltBuffer: true, excludeModes: true });
   }
 
+  /** The same for rows a console writes while it scrolls (after other rows). */
+  private scrollingRange(start: number, end: number): string {
+    return this.scrolling.serialize({ range: { start, end }, excludeAltBuffer: true, excludeModes: true });
+  }
+
   private lineText(line: number): string {
     return this.terminal.buffer.normal.getLine(line)?.translateToString(false) ?? '';
   }
@@ -316,7 +353,7 @@ export class SnapshotSerializer {
       lines: end - start + 1,
       firstText: this.lineText(start),
       lastText: this.lineText(end),
-      data: flatten(this.range(start, end)),
+      data: flatten(this.scrollingRange(start, end)),
     };
   }
 

@@ -70,7 +70,7 @@ port.on('message', (request: MirrorRequest) => {
   switch (request.op) {
     case 'open': {
       const mirror = new TerminalMirror(request.options);
-      mirror.onParsed((chunk) => reportParsed(request.id, chunk.seq, chunk.data.length));
+      mirror.onAccepted((chars) => reportParsed(request.id, mirror.parsedSeq, chars));
       mirrors.set(request.id, mirror);
       return;
     }

@@ -15,6 +15,10 @@ export interface UsageLimit {
 }
 
 const QUICK = /limit|429|quota|capacity|RESOURCE_EXHAUSTED/i;
+const QUICK_ALL = new RegExp(QUICK.source, 'gi');
+const QUICK_LONGEST = 'RESOURCE_EXHAUSTED'.length;
+/** What a watch keeps of an agent's output: a limit message arrives in pieces, but within this. */
+const TAIL_CHARS = 4096;
 
 /** Reads "in 2 hours 5 minutes", "at 3:15 PM", "3pm (Europe/Berlin)", an epoch; undefined when unsure. */
 export function parseReset(text: string, now: number = Date.now()): number | undefined {
@@ -63,13 +67,25 @@ export function detectUsageLimit(output: string, now: number = Date.now()): Usag
  */
 export class UsageLimitWatch {
   private tail = '';
+  /** How far from the tail's end the last QUICK word starts (Infinity: none in it). */
+  private quickFromEnd = Number.POSITIVE_INFINITY;
   constructor(private readonly onLimit: (limit: UsageLimit) => void) {}
 
   feed(data: string): void {
-    this.tail = (this.tail + data).slice(-4096);
+    // Only the new text (and the few characters before it a word may start in) is looked at: while
+    // the tail holds none of the QUICK words, the phrases cannot match and are not tried.
+    const overlap = this.tail.slice(-(QUICK_LONGEST - 1));
+    const scan = overlap + data;
+    QUICK_ALL.lastIndex = Math.max(0, scan.length - TAIL_CHARS);
+    let last = -1;
+    for (let found = QUICK_ALL.exec(scan); found; found = QUICK_ALL.exec(scan)) last = found.index;
+    this.quickFromEnd = last >= 0 ? scan.length - last : this.quickFromEnd + data.length;
+    this.tail = (this.tail + data).slice(-TAIL_CHARS);
+    if (this.quickFromEnd > this.tail.length) return;
     const limit = detectUsageLimit(this.tail);
     if (!limit) return;
     this.tail = '';
+    this.quickFromEnd = Number.POSITIVE_INFINITY;
     this.onLimit(limit);
   }
 }

@@ -3,6 +3,7 @@ import { checkApiKey } from '../auth/api-key-check.js';
 import type { Provider } from '../auth/provider-registry.js';
 import { checkSelfHostedEndpoint } from '../auth/self-hosted.js';
 import { BridgeError } from '../bridge/errors.js';
+import type { KeyCheck } from '../vault/vault-types.js';
 import { raise, type ConnectionContext } from './connection-context.js';
 import { accountView } from './provider-views.js';
 
@@ -14,7 +15,7 @@ export class ApiKeyAccounts {
     const provider = this.ctx.provider(request.provider);
     if (!provider.methods.includes('api-key')) throw new BridgeError('method_not_supported', `${provider.name} does not take an API key.`);
     await this.ctx.requireConsent();
-    const source = await this.checkedKeySource(provider, request);
+    const { source, keyCheck } = await this.checkKey(provider, request);
     const vault = await this.ctx.vault();
     const summary = await vault.upsert({
       provider: provider.id,
@@ -22,7 +23,7 @@ export class ApiKeyAccounts {
       method: 'api-key',
       source,
       secrets: { apiKey: request.apiKey },
-      ...(request.baseUrl ? { meta: { baseUrl: request.baseUrl } } : {}),
+      meta: { keyCheck, ...(request.baseUrl ? { baseUrl: request.baseUrl } : {}) },
     });
     this.ctx.audit.record({ action: 'connect', provider: provider.id, account: summary.accountId, method: 'api-key', outcome: 'ok' });
     await this.ctx.changed();
@@ -34,12 +35,13 @@ export class ApiKeyAccounts {
    * and says what came of it; a key it refuses is not saved. Keys for a custom base URL, for providers
    * without such a call, or while the provider cannot be reached are saved as "not checked".
    */
-  private async checkedKeySource(provider: Provider, request: { apiKey: string; baseUrl?: string }): Promise<string> {
-    if (!provider.apiKeyCheck) return 'via API key, not checked';
-    if (request.baseUrl) return `via API key, not checked (sent to ${request.baseUrl})`;
+  private async checkKey(provider: Provider, request: { apiKey: string; baseUrl?: string }): Promise<{ source: string; keyCheck: KeyCheck }> {
+    const notChecked = (source: string) => ({ source, keyCheck: 'not-checked' as const });
+    if (!provider.apiKeyCheck) return notChecked('via API key, not checked');
+    if (request.baseUrl) return notChecked(`via API key, not checked (sent to ${request.baseUrl})`);
     const check = await checkApiKey(provider.apiKeyCheck, request.apiKey, provider.name, this.ctx.options.fetch ? { fetch: this.ctx.options.fetch } : {});
-    if (check.ok) return `via API key, accepted by ${check.value.host}`;
-    if (check.error.code === 'network_error') return `via API key, not checked: ${check.error.message.replace(/\.$/, '')}`;
+    if (check.ok) return { source: `via API key, accepted by ${check.value.host}`, keyCheck: 'accepted' };
+    if (check.error.code === 'network_error') return notChecked(`via API key, not checked: ${check.error.message.replace(/\.$/, '')}`);
     raise(check.error);
   }
 

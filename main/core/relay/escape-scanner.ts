@@ -26,14 +26,19 @@ export class EscapeScanner {
   private csiParams = '';
   private highSurrogate = '';
 
-  /** Feeds one chunk; `emit` is called synchronously for each event, in order. */
-  scan(text: string, emit: (event: ScanEvent) => void): void {
-    for (let i = 0; i < text.length; i++) {
+  /** In the ground state with no half of a surrogate pair waiting: the next text starts afresh. */
+  get atRest(): boolean {
+    return this.state === 'ground' && this.highSurrogate === '';
+  }
+
+  /** Feeds one chunk (or `text` from `start` to `end`); `emit` is called synchronously for each event, in order. */
+  scan(text: string, emit: (event: ScanEvent) => void, start = 0, stop = text.length): void {
+    for (let i = start; i < stop; i++) {
       const code = text.charCodeAt(i);
       if (this.state === 'ground' && code >= 0x20 && code <= 0x7e) {
         // Most output is plain text: hand over the whole printable run in one event.
         let end = i + 1;
-        while (end < text.length) {
+        while (end < stop) {
           const next = text.charCodeAt(end);
           if (next < 0x20 || next > 0x7e) break;
           end++;

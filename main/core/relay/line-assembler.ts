@@ -1,5 +1,6 @@
 import { EscapeScanner, type ScanEvent } from './escape-scanner.js';
 import { charWidth, isZeroWidth } from './char-width.js';
+import { CSI_FINALS_USED, HARMLESS_CSI, NOT_PLAIN_LINE, PRINTED_LINE, nextMarker, nextSpecial, plainLineWidth, type ChunkView } from './plain-lines.js';
 
 /**
  * Rebuilds the lines a terminal shows from raw output, for a reader of whole lines (the relay grammar).
@@ -14,6 +15,12 @@ import { charWidth, isZeroWidth } from './char-width.js';
  * The assembler also tracks which rows are on screen, so its reader can tell a repaint from new text:
  * it reports when the cursor leaves the current line other than by a line feed, when rows are erased
  * (the cursor moved up over them, or ED 0), and when the whole screen is cleared.
+ *
+ * Most output holds no relay material. While its reader is quiet (see LineSink.quiet), whole lines of
+ * plain text (printable ASCII, carriage returns, and CSI sequences that neither move the cursor nor
+ * edit, such as colours) that contain neither `->relay:` nor a fence marker are only counted: the rows
+ * they cover are added without a scan, a string or an event per line. What is left is the same as
+ * after a full scan, line for line (test/unit/relay/line-assembler-skip.test.ts compares them).
  */
 
 /** What the assembler tells its reader, in the order things happen on the terminal. */
@@ -35,10 +42,21 @@ export interface LineSink {
   wantsCloser(): boolean;
   /** The current line reads `>>>` (asked for by wantsCloser); it is consumed and not reported again. */
   closer(row: number): void;
+  /**
+   * True while a line holding neither `->relay:` nor ``` nor ~~~ would change nothing for the reader
+   * (nothing held, no block open): the assembler may then count such lines instead of reporting them.
+   */
+  quiet?(): boolean;
 }
 
-/** The CSI final bytes the assembler acts on (cursor movement, erasing, screen switches). */
-const CSI_FINALS_USED = 'hlABEFHfdG`CDKJXP@su';
+
+export interface LineAssemblerOptions {
+  /** Count quiet plain lines instead of scanning them (default true; false scans every character). */
+  readonly skipPlainLines?: boolean;
+}
+
+/** Characters a relay marker (`->relay:`, `>>>`) or a fence (``` or ~~~) is made of. */
+const RELAY_MATERIAL = /[->`~]/;
 
 export class LineAssembler {
   private cols_: number;
@@ -67,13 +85,30 @@ export class LineAssembler {
 
   private readonly onEvent = (event: ScanEvent): void => this.handle(event);
 
+  private readonly skipPlainLines: boolean;
+  /** Per chunk: skipLines' view of it and where it found things (see ChunkView). */
+  private readonly found: ChunkView = { view: undefined, same: true, rawAt: 0, viewAt: 0, marker: -1, special: -1 };
+  private skipped = 0;
+
   constructor(
     private readonly sink: LineSink,
     cols = 80,
     rows = 24,
+    options: LineAssemblerOptions = {},
   ) {
     this.cols_ = Math.max(1, cols);
     this.rows_ = Math.max(1, rows);
+    this.skipPlainLines = (options.skipPlainLines ?? true) && sink.quiet !== undefined;
+  }
+
+  /** How many lines were counted without a scan so far (for tests and benchmarks). */
+  get linesSkipped(): number {
+    return this.skipped;
+  }
+
+  /** Where the cursor is in virtual rows, and the screen's first row (for tests comparing assemblers). */
+  get position(): { row: number; maxRow: number; screenTop: number; col: number } {
+    return { row: this.row, maxRow: this.maxRow, screenTop: this.screenTop, col: this.col };
   }
 
   get cols(): number {
@@ -87,7 +122,119 @@ export class LineAssembler {
   /** Feeds a chunk of output. */
   push(chunk: string | Uint8Array): void {
     const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
-    this.scanner.scan(text, this.onEvent);
+    // No line feed, no whole line to count (a spinner's redraw): straight to the scan.
+    if (!this.skipPlainLines || !text.includes('\n')) {
+      this.scanner.scan(text, this.onEvent);
+      return;
+    }
+    const length = text.length;
+    const found = this.found;
+    found.view = undefined;
+    let at = 0;
+    while (at < length) {
+      if (this.atLineStart() && this.sink.quiet?.()) {
+        at = this.skipLines(text, at, found);
+        if (at >= length) return;
+      }
+      // One line the full way: up to and including its line feed.
+      const lf = text.indexOf('\n', at);
+      const end = lf < 0 ? length : lf + 1;
+      this.scanner.scan(text, this.onEvent, at, end);
+      at = end;
+    }
+  }
+
+  /**
+   * The line under way holds nothing a relay line or a fence could start with (no '-', '>', '`' or '~'
+   * so far) and no escape sequence is under way: reading on from here without it cannot lose a message.
+   */
+  get lineInert(): boolean {
+    return this.scanner.atRest && !RELAY_MATERIAL.test(this.tail) && !RELAY_MATERIAL.test(this.cells.join(''));
+  }
+
+  /** Nothing of a line built yet and no escape sequence under way: a line starts afresh here. */
+  private atLineStart(): boolean {
+    return this.col === 0 && this.cells.length === 0 && this.tail === '' && !this.crSeen && !this.lineConsumed && this.scanner.atRest;
+  }
+
+  /**
+   * Counts the whole lines from `from` on that a quiet reader would ignore, and moves the cursor down
+   * the rows they cover; returns where the first line it did not count starts.
+   *
+   * The lines are read in a view of the chunk without its harmless CSI sequences (colours), made once
+   * per chunk: no such sequence holds a line feed, so the view has the chunk's lines, one for one, and
+   * each reads as the assembler would build it (or still holds an ESC, and is not counted).
+   */
+  private skipLines(text: string, from: number, found: ChunkView): number {
+    if (found.view === undefined) {
+      found.view = text.includes('\x1b', from) ? text.slice(from).replace(HARMLESS_CSI, '') : text;
+      found.same = found.view === text;
+      found.rawAt = from;
+      found.viewAt = found.same ? from : 0;
+      found.marker = -1;
+      found.special = -1;
+    }
+    const view = found.view;
+    if (found.same) {
+      found.viewAt = from;
+    } else {
+      // The slow path read whole lines since: step over as many in the view.
+      for (let at = found.rawAt; at < from; ) {
+        const lf = text.indexOf('\n', at);
+        if (lf < 0 || lf >= from) break;
+        found.viewAt = view.indexOf('\n', found.viewAt) + 1;
+        at = lf + 1;
+      }
+      found.rawAt = from;
+    }
+    const begin = found.viewAt;
+    // Where the next marker and the next special character are, found once per chunk (not per line).
+    if (found.marker < begin) found.marker = nextMarker(view, begin);
+    if (found.special < begin) found.special = nextSpecial(view, begin);
+    const marker = found.marker;
+    let special = found.special;
+    const cols = this.cols_;
+    let at = begin;
+    let rows = 0;
+    let lines = 0;
+    for (;;) {
+      const lf = view.indexOf('\n', at);
+      if (lf < 0 || marker < lf) break;
+      let width: number;
+      if (special < lf) {
+        // Past plain ASCII: countable if it is printable text written left to right (no control and
+        // no carriage return but at its end, no half of a surrogate pair).
+        const line = view.slice(at, lf);
+        if (!NOT_PLAIN_LINE.test(line)) {
+          width = plainLineWidth(line, 0, line.length);
+        } else if (PRINTED_LINE.test(line)) {
+          // What the assembler builds: the characters as printed, trailing whitespace dropped.
+          const shown = line.trimEnd();
+          width = shown.length * 2 <= cols ? 0 : displayWidth(shown);
+        } else {
+          break;
+        }
+        special = nextSpecial(view, lf + 1);
+      } else {
+        // A line no wider than the terminal covers one row, whatever carriage returns did to it.
+        width = lf - at <= cols ? 0 : plainLineWidth(view, at, lf);
+      }
+      rows += width <= cols ? 1 : Math.ceil(width / cols);
+      lines += 1;
+      at = lf + 1;
+    }
+    found.special = special;
+    found.viewAt = at;
+    this.skipped += lines;
+    if (rows > 0) {
+      this.row += rows;
+      this.advanceMax();
+    }
+    if (found.same) return at;
+    let rawAt = from;
+    for (let n = 0; n < lines; n++) rawAt = text.indexOf('\n', rawAt) + 1;
+    found.rawAt = rawAt;
+    return rawAt;
   }
 
   /** New terminal size; the reader is interrupted first (a held line was wrapped at the old width). */

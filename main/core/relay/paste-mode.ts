@@ -30,14 +30,19 @@ export class PasteModeTracker {
     const text = this.carry ? this.carry + chunk : chunk;
     this.carry = '';
     if (text.indexOf('\x1b') < 0 && text.indexOf('\x9b') < 0) return;
-    for (const match of text.matchAll(MODE_SET)) {
-      if (match[0] === '\x1bc') this.on = false;
-      else if ((match[1] as string).split(/[;:]/).includes('2004')) this.on = match[2] === 'h';
-    }
+    // A mode change needs a `?` (DECSET/DECRST) or a reset (ESC c): most chunks (colours) have neither.
+    if (text.indexOf('?') >= 0 || text.indexOf('\x1bc') >= 0) this.read(text);
     const last = Math.max(text.lastIndexOf('\x1b'), text.lastIndexOf('\x9b'));
     if (last >= 0 && text.length - last < MAX_CARRY) {
       const tail = text.slice(last);
       if (PARTIAL.test(tail)) this.carry = tail;
+    }
+  }
+
+  private read(text: string): void {
+    for (const match of text.matchAll(MODE_SET)) {
+      if (match[0] === '\x1bc') this.on = false;
+      else if ((match[1] as string).split(/[;:]/).includes('2004')) this.on = match[2] === 'h';
     }
   }
 }

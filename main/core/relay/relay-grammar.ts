@@ -210,6 +210,10 @@ export class RelayGrammar implements LineSink {
     }
   }
 
+  quiet(): boolean {
+    return this.held === null && this.block === null;
+  }
+
   wantsCloser(): boolean {
     return this.block !== null && !this.block.innerFence;
   }

@@ -93,10 +93,21 @@ export class RelayHub {
     this.pasteMode(agent).push(text);
     this.router.noteOutput(agent, text);
     const entry = this.entry(agent);
-    if (source) entry.at = { stream: source.stream, seq: source.seq, n: 0 };
+    if (source) {
+      // One object per agent, not per chunk.
+      if (entry.at) {
+        entry.at.stream = source.stream;
+        entry.at.seq = source.seq;
+        entry.at.n = 0;
+      } else {
+        entry.at = { stream: source.stream, seq: source.seq, n: 0 };
+      }
+    }
     this.routeParsed(entry, entry.parser.push(chunk));
-    entry.cancelFlush?.();
-    entry.cancelFlush = undefined;
+    if (entry.cancelFlush) {
+      entry.cancelFlush();
+      entry.cancelFlush = undefined;
+    }
     if (entry.parser.holding) {
       entry.cancelFlush = this.clock.setTimer(() => {
         entry.cancelFlush = undefined;
@@ -112,6 +123,15 @@ export class RelayHub {
   atRest(agent: string): boolean {
     const entry = this.parsers.get(agent.toLowerCase());
     return !entry || (!entry.parser.holding && !entry.parser.open && !entry.cancelFlush);
+  }
+
+  /**
+   * Output up to here may be let go even mid-line: at rest, and the line under way holds nothing a relay
+   * line could start with. (A spinner's line never ends; waiting for its line feed kept all its output.)
+   */
+  settled(agent: string): boolean {
+    const entry = this.parsers.get(agent.toLowerCase());
+    return !entry || (this.atRest(agent) && entry.parser.lineInert);
   }
 
   private routeParsed(entry: ParserEntry, parsed: ReadonlyArray<ParsedRelayMessage>): void {

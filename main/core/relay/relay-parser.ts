@@ -13,6 +13,8 @@ export type { ParsedRelayMessage, RelayMessageKind } from './relay-grammar.js';
 export interface RelayParserOptions extends RelayGrammarOptions {
   cols?: number;
   rows?: number;
+  /** Count plain lines that hold no relay material instead of scanning them (default true; see LineAssembler). */
+  skipPlainLines?: boolean;
 }
 
 export class RelayParser {
@@ -20,9 +22,9 @@ export class RelayParser {
   private readonly lines: LineAssembler;
 
   constructor(options: RelayParserOptions = {}) {
-    const { cols, rows, ...grammar } = options;
+    const { cols, rows, skipPlainLines, ...grammar } = options;
     this.grammar = new RelayGrammar(() => this.lines.cols, grammar);
-    this.lines = new LineAssembler(this.grammar, cols ?? 80, rows ?? 24);
+    this.lines = new LineAssembler(this.grammar, cols ?? 80, rows ?? 24, skipPlainLines === undefined ? {} : { skipPlainLines });
   }
 
   /** Feeds a chunk of output; returns the messages it completed, in order. */
@@ -42,6 +44,11 @@ export class RelayParser {
     return this.grammar.holding;
   }
 
+  /** The unfinished line holds nothing a relay line or fence could start with (see LineAssembler.lineInert). */
+  get lineInert(): boolean {
+    return this.lines.lineInert;
+  }
+
   /** True inside a block (`->relay:Name <<<` seen, `>>>` not yet) or a code fence. */
   get open(): boolean {
     return this.grammar.open;
@@ -51,6 +58,16 @@ export class RelayParser {
   resize(cols: number, rows?: number): ParsedRelayMessage[] {
     this.lines.resize(cols, rows);
     return this.grammar.take();
+  }
+
+  /** The assembler's cursor in virtual rows (for tests that compare parsers). */
+  get position(): { row: number; maxRow: number; screenTop: number; col: number } {
+    return this.lines.position;
+  }
+
+  /** Lines counted without a scan (LineAssembler.linesSkipped). */
+  get linesSkipped(): number {
+    return this.lines.linesSkipped;
   }
 
   /** Records text the daemon injected into this agent, so the agent's echo of it does not fire. */

@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logging/logger.js';
-import { AgentError, fail, ok, type AgentErrorCode, type Result } from '../agents/agent-errors.js';
+import { AgentError, fail, ok, type Result } from '../agents/agent-errors.js';
 import type { AgentInfo, Attachment, TerminalConsumer } from '../agents/agent-host.js';
 import type { AgentEvent } from '../agents/agent-manager.js';
 import type { AgentHandle, AgentMeta, AgentRuntime, ScrollbackQuery, ScrollbackResult } from '../agents/agent-runtime.js';
@@ -12,8 +11,11 @@ import { ListenerSet } from '../agents/listener-set.js';
 import { validateSize, type ExitInfo } from '../agents/pty-session.js';
 import type { AgentStatus, StatusVerdict } from '../agents/status-detector.js';
 import type { OutputChunk } from '../agents/terminal-mirror.js';
-import { readHostFile, type HostFileInfo } from './host-file.js';
-import { WireReader, PROTOCOL, type AttachReply, type HostMessage, type HostedAgent, type OutputFrame, type ProtocolVersion, type WireError } from './protocol.js';
+import { readHostFile } from './host-file.js';
+import { HostConnection, HostUnavailableError, processAlive } from './host-connection.js';
+import { PROTOCOL, type AttachReply, type HostMessage, type OutputFrame, type ProtocolVersion } from './protocol.js';
+
+export { HostConnection, HostUnavailableError } from './host-connection.js';
 
 export const HOST_ENTRY_FILE = 'terminal-host.js';
 
@@ -21,141 +23,6 @@ export const HOST_ENTRY_FILE = 'terminal-host.js';
 export function defaultHostEntry(): string | undefined {
   const candidate = fileURLToPath(new URL(`./${HOST_ENTRY_FILE}`, import.meta.url));
   return fs.existsSync(candidate) ? candidate : undefined;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-const toAgentError = (error: WireError): AgentError => new AgentError(error.code as AgentErrorCode, error.message, error.details ?? {});
-
-export class HostUnavailableError extends Error {
-  readonly code = 'terminal_host_unavailable';
-}
-
-interface Welcome {
-  readonly protocol: ProtocolVersion;
-  readonly version: string;
-  readonly pid: number;
-  readonly startedAt: string;
-  readonly agents: HostedAgent[];
-}
-
-/** One authenticated connection to a terminal host: requests with replies, and the host's stream. */
-export class HostConnection {
-  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
-  private nextId = 1;
-  private closed = false;
-  private readonly closeListeners = new ListenerSet<Error | undefined>();
-  /** Terminal output, from binary frames (protocol 1.1) or JSON `out` lines (an older host). */
-  readonly output = new ListenerSet<OutputFrame>();
-
-  private constructor(
-    private readonly socket: net.Socket,
-    readonly welcome: Welcome,
-    readonly file: HostFileInfo,
-    private readonly onMessage: ListenerSet<HostMessage>,
-  ) {
-    socket.on('close', () => {
-      this.closed = true;
-      const error = new HostUnavailableError('The terminal host connection closed.');
-      for (const waiter of this.pending.values()) waiter.reject(error);
-      this.pending.clear();
-      this.closeListeners.emit(undefined);
-    });
-    onMessage.on((message) => {
-      if (message.t === 'out') this.output.emit(message);
-      if (message.t !== 'res') return;
-      const waiter = this.pending.get(message.id);
-      if (!waiter) return;
-      this.pending.delete(message.id);
-      if (message.ok) waiter.resolve(message.value);
-      else waiter.reject(toAgentError(message.error));
-    });
-  }
-
-  /** Connects with the file's port and token; resolves once the host has welcomed us. */
-  static open(file: HostFileInfo, version: string, timeoutMs = 5_000): Promise<HostConnection> {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: '127.0.0.1', port: file.port });
-      socket.setNoDelay(true);
-      const messages = new ListenerSet<HostMessage>();
-      let connection: HostConnection | undefined;
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new HostUnavailableError('The terminal host did not answer in time.'));
-      }, timeoutMs);
-      const reader = new WireReader(
-        (raw) => {
-          const message = raw as HostMessage;
-          if (connection) {
-            messages.emit(message);
-            return;
-          }
-          clearTimeout(timer);
-          if (message.t === 'welcome') {
-            connection = new HostConnection(socket, message, file, messages);
-            resolve(connection);
-          } else {
-            socket.destroy();
-            reject(new HostUnavailableError(message.t === 'refused' ? message.message : 'The terminal host answered something unexpected.'));
-          }
-        },
-        // Output frames: the host sends them only after the welcome, so a connection is there.
-        (frame) => connection?.output.emit(frame),
-        (error) => {
-          socket.destroy();
-          if (!connection) reject(error);
-        },
-      );
-      socket.on('data', (bytes: Buffer) => reader.push(bytes));
-      socket.on('error', (error) => {
-        clearTimeout(timer);
-        if (!connection) reject(new HostUnavailableError(`The terminal host is not reachable: ${error.message}`));
-      });
-      socket.on('connect', () => socket.write(`${JSON.stringify({ t: 'hello', token: file.token, protocol: PROTOCOL, version })}\n`));
-    });
-  }
-
-  get open(): boolean {
-    return !this.closed;
-  }
-
-  on(listener: (message: HostMessage) => void): () => void {
-    return this.onMessage.on(listener);
-  }
-
-  onClose(listener: () => void): () => void {
-    return this.closeListeners.on(listener);
-  }
-
-  request<T>(op: string, args: unknown[] = []): Promise<T> {
-    if (this.closed) return Promise.reject(new HostUnavailableError('The terminal host connection is closed.'));
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.socket.write(`${JSON.stringify({ t: 'req', id, op, args })}\n`);
-    });
-  }
-
-  send(message: { t: 'ack'; aid: string; chars: number } | { t: 'input'; name: string; data: string; human: boolean } | { t: 'relayAck'; name: string; seq: number }): void {
-    if (!this.closed) this.socket.write(`${JSON.stringify(message)}\n`);
-  }
-
-  close(): void {
-    this.socket.end();
-  }
-
-  /** Resolves when the socket has closed (after close() or the host's end). */
-  whenClosed(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    return new Promise((resolve) => this.onClose(() => resolve()));
-  }
 }
 
 interface ConsumerEntry {
@@ -172,6 +39,8 @@ class RemoteAgent implements AgentHandle {
   readonly statusListeners = new ListenerSet<{ verdict: StatusVerdict; previous: StatusVerdict }>();
   readonly exitListeners = new ListenerSet<ExitInfo>();
   private humanInputAt: number | null;
+  /** When output last arrived here (kept apart from `current`: a chunk costs a number, not a copy of the info). */
+  private outputAt: number | null = null;
 
   constructor(
     private current: AgentInfo,
@@ -184,7 +53,7 @@ class RemoteAgent implements AgentHandle {
     return this.current.name;
   }
   get info(): AgentInfo {
-    return { ...this.current, lastHumanInputAt: this.humanInputAt };
+    return { ...this.current, lastOutputAt: this.lastOutputAt, lastHumanInputAt: this.humanInputAt };
   }
   get currentStatus(): AgentStatus {
     return this.current.status;
@@ -192,12 +61,15 @@ class RemoteAgent implements AgentHandle {
   get lastHumanInputAt(): number | null {
     return this.humanInputAt;
   }
+  get lastOutputAt(): number | null {
+    return Math.max(this.current.lastOutputAt ?? 0, this.outputAt ?? 0) || null;
+  }
   get running(): boolean {
     return this.current.status !== 'exited' && this.connection()?.open === true;
   }
 
   update(info: AgentInfo): void {
-    this.current = { ...info, lastOutputAt: Math.max(info.lastOutputAt ?? 0, this.current.lastOutputAt ?? 0) || null };
+    this.current = { ...info, lastOutputAt: Math.max(info.lastOutputAt ?? 0, this.lastOutputAt ?? 0) || null };
   }
 
   status(status: AgentStatus, reason: string | null, previous: AgentStatus): void {
@@ -212,7 +84,8 @@ class RemoteAgent implements AgentHandle {
   }
 
   output(chunk: OutputChunk): void {
-    this.current = { ...this.current, lastOutputAt: Date.now() };
+    this.outputAt = Date.now();
+    if (this.consumers.size === 0) return;
     for (const entry of this.consumers) {
       if (entry.after >= 0 && chunk.seq <= entry.after) continue;
       if (entry.live) entry.consumer.data(chunk);
@@ -247,7 +120,7 @@ class RemoteAgent implements AgentHandle {
         if (this.current.exit && this.current.status === 'exited') consumer.exit?.(this.current.exit);
       },
       ack: (chars) => {
-        if (!detached) this.connection()?.send({ t: 'ack', aid: reply.aid, chars });
+        if (!detached) this.connection()?.ack(reply.aid, chars);
       },
       detach: () => {
         if (detached) return;
@@ -415,10 +288,10 @@ export class TerminalHostClient implements AgentRuntime {
   }
 
   private receiveOutput(frame: OutputFrame): void {
-    const chunk = { seq: frame.seq, data: frame.data };
-    this.relayBacklogs.get(frame.name)?.push(chunk);
-    this.agents.get(frame.name)?.output(chunk);
-    this.outputs.emit({ name: frame.name, chunk });
+    // The frame is the chunk (it has its seq and data): no copy per chunk.
+    if (this.relayBacklogs.size > 0) this.relayBacklogs.get(frame.name)?.push(frame);
+    this.agents.get(frame.name)?.output(frame);
+    if (this.outputs.size > 0) this.outputs.emit({ name: frame.name, chunk: frame });
   }
 
   private receive(message: HostMessage): void {
@@ -561,7 +434,7 @@ export class TerminalHostClient implements AgentRuntime {
    */
   relayStream(name: string): string | undefined {
     const connection = this.liveConnection();
-    return connection && this.agents.has(name) ? `${connection.welcome.pid}@${connection.welcome.startedAt}` : undefined;
+    return connection && this.agents.has(name) ? connection.stream : undefined;
   }
 
   async updateMeta(name: string, patch: AgentMeta): Promise<Result<void>> {

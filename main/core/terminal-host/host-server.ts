@@ -41,6 +41,8 @@ interface Client {
   /** The daemon reads binary output frames (its hello said protocol 1.1 or later). */
   frames: boolean;
   readonly attachments: Map<string, Attachment>;
+  /** Writes are gathered until the end of this turn of the event loop (see write()). */
+  corked: boolean;
 }
 
 /**
@@ -73,6 +75,8 @@ export class TerminalHostServer {
       this.broadcastOutput(name, chunk.seq, chunk.data);
     });
     this.manager.onEvent((event) => {
+      // Quiet now: what it printed is assembled into lines (compact) instead of waiting as output.
+      if (event.type === 'status' && event.status !== 'working' && event.status !== 'starting') this.index.settle(event.name);
       if (event.type === 'removed') {
         this.meta.delete(event.name);
         this.relayBacklogs.delete(event.name);
@@ -177,7 +181,7 @@ export class TerminalHostServer {
   }
 
   private accept(socket: net.Socket): void {
-    const client: Client = { socket, authed: false, frames: false, attachments: new Map() };
+    const client: Client = { socket, authed: false, frames: false, attachments: new Map(), corked: false };
     socket.setEncoding('utf8');
     socket.setNoDelay(true);
     const helloTimer = setTimeout(() => socket.destroy(), 5_000);
@@ -199,14 +203,33 @@ export class TerminalHostServer {
     });
   }
 
+  /**
+   * Everything written to a daemon in one turn of the event loop (the output of every agent whose
+   * batch the shared clock flushed, their events) leaves in one write, at the end of the turn
+   * (setImmediate: after this turn's I/O callbacks, before any timer), not one system call per chunk.
+   */
+  private write(client: Client, data: string | Buffer): void {
+    const socket = client.socket;
+    if (socket.destroyed) return;
+    if (!client.corked) {
+      client.corked = true;
+      socket.cork();
+      setImmediate(() => {
+        client.corked = false;
+        socket.uncork();
+      });
+    }
+    socket.write(data);
+  }
+
   private send(client: Client, message: HostMessage): void {
-    if (!client.socket.destroyed) client.socket.write(`${JSON.stringify(message)}\n`);
+    this.write(client, `${JSON.stringify(message)}\n`);
   }
 
   private broadcast(message: HostMessage): void {
     if (this.clients.size === 0) return;
     const line = `${JSON.stringify(message)}\n`;
-    for (const client of this.clients) if (!client.socket.destroyed) client.socket.write(line);
+    for (const client of this.clients) this.write(client, line);
   }
 
   /** Output as a binary frame to daemons that read them, as a JSON line to older ones; each built once. */
@@ -216,8 +239,8 @@ export class TerminalHostServer {
     let line: string | undefined;
     for (const client of this.clients) {
       if (client.socket.destroyed) continue;
-      if (client.frames) client.socket.write((frame ??= encodeOutputFrame(name, seq, data)));
-      else client.socket.write((line ??= `${JSON.stringify({ t: 'out', name, seq, data } satisfies HostMessage)}\n`));
+      if (client.frames) this.write(client, (frame ??= encodeOutputFrame(name, seq, data)));
+      else this.write(client, (line ??= `${JSON.stringify({ t: 'out', name, seq, data } satisfies HostMessage)}\n`));
     }
   }
 
@@ -343,6 +366,8 @@ export class TerminalHostServer {
         return null;
       }
       case 'search':
+        // Everything printed so far, also small redraws still gathering.
+        this.manager.flushOutput();
         return this.index.search(args[0] as ScrollbackQuery, this.manager.names());
       case 'shutdown':
         // Reply first; the connection ends with the host.

@@ -14,6 +14,7 @@ import type { AgentInfo } from '../agents/agent-host.js';
 import type { AgentEvent } from '../agents/agent-manager.js';
 import type { AgentMeta } from '../agents/agent-runtime.js';
 import type { TerminalSnapshot } from '../agents/terminal-mirror.js';
+import { withOutputBytes } from '../bridge/output-bytes.js';
 
 /**
  * Minor 1: terminal output as binary frames (to a daemon whose hello says 1.1 or later) and `meta`
@@ -168,11 +169,17 @@ export class WireReader {
         const nameBytes = data.readUInt16BE(offset + 5);
         const dataStart = offset + 15 + nameBytes;
         if (dataStart > end) return this.fail('The terminal host connection carried a malformed frame.');
-        this.onFrame({
-          name: data.toString('utf8', offset + 7, offset + 7 + nameBytes),
-          seq: data.readDoubleBE(offset + 7 + nameBytes),
-          data: data.toString('utf8', dataStart, end),
-        });
+        // The data's bytes ride along (a view, no copy): a console gets them without encoding the string again.
+        this.onFrame(
+          withOutputBytes(
+            {
+              name: data.toString('utf8', offset + 7, offset + 7 + nameBytes),
+              seq: data.readDoubleBE(offset + 7 + nameBytes),
+              data: data.toString('utf8', dataStart, end),
+            },
+            data.subarray(dataStart, end),
+          ),
+        );
         offset = end;
         continue;
       }

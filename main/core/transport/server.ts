@@ -10,7 +10,8 @@ import { AUTH_SCRIPT, CONTENT_SECURITY_POLICY, unauthorizedPage } from './auth-p
 import { cookieName, originProblem, requestToken, tokensEqual } from './auth.js';
 import { readStaticFile } from './static-files.js';
 import { createConnection } from '../bridge/connection.js';
-import { encodeTerminalFrame } from './terminal-frame.js';
+import { outputBytes } from '../bridge/output-bytes.js';
+import { OutputFrames } from './output-frames.js';
 
 export interface ServerOptions {
   service: BridgeEndpoint;
@@ -183,23 +184,49 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
   };
 
+  /** Per socket: its terminal output, joined into frames (see OutputFrames). */
+  const outputs = new WeakMap<WebSocket, OutputFrames>();
+
   const send = (ws: WebSocket, frame: WsServerFrame) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    if (ws.readyState !== ws.OPEN) return;
+    // Output gathered for this socket goes first: nothing overtakes the terminal bytes before it.
+    outputs.get(ws)?.flush();
+    ws.send(JSON.stringify(frame));
   };
 
   const attach = (ws: WebSocket) => {
     sockets.add(ws);
+    // ws keeps its socket as _socket (all versions); corked, several agents' frames leave in one write.
+    const raw = (ws as unknown as { _socket?: Duplex })._socket;
+    const output = new OutputFrames(
+      (frame, done) => {
+        if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true }, done);
+        else done();
+      },
+      {
+        together: (writes) => {
+          raw?.cork();
+          try {
+            writes();
+          } finally {
+            raw?.uncork();
+          }
+        },
+      },
+    );
+    outputs.set(ws, output);
     const connection = createConnection('websocket', (event, payload) => {
       if (event === 'terminal.output') {
-        // Terminal bytes go as a binary frame, not JSON.
+        // Terminal bytes go as a binary frame, not JSON; the host's own bytes when the daemon has them.
         const { name, seq, data } = payload as { name: string; seq: number; data: string };
-        if (ws.readyState === ws.OPEN) ws.send(encodeTerminalFrame(name, seq, data));
+        output.push(name, seq, data, outputBytes(payload));
         return;
       }
       send(ws, { type: 'event', event, payload });
     });
     ws.on('close', () => {
       sockets.delete(ws);
+      output.close();
       connection.close();
     });
     ws.on('error', (error) => log.debug('socket error', { error: error.message }));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACCOUNT_STATES, SIGN_IN_METHODS, type AccountSummary, type VaultAccount, type VaultContents } from './vault-types.js';
+import { ACCOUNT_STATES, KEY_CHECKS, SIGN_IN_METHODS, type AccountSummary, type KeyCheck, type VaultAccount, type VaultContents } from './vault-types.js';
 
 /**
  * On disk: MAGIC, one version byte, one byte of cipher-kind length, the cipher kind, then the
@@ -102,6 +102,7 @@ export function toSummary(account: VaultAccount): AccountSummary {
     ...(account.source !== undefined && { source: account.source }),
     ...(account.meta?.configHome !== undefined && { configHome: account.meta.configHome }),
     ...(account.meta?.signedInBy !== undefined && { signedInBy: account.meta.signedInBy }),
+    ...(KEY_CHECKS.includes(account.meta?.keyCheck as KeyCheck) && { keyCheck: account.meta!.keyCheck as KeyCheck }),
     ...(account.secrets.expiresAt !== undefined && { expiresAt: account.secrets.expiresAt }),
     state: account.state,
     ...(account.stateReason !== undefined && { stateReason: account.stateReason }),

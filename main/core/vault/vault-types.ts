@@ -29,6 +29,10 @@ export type SignInMethod = 'cli' | 'cli-console' | 'cli-token' | 'browser' | 'de
 export const SIGN_IN_METHODS: ReadonlyArray<SignInMethod> = ['cli', 'cli-console', 'cli-token', 'browser', 'device', 'paste', 'import', 'api-key', 'self-hosted'];
 
 export type AccountState = 'connected' | 'needs_signin' | 'error';
+
+/** What came of checking an API key with its provider when it was saved. */
+export type KeyCheck = 'accepted' | 'not-checked';
+export const KEY_CHECKS: ReadonlyArray<KeyCheck> = ['accepted', 'not-checked'];
 export const ACCOUNT_STATES: ReadonlyArray<AccountState> = ['connected', 'needs_signin', 'error'];
 
 /** Daemon-only. Field names line up with auth's TokenSet so the refresh owner maps one to one. */
@@ -88,6 +92,8 @@ export interface AccountSummary {
   readonly plan?: string;
   readonly method: SignInMethod;
   readonly source?: string;
+  /** An API key: whether the provider accepted it when it was saved (kept in meta.keyCheck). */
+  readonly keyCheck?: KeyCheck;
   /** The account's own config home (relative to the data folder) when its CLI keeps the login. */
   readonly configHome?: string;
   /** The CLI that made and refreshes the login ("Claude Code"), when not the app. */

@@ -1,39 +1,21 @@
-import { useEffect, useId, useRef } from 'react';
-import type { ProviderView, SignInProgress } from '../../../preload/contract';
+import { useId } from 'react';
 import { CopyButton } from '../components/CopyButton';
+import { DialogFooter } from '../components/DialogFooter';
 import { OpenLink } from './OpenLink';
 import { WaitingLine } from '../components/Spinner';
 import { useCodeSubmission } from './useCodeSubmission';
+import { CodeField, type CodePanelProps } from './CodeField';
 
 /**
  * A sign-in run by the provider's own CLI (Claude Code, Gemini CLI): the URL it printed (Open, Copy),
  * and a field whose code goes into the CLI's own prompt. The CLI decides whether it worked.
  */
-export function CliPanel({
-  provider,
-  progress,
-  submit,
-  onCancel,
-}: {
-  provider: ProviderView;
-  progress: SignInProgress;
-  submit: (code: string) => Promise<{ ok: boolean; message?: string }>;
-  onCancel: () => void;
-}) {
+export function CliPanel({ provider, progress, submit, onCancel }: CodePanelProps) {
   const { code, setCode, refusal, busy, onSubmit } = useCodeSubmission(submit);
   const fieldId = useId();
-  const hintId = useId();
-  const errorId = useId();
-  const field = useRef<HTMLTextAreaElement>(null);
   const by = provider.signInBy ?? provider.name;
   // A CLI that takes the browser's answer itself (Codex) never asks for a code.
   const asksForCode = progress.phase === 'need-code';
-  // Focus the field once it appears (a task later: the dialog's showModal moves focus first).
-  useEffect(() => {
-    if (!asksForCode) return;
-    const timer = setTimeout(() => field.current?.focus());
-    return () => clearTimeout(timer);
-  }, [asksForCode]);
   return (
     <form
       className="signin-panel"
@@ -69,45 +51,16 @@ export function CliPanel({
         ) : null}
       </ol>
       {asksForCode ? (
-        <div className="form-field">
-          <textarea
-            id={fieldId}
-            className="input textarea input-block input-mono"
-            rows={2}
-            value={code}
-            spellCheck={false}
-            autoComplete="off"
-            aria-describedby={refusal ? `${errorId} ${hintId}` : hintId}
-            aria-invalid={refusal ? true : undefined}
-            onChange={(event) => setCode(event.target.value)}
-            ref={field}
-          />
-          <p id={hintId} className="form-hint">
-            The code goes straight into {by}’s prompt.
-          </p>
-          {refusal ? (
-            <p id={errorId} className="form-error" role="alert">
-              {refusal}
-            </p>
-          ) : null}
-        </div>
+        <CodeField id={fieldId} rows={2} code={code} setCode={setCode} refusal={refusal} hint={<>The code goes straight into {by}’s prompt.</>} />
       ) : (
         <WaitingLine>{`Waiting for ${by} to hear back from your browser…`}</WaitingLine>
       )}
       {busy ? <WaitingLine>{`${by} is checking the code…`}</WaitingLine> : null}
-      <footer className="dialog-footer">
-        <span className="dialog-footer-hint">
-          <kbd>Esc</kbd> cancels
-        </span>
-        <button type="button" className="button button-secondary" onClick={onCancel}>
-          Cancel
-        </button>
-        {asksForCode ? (
-          <button type="submit" className="button button-primary" disabled={busy || !code.trim()}>
-            {busy ? 'Checking…' : 'Submit code'}
-          </button>
-        ) : null}
-      </footer>
+      <DialogFooter
+        hint={<><kbd>Esc</kbd> cancels</>}
+        onCancel={onCancel}
+        action={asksForCode ? { label: 'Submit code', busyLabel: 'Checking…', busy, disabled: !code.trim() } : undefined}
+      />
     </form>
   );
 }

@@ -1,28 +1,14 @@
 import { useId } from 'react';
-import type { ProviderView, SignInProgress } from '../../../preload/contract';
 import { OpenLink } from './OpenLink';
 import { WaitingLine } from '../components/Spinner';
 import { useCodeSubmission } from './useCodeSubmission';
-import { useFocusOnOpen } from '../hooks/useFocusOnOpen';
 import { DialogFooter } from '../components/DialogFooter';
+import { CodeField, type CodePanelProps } from './CodeField';
 
 /** Anthropic-style sign-in: the page shows a code, the user pastes it here. */
-export function PastePanel({
-  provider,
-  progress,
-  submit,
-  onCancel,
-}: {
-  provider: ProviderView;
-  progress: SignInProgress;
-  submit: (code: string) => Promise<{ ok: boolean; message?: string }>;
-  onCancel: () => void;
-}) {
+export function PastePanel({ provider, progress, submit, onCancel }: CodePanelProps) {
   const { code, setCode, refusal, busy, onSubmit } = useCodeSubmission(submit);
   const fieldId = useId();
-  const field = useFocusOnOpen<HTMLTextAreaElement>();
-  const hintId = useId();
-  const errorId = useId();
   if (progress.phase === 'starting') return <WaitingLine>Preparing the sign-in page…</WaitingLine>;
   return (
     <form
@@ -45,29 +31,15 @@ export function PastePanel({
           </label>
         </li>
       </ol>
-      <div className="form-field">
-        <textarea
-          id={fieldId}
-          className="input textarea input-block input-mono"
-          rows={3}
-          value={code}
-          spellCheck={false}
-          autoComplete="off"
-          aria-describedby={refusal ? `${errorId} ${hintId}` : hintId}
-          aria-invalid={refusal ? true : undefined}
-          placeholder="code#state"
-          onChange={(event) => setCode(event.target.value)}
-          ref={field}
-        />
-        <p id={hintId} className="form-hint">
-          The <code>code#state</code> pair, the whole address from the page, or the code alone.
-        </p>
-        {refusal ? (
-          <p id={errorId} className="form-error" role="alert">
-            {refusal}
-          </p>
-        ) : null}
-      </div>
+      <CodeField
+        id={fieldId}
+        rows={3}
+        code={code}
+        setCode={setCode}
+        refusal={refusal}
+        placeholder="code#state"
+        hint={<>The <code>code#state</code> pair, the whole address from the page, or the code alone.</>}
+      />
       <DialogFooter
         hint={<><kbd>Esc</kbd> cancels</>}
         onCancel={onCancel}

@@ -42,7 +42,7 @@ function cardState(accounts: ReadonlyArray<AccountView>, connecting: boolean, fa
  * could not be reached): it is saved and given to agents, but nothing says it works yet.
  */
 export function isUncheckedKey(account: AccountView | undefined): boolean {
-  return account?.method === 'api-key' && !/\baccepted by\b/.test(account.source ?? '');
+  return account?.keyCheck === 'not-checked';
 }
 
 function stateLabel(state: CardState, accounts: ReadonlyArray<AccountView>): string {

@@ -24,17 +24,18 @@ function dialogTitle(provider: ProviderView, flow: FlowView): string {
 /** The body for the flow's current phase. */
 function FlowBody({ provider, flow, signIn, opensItself }: { provider: ProviderView; flow: FlowView; signIn: SignInFlow; opensItself: boolean }) {
   const { progress } = flow;
+  const codePanel = { provider, progress, submit: signIn.submitCode, onCancel: () => void signIn.cancel() };
   switch (progress.phase) {
     case 'starting':
       if (isCli(flow)) return <WaitingLine>{`Starting ${provider.signInBy ?? provider.name}…`}</WaitingLine>;
       return <WaitingLine>{flow.method === 'import' ? `Reading ${provider.importSource ?? 'your CLI login'}…` : `Contacting ${provider.name}…`}</WaitingLine>;
     case 'open-url':
-      if (isCli(flow)) return <CliPanel provider={provider} progress={progress} submit={signIn.submitCode} onCancel={() => void signIn.cancel()} />;
-      if (flow.method === 'paste') return <PastePanel provider={provider} progress={progress} submit={signIn.submitCode} onCancel={() => void signIn.cancel()} />;
+      if (isCli(flow)) return <CliPanel {...codePanel} />;
+      if (flow.method === 'paste') return <PastePanel {...codePanel} />;
       return <BrowserPanel provider={provider} progress={progress} since={flow.phaseSince} opensItself={opensItself} />;
     case 'need-code':
-      if (isCli(flow)) return <CliPanel provider={provider} progress={progress} submit={signIn.submitCode} onCancel={() => void signIn.cancel()} />;
-      return <PastePanel provider={provider} progress={progress} submit={signIn.submitCode} onCancel={() => void signIn.cancel()} />;
+      if (isCli(flow)) return <CliPanel {...codePanel} />;
+      return <PastePanel {...codePanel} />;
     case 'device-code':
       return <DeviceCodePanel provider={provider} progress={progress} />;
     case 'error':

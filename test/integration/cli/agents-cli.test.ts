@@ -1,31 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliProcess, type CliRun } from '../../support/cli-process.js';
+import { describe, expect, it } from 'vitest';
+import { cli, fixture, useDaemon } from '../../support/cli-daemon.js';
+import { runCliProcess } from '../../support/cli-process.js';
 import { makeTempDir } from '../../support/temp-dir.js';
-
-const fixture = (name: string) => path.resolve('test/fixtures', name);
-
-async function cli(dataDir: string, args: string[]) {
-  const run = runCliProcess(['--data-dir', dataDir, ...args]);
-  const { code } = await run.exited;
-  return { code, out: run.stdout.join('\n'), err: run.stderr.join('\n') };
-}
 
 // A dozen CLI processes in a row, each a Node start: allow for a loaded machine.
 describe('agent commands against a running daemon', { timeout: 60_000 }, () => {
-  const tmp = makeTempDir();
-  let daemon: CliRun;
-
-  beforeAll(async () => {
-    daemon = runCliProcess(['up', '--port', '0', '--json', '--no-open', '--data-dir', tmp.dir]);
-    await daemon.firstLine;
-  });
-  afterAll(async () => {
-    daemon.child.kill('SIGTERM');
-    await daemon.exited;
-    tmp.cleanup();
-  });
+  const tmp = useDaemon();
 
   it('spawn, agents, send, history, read, screen and kill work together', async () => {
     expect(await cli(tmp.dir, ['spawn', '--name', 'Bob', '--cwd', tmp.dir, '--', process.execPath, fixture('relay/bob.mjs')])).toMatchObject({

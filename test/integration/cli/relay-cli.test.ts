@@ -1,30 +1,9 @@
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliProcess, type CliRun } from '../../support/cli-process.js';
-import { makeTempDir } from '../../support/temp-dir.js';
-
-const fixture = (name: string) => path.resolve('test/fixtures', name);
-
-async function cli(dataDir: string, args: string[]) {
-  const run = runCliProcess(['--data-dir', dataDir, ...args]);
-  const { code } = await run.exited;
-  return { code, out: run.stdout.join('\n'), err: run.stderr.join('\n') };
-}
+import { describe, expect, it } from 'vitest';
+import { cli, fixture, useDaemon } from '../../support/cli-daemon.js';
 
 // Many CLI processes in a row, each a Node start: allow for a loaded machine.
 describe('restart, remove and paging history from the CLI', { timeout: 120_000 }, () => {
-  const tmp = makeTempDir();
-  let daemon: CliRun;
-
-  beforeAll(async () => {
-    daemon = runCliProcess(['up', '--port', '0', '--json', '--no-open', '--data-dir', tmp.dir]);
-    await daemon.firstLine;
-  });
-  afterAll(async () => {
-    daemon.child.kill('SIGTERM');
-    await daemon.exited;
-    tmp.cleanup();
-  });
+  const tmp = useDaemon();
 
   it('restarts an agent with its own command, and what waited for it arrives; removes only exited agents and fails what waited', async () => {
     expect((await cli(tmp.dir, ['spawn', '--name', 'Bob', '--', process.execPath, fixture('relay/bob.mjs')])).code).toBe(0);

@@ -84,6 +84,18 @@ describe('an API key is checked with the provider before it counts as connected'
     const account = await client.call('providers.saveApiKey', { provider: 'qwen', apiKey: 'sk-anything-0123456789' });
     expect(account.source).toBe('via API key, not checked');
   });
+
+  it('each key account says whether its key was checked (keyCheck), for the card and Home to read', async () => {
+    const checked = await client.call('providers.saveApiKey', { provider: 'anthropic', apiKey: GOOD_KEY, account: 'work' });
+    const unchecked = await client.call('providers.saveApiKey', { provider: 'qwen', apiKey: 'sk-anything-0123456789', account: 'side' });
+    expect(checked.keyCheck).toBe('accepted');
+    expect(unchecked.keyCheck).toBe('not-checked');
+    // The same in the list every UI reads, and kept in the vault.
+    const { providers } = await client.call('providers.list');
+    const accountOf = (id: string) => providers.find((p) => p.id === id)?.accounts[0];
+    expect(accountOf('anthropic')).toMatchObject({ name: 'work', keyCheck: 'accepted' });
+    expect(accountOf('qwen')).toMatchObject({ name: 'side', keyCheck: 'not-checked' });
+  });
 });
 
 describe("the built-ins' key checks, as the registry gives them, against loopback model lists", () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { OutputBatcher, splitChunks } from '../../../main/core/agents/output-batcher.js';
+import { BatchClock, OutputBatcher, splitChunks } from '../../../main/core/agents/output-batcher.js';
 
 describe('OutputBatcher', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -27,6 +27,73 @@ describe('OutputBatcher', () => {
     batcher.push('3456789');
     expect(chunks).toEqual(['1234', '5678', '9']);
     expect(batcher.bufferedChars).toBe(0);
+  });
+
+  it('batchers on one clock flush together in one timer (one turn, one timer for many agents)', () => {
+    const chunks: string[] = [];
+    const clock = new BatchClock(5);
+    const a = new OutputBatcher((c) => chunks.push(`a:${c}`), { clock });
+    const b = new OutputBatcher((c) => chunks.push(`b:${c}`), { clock });
+    a.push('1');
+    vi.advanceTimersByTime(3);
+    b.push('2');
+    a.push('3');
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(2);
+    expect(chunks).toEqual(['a:13', 'b:2']);
+    expect(vi.getTimerCount()).toBe(0);
+    // A batcher flushed early (a read, a large batch) or disposed leaves the clock; the last one stops it.
+    b.push('4');
+    b.flush();
+    expect(chunks).toEqual(['a:13', 'b:2', 'b:4']);
+    expect(vi.getTimerCount()).toBe(0);
+    a.push('5');
+    a.dispose();
+    vi.advanceTimersByTime(10);
+    expect(chunks).toEqual(['a:13', 'b:2', 'b:4']);
+  });
+
+  it('lazy output (nobody waits for it) gathers on the lazy clock until output that completes a line or a block takes it on at once', () => {
+    const chunks: string[] = [];
+    const clock = new BatchClock(5);
+    const lazyClock = new BatchClock(250);
+    const batcher = new OutputBatcher((c) => chunks.push(c), { clock, lazyClock });
+    // A spinner: redraws with no line feed wait up to the lazy interval, as one chunk.
+    batcher.push('\r\x1b[2K⠋ Thinking', true);
+    vi.advanceTimersByTime(100);
+    batcher.push('\r\x1b[2K⠙ Thinking', true);
+    vi.advanceTimersByTime(100);
+    expect(chunks).toEqual([]);
+    vi.advanceTimersByTime(50);
+    expect(chunks).toEqual(['\r\x1b[2K⠋ Thinking\r\x1b[2K⠙ Thinking']);
+    // A line feed (a relay line may end there) takes what waited with it at the normal pace.
+    batcher.push('\r\x1b[2K⠹', true);
+    vi.advanceTimersByTime(100);
+    batcher.push('\r\x1b[2K->> @bob done\r\n', true);
+    vi.advanceTimersByTime(5);
+    expect(chunks.slice(1)).toEqual(['\r\x1b[2K⠹\r\x1b[2K->> @bob done\r\n']);
+    // So does a `>` (a block's closing >>> is read without its line feed) and output not marked lazy.
+    batcher.push('>>', true);
+    vi.advanceTimersByTime(5);
+    batcher.push('typed', false);
+    vi.advanceTimersByTime(5);
+    expect(chunks.slice(2)).toEqual(['>>', 'typed']);
+    // And bracketed paste turned on (the relay wraps injections by it) or a reset.
+    batcher.push('\x1b[?2004h', true);
+    vi.advanceTimersByTime(5);
+    batcher.push('\x1bc', true);
+    vi.advanceTimersByTime(5);
+    expect(chunks.splice(4)).toEqual(['\x1b[?2004h', '\x1bc']);
+    // A lazy batch that grows large goes on at the normal pace too.
+    batcher.push('x'.repeat(3_000), true);
+    batcher.push('y'.repeat(3_000), true);
+    vi.advanceTimersByTime(5);
+    expect(chunks.slice(4)).toEqual(['x'.repeat(3_000) + 'y'.repeat(3_000)]);
+    // A read flushes what waits on the clocks.
+    batcher.push('waiting', true);
+    lazyClock.flush();
+    expect(chunks.at(-1)).toBe('waiting');
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('flush() passes on what is gathered', () => {

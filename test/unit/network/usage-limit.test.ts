@@ -57,3 +57,56 @@ describe('one table of limit phrases feeds both the limit notice and the attenti
     expect(findPrompt(['Refactored the rate limiter; tests pass.', ''], 'claude')?.label).not.toBe('usage limit');
   });
 });
+
+describe('the limit watch reads only new output, with the same reports as reading the whole tail', () => {
+  it('reports what a watch that re-reads its 4 KB tail every chunk reports, for random output cut anywhere', () => {
+    // The watch as it was: the whole tail through detectUsageLimit on every chunk.
+    class TailWatch {
+      private tail = '';
+      constructor(private readonly onLimit: (message: string) => void) {}
+      feed(data: string): void {
+        this.tail = (this.tail + data).slice(-4096);
+        const limit = detectUsageLimit(this.tail, NOON);
+        if (!limit) return;
+        this.tail = '';
+        this.onLimit(limit.message);
+      }
+    }
+    const pieces = [
+      'ordinary output ',
+      'x'.repeat(900),
+      '\r\n',
+      'the rate limiter ',
+      "You've hit your usage limit. Try again in 3 hours.\r\n",
+      'Claude AI usage limit reached|1765036800\r\n',
+      'Quota exceeded for model\r\n',
+      '\x1b[31m5-hour limit reached ∙ resets 3pm\x1b[0m\r\n',
+      'RESOURCE_EXHAUSTED',
+      'capacity ',
+      // Words of the phrase far after its QUICK word: the watch must remember the word it saw earlier.
+      "weekly limit reached (your plan's weekly allowance is used up) · resets Monday 9am\r\n",
+    ];
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    let reports = 0;
+    for (let round = 0; round < 100; round++) {
+      let text = '';
+      for (let i = 0; i < 60; i++) text += pieces[Math.floor(rand() * pieces.length)];
+      const want: string[] = [];
+      const got: string[] = [];
+      let chunk = 0;
+      // Each report with the chunk that completed it: as soon, not only as often.
+      const before = new TailWatch((message) => want.push(`${chunk}: ${message}`));
+      const watch = new UsageLimitWatch((limit) => got.push(`${chunk}: ${limit.message}`));
+      for (let at = 0; at < text.length; chunk++) {
+        const size = 1 + Math.floor(rand() * (rand() < 0.1 ? 9000 : 300));
+        before.feed(text.slice(at, at + size));
+        watch.feed(text.slice(at, at + size));
+        at += size;
+      }
+      expect(got, `round ${round}`).toEqual(want);
+      reports += want.length;
+    }
+    expect(reports).toBeGreaterThan(100);
+  });
+});

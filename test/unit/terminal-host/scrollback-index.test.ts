@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ScrollbackIndex, SearchQueryError } from '../../../main/core/terminal-host/scrollback-index.js';
+import { ASSEMBLE_CHARS, ASSEMBLE_CHUNKS, ScrollbackIndex, SearchQueryError } from '../../../main/core/terminal-host/scrollback-index.js';
 
 describe('ScrollbackIndex', () => {
   it('keeps plain lines: escapes stripped, \\r\\n and the pty\'s \\r\\r\\n end lines, even split across chunks', () => {
@@ -52,4 +52,96 @@ describe('ScrollbackIndex', () => {
     expect(() => index.search({ text: '.*', regex: true })).toThrow(/matches every line/);
     expect(() => index.search({ text: '' })).toThrow(/Type something/);
   });
+
+  /** A small deterministic generator (mulberry32), so a failure repeats with its seed. */
+  const random = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  // Everything that changes how lines are cut: line ends as a pty writes them, overwrites, backspaces,
+  // tabs, colours, cursor moves that end a line (only when it holds something), titles and DCS strings
+  // with line feeds inside, two-character escapes, a lone ESC, other control characters, wide text.
+  const TOKENS = [
+    'word', ' ', 'x', 'ünï', '界', '\r\n', '\r\r\n', '\n', '\r', '\b', '\t', '   ', '\x1b[31m', '\x1b[0m', '\x1b[2K',
+    '\x1b[5;1H', '\x1b[H', '\x1b[2A', '\x1b[B', '\x1b[3d', '\x1b[E', '\x1b[10f', '\x1b]0;ti\ntle\x07', '\x1bP1$r\nq\x1b\\',
+    '\x1b(B', '\x1b7', '\x1b', '\x07', '\x00', '\x7f', '\x1b[?25l',
+  ];
+  const search = (index: ScrollbackIndex) => index.search({ text: '[a-z界ü ]', regex: true, limit: 1e9, context: 3 });
+
+  it('counts the lines that only scroll off instead of assembling them: same lines, numbers and hits as assembling every line (random output)', () => {
+    let counted = 0;
+    for (let seed = 1; seed <= 30; seed += 1) {
+      const next = random(seed);
+      const fast = new ScrollbackIndex(() => 100);
+      const full = new ScrollbackIndex(() => 100, { fastForward: false });
+      let text = '';
+      for (let step = 0; step < 40; step += 1) {
+        // Mostly plain lines (the common case), with every kind of token mixed in.
+        const tokens = Math.floor(next() * 3_000);
+        for (let t = 0; t < tokens; t += 1) text += next() < 0.3 ? '\r\n' : TOKENS[Math.floor(next() * TOKENS.length)];
+        // Written in random pieces (escapes and \r\n split anywhere), searched at random moments.
+        while (text.length > 0 && next() < 0.9) {
+          const cut = Math.ceil(next() * Math.min(text.length, 500));
+          fast.write('A', text.slice(0, cut));
+          full.write('A', text.slice(0, cut));
+          text = text.slice(cut);
+        }
+        if (next() < 0.3) {
+          expect(fast.lineCount('A'), `seed ${seed}`).toBe(full.lineCount('A'));
+          expect(search(fast), `seed ${seed}`).toEqual(search(full));
+        }
+      }
+      fast.write('A', text);
+      full.write('A', text);
+      const result = search(full);
+      expect(result.hits.length).toBeGreaterThan(5);
+      expect(search(fast), `seed ${seed}`).toEqual(result);
+      expect(full.countedLines('A')).toBe(0);
+      counted += fast.countedLines('A');
+    }
+    // The fast path was taken, and most lines were never assembled.
+    expect(counted).toBeGreaterThan(50_000);
+  });
+
+  it('a flood: only the last N lines are assembled, numbered from the agent\'s start; a search during it sees everything so far', () => {
+    const index = new ScrollbackIndex(() => 10_000);
+    const line = (i: number) => `\x1b[32m${String(i).padStart(6, '0')}\x1b[0m flood line with some text to fill a terminal row ${'x'.repeat(30)}\r\n`;
+    let written = 0;
+    const write = (count: number) => {
+      let chunk = '';
+      for (let i = 0; i < count; i += 1) chunk += line(written + i);
+      written += count;
+      index.write('A', chunk);
+    };
+    for (let i = 0; i < 100; i += 1) write(1_000);
+    // Mid-flood, with output not assembled yet (less than ASSEMBLE_CHARS since the last assembly).
+    write(123);
+    expect(ASSEMBLE_CHARS).toBeGreaterThan(123 * line(0).length);
+    expect(index.lineCount('A')).toBe(10_000);
+    expect(index.search({ text: '100122 flood' }).hits[0]).toMatchObject({ line: 100_122, fromBottom: 1 });
+    expect(index.search({ text: '090123 flood' }).hits[0]).toMatchObject({ line: 90_123, fromBottom: 10_000, before: [] });
+    expect(index.search({ text: '090122 flood' }).hits).toEqual([]);
+    for (let i = 0; i < 100; i += 1) write(1_000);
+    index.write('A', 'half a line');
+    const last = index.search({ text: 'half a line' }).hits[0];
+    expect(last).toMatchObject({ line: 200_123, fromBottom: 1, before: [`200121 flood line with some text to fill a terminal row ${'x'.repeat(30)}`, expect.any(String)] });
+    expect(index.lineCount('A')).toBe(10_001);
+    expect(index.countedLines('A')).toBeGreaterThan(130_000);
+  });
+
+  it('a spinner\'s redraws do not pile up as output: assembled every ASSEMBLE_CHUNKS chunks, or when the agent settles', () => {
+    const index = new ScrollbackIndex();
+    const redraw = (i: number) => `\r\x1b[2K\x1b[38;5;174m${'⠋⠙⠹'[i % 3]}\x1b[39m Thinking… (${i}s · esc to interrupt)`;
+    index.write('A', 'started\r\n');
+    for (let i = 0; i < ASSEMBLE_CHUNKS * 3 + 10; i += 1) index.write('A', redraw(i));
+    expect(index.waitingChars('A')).toBeLessThan(ASSEMBLE_CHUNKS * redraw(0).length);
+    index.settle('A');
+    expect(index.waitingChars('A')).toBe(0);
+    expect(index.lineCount('A')).toBe(2);
+    const last = ASSEMBLE_CHUNKS * 3 + 9;
+    expect(index.search({ text: 'Thinking' }).hits).toMatchObject([{ line: 1, text: `${'⠋⠙⠹'[last % 3]} Thinking… (${last}s · esc to interrupt)`, before: ['started'] }]);
+  });
 });
+
