@@ -118,7 +118,7 @@ function cpuByRole(daemonPid, daemonDataDir) {
     for (let p = pid; p > 1; p = procs.get(p)?.ppid ?? 0) if (p === root) return true;
     return false;
   };
-  const roles = { daemon: 0, host: 0, flood: 0, chromium: 0, daemonWait: 0, hostWait: 0, floodWait: 0, chromiumWait: 0, chromiumBy: {}, rendererThreads: {} };
+  const roles = { daemon: 0, host: 0, flood: 0, chromium: 0, daemonWait: 0, hostWait: 0, floodWait: 0, chromiumWait: 0, chromiumBy: {}, chromiumPids: new Map() };
   const hostPid = terminalHostPid(daemonDataDir);
   const add = (role, proc) => {
     roles[role] += proc.cpu;
@@ -134,7 +134,7 @@ function cpuByRole(daemonPid, daemonDataDir) {
       const utility = /--utility-sub-type=([a-z.]+)/.exec(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1];
       const key = utility ? utility.split('.').pop() : type;
       roles.chromiumBy[key] = (roles.chromiumBy[key] ?? 0) + proc.cpu;
-      if (key === 'renderer') for (const [thread, used] of threadCpu(pid)) roles.rendererThreads[thread] = (roles.rendererThreads[thread] ?? 0) + used;
+      roles.chromiumPids.set(pid, { key, cpu: proc.cpu, threads: key === 'renderer' ? threadCpu(pid) : new Map() });
     }
   }
   return roles;
@@ -157,7 +157,20 @@ function threadCpu(pid) {
   return byName;
 }
 
-const diff = (after, before) => Object.fromEntries(Object.entries(after).map(([key, used]) => [key, used - (before[key] ?? 0)]));
+/**
+ * Chromium's CPU between two cpuByRole() readings, by process type and by renderer thread, counted per
+ * process: one that exited meanwhile takes its CPU with it and must not show as negative.
+ */
+function chromiumSince(before, after) {
+  const by = {};
+  const threads = {};
+  for (const [pid, now] of after.chromiumPids) {
+    const then = before.chromiumPids.get(pid);
+    by[now.key] = (by[now.key] ?? 0) + now.cpu - (then?.cpu ?? 0);
+    for (const [thread, used] of now.threads) threads[thread] = (threads[thread] ?? 0) + used - (then?.threads.get(thread) ?? 0);
+  }
+  return { by, threads };
+}
 
 const quote = (word) => `'${word.replace(/'/g, `'\\''`)}'`;
 
@@ -233,9 +246,10 @@ async function throughApp(browser, host) {
   const frames = await page.evaluate(() => window.benchFrames);
   const grid = await termGrid(page);
   const profile = await profiler?.stop(process.env.PAGE_PROFILE);
-  const cpu = Object.fromEntries(Object.keys(cpuAfter).filter((role) => !['chromiumBy', 'rendererThreads'].includes(role)).map((role) => [role, cpuAfter[role] - cpuBefore[role]]));
-  cpu.chromiumBy = diff(cpuAfter.chromiumBy, cpuBefore.chromiumBy);
-  cpu.rendererThreads = diff(cpuAfter.rendererThreads, cpuBefore.rendererThreads);
+  const cpu = Object.fromEntries(Object.keys(cpuAfter).filter((role) => typeof cpuAfter[role] === 'number').map((role) => [role, cpuAfter[role] - cpuBefore[role]]));
+  const chromium = chromiumSince(cpuBefore, cpuAfter);
+  cpu.chromiumBy = chromium.by;
+  cpu.rendererThreads = chromium.threads;
   const rss = peakRssMb(host.pid);
   const hostPid = terminalHostPid(host.dataDir);
   const hostRss = hostPid ? peakRssMb(hostPid) : undefined;
@@ -361,8 +375,8 @@ async function xtermAlone(browser, data, box, font, host) {
   const grid = await termGrid(page);
   const profile = await profiler?.stop(process.env.PAGE_PROFILE?.replace(/(\.cpuprofile)?$/, '-alone.cpuprofile'));
   await page.close();
-  const cpu = diff(cpuAfter.chromiumBy, cpuBefore.chromiumBy);
-  return { seconds, cpu, rendererThreads: diff(cpuAfter.rendererThreads, cpuBefore.rendererThreads), frames, grid, profile };
+  const chromium = chromiumSince(cpuBefore, cpuAfter);
+  return { seconds, cpu: chromium.by, rendererThreads: chromium.threads, frames, grid, profile };
 }
 
 const raw = await rawPty();
