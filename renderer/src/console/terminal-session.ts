@@ -14,11 +14,11 @@ export type SessionState = { readonly kind: 'attaching' } | { readonly kind: 'li
 /**
  * Acknowledge at least this often (in characters) while output streams; otherwise after a short wait.
  * Well below the daemon's low watermark (400,000), so the pty resumes while this console still has
- * output queued, and large enough that a flood costs a few acknowledgements per MB, not one per write.
+ * output queued; in a flood every write is larger, so a flood costs one acknowledgement per write.
  */
-const ACK_BATCH_CHARS = 256 * 1024;
+const ACK_BATCH_CHARS = 128 * 1024;
 // A timer, not requestAnimationFrame: frames stop in a hidden tab, and the agent would stall with them.
-// Longer than the gap between writes in a stream, so one acknowledgement covers several writes.
+// Longer than the gap between small writes in a stream, so one acknowledgement covers several of them.
 const ACK_DELAY_MS = 120;
 /**
  * Output that arrives within this long of the last write is gathered and written together. A keystroke's
@@ -28,13 +28,13 @@ const ACK_DELAY_MS = 120;
 const COALESCE_MS = 50;
 /**
  * In a flood (the last write was at least FLOOD_CHARS) writes are gathered for longer, so xterm draws
- * about ten frames a second however slowly the flood arrives; a stream of small redraws (a spinner, a
- * TUI) keeps COALESCE_MS. Never more than MAX_GATHER_CHARS waits: what waits is unacknowledged, and the
- * daemon pauses the agent at 1,000,000 characters unacknowledged.
+ * about ten frames a second while the flood arrives at up to 5 MB/s; a stream of small redraws (a
+ * spinner, a TUI) keeps COALESCE_MS. Never more than MAX_GATHER_CHARS waits: what waits is
+ * unacknowledged, and the daemon pauses the agent at 1,000,000 characters unacknowledged.
  */
 const FLOOD_CHARS = 64 * 1024;
 const FLOOD_COALESCE_MS = 100;
-const MAX_GATHER_CHARS = 384 * 1024;
+const MAX_GATHER_CHARS = 512 * 1024;
 
 /**
  * One console's attachment to an agent's terminal: the snapshot first, then the live chunks after its
