@@ -197,6 +197,9 @@ export interface TerminalHostClientOptions {
  * The agent runtime whose ptys live in the terminal host process. Reattaches to a running host
  * (agents keep their pids, consoles their scrollback); starts one, detached, with the first agent.
  */
+/** V8 flags the terminal host always runs with. */
+const HOST_NODE_FLAGS = '--max-semi-space-size=2';
+
 export class TerminalHostClient implements AgentRuntime {
   private connection: HostConnection | undefined;
   private connecting: Promise<HostConnection> | undefined;
@@ -338,8 +341,11 @@ export class TerminalHostClient implements AgentRuntime {
   private async launch(): Promise<HostConnection> {
     const entry = this.options.entry ?? defaultHostEntry();
     if (!entry) throw new HostUnavailableError('The terminal host is not built (terminal-host.js is missing beside the daemon): run the build.');
-    // Benchmarks profile the host with AGENT_RELAY_HOST_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=DIR").
-    const nodeArgs = (process.env.AGENT_RELAY_HOST_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    // A small young generation: the host lives long with many agents' scrollback, and V8's default
+    // semi-spaces (16 MB each) kept ~70 MB more for 20 agents × 10,000 lines at no CPU gain in a flood
+    // (test/bench/terminal-performance.md). Benchmarks add flags with AGENT_RELAY_HOST_NODE_ARGS
+    // (e.g. "--cpu-prof --cpu-prof-dir=DIR"); a later flag wins.
+    const nodeArgs = [HOST_NODE_FLAGS, process.env.AGENT_RELAY_HOST_NODE_ARGS ?? ''].join(' ').split(' ').filter(Boolean);
     const child = spawn(this.options.execPath ?? process.execPath, [...nodeArgs, entry, '--data-dir', this.options.dataDir], {
       detached: true,
       stdio: 'ignore',
