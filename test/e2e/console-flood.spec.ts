@@ -4,14 +4,14 @@ import { DOM_RENDERER_LAUNCH, expectTerminalToShow, fixture, gotoHash, nodeComma
 
 test.use({ launchOptions: DOM_RENDERER_LAUNCH });
 
-test('a 3 MB flood reaches the console to its last line: the console acknowledges as it draws, so the agent is never left paused', async ({ page, host }) => {
+test('a 5 MB flood reaches the console to its last line: the console acknowledges as it draws, so the agent is never left paused', async ({ page, host }) => {
   await openDashboard(page, host);
-  // Three times the daemon's window of unacknowledged output (1,000,000 characters): without
+  // More than the daemon's window of unacknowledged output (4,000,000 characters): without
   // acknowledgements the agent would be paused for good before its last line.
-  await spawnFromDialog(page, { name: 'Flood', commandLine: nodeCommandLine('agents/flood.mjs', '30000', '100', 'stay') });
+  await spawnFromDialog(page, { name: 'Flood', commandLine: nodeCommandLine('agents/flood.mjs', '50000', '100', 'stay') });
   await gotoHash(page, '#/agents/Flood/console');
   await expectTerminalToShow(page, 'FLOOD DONE', 60_000);
-  await expectTerminalToShow(page, /L030000 x+\s*\n\s*FLOOD DONE/);
+  await expectTerminalToShow(page, /L050000 x+\s*\n\s*FLOOD DONE/);
   // And it is still live: what is typed now is echoed after the flood.
   await page.getByTestId('terminal').click();
   await page.keyboard.type('after');
@@ -78,5 +78,5 @@ test('a console hidden during a flood stops taking output, the agent runs on, an
   // …while the hidden console took none of it (no flood line drawn, nothing parsed).
   expect(await terminalText(page)).not.toMatch(/L0\d{5} x/);
   await setHidden(page, false);
-  await expectTerminalToShow(page, /L030000 x+\s*\n\s*FLOOD DONE/, 30_000);
+  await expectTerminalToShow(page, /L050000 x+\s*\n\s*FLOOD DONE/, 30_000);
 });

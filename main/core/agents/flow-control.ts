@@ -4,21 +4,24 @@ export interface FlowTarget {
 }
 
 export interface FlowControlOptions {
-  /** Unacknowledged characters at which the pty is paused (default 1,000,000; VS Code: 100,000). */
+  /** Unacknowledged characters at which the pty is paused (default 4,000,000; VS Code: 100,000). */
   readonly highWatermark?: number;
-  /** Unacknowledged characters below which it is resumed (default 400,000; VS Code: 5,000). */
+  /** Unacknowledged characters below which it is resumed (default 2,000,000; VS Code: 5,000). */
   readonly lowWatermark?: number;
 }
 
 /*
  * A console is remote (WebSocket or IPC, then xterm's parser and a frame), so an acknowledgement takes
- * tens of milliseconds to come back under load. VS Code's 100,000 / 5,000 drains the console before
- * the pty resumes: a stop-and-wait that ran the browser console at 0.15 of xterm's own speed. The low
- * mark leaves the console a queue to parse while the pty resumes; the high one bounds memory per console
- * (about 2 MB of strings) and the output a Ctrl+C still has to scroll past (a fraction of a second).
+ * tens of milliseconds to come back, and the page gathers a flood's output for up to 100 ms before it
+ * parses it. VS Code's 100,000 / 5,000 drains the console before the pty resumes: a stop-and-wait that
+ * ran the browser console at 0.15 of xterm's own speed; 1,000,000 / 400,000 still left the pipeline
+ * idle, waiting for acknowledgements, once the daemon and host got cheap (ratio 0.33–0.39 against
+ * xterm alone, with the machine half idle; 0.52–0.77 with these marks, test/bench/terminal-performance.md).
+ * The high mark bounds what a console holds (a few MB of strings) and the output a Ctrl+C still has to
+ * scroll past (about 0.2 s at xterm's speed).
  */
-export const DEFAULT_HIGH_WATERMARK = 1_000_000;
-export const DEFAULT_LOW_WATERMARK = 400_000;
+export const DEFAULT_HIGH_WATERMARK = 4_000_000;
+export const DEFAULT_LOW_WATERMARK = 2_000_000;
 
 /**
  * Per-consumer acknowledgement accounting. The slowest consumer governs: the target is paused when

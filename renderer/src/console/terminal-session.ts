@@ -13,7 +13,7 @@ export type SessionState = { readonly kind: 'attaching' } | { readonly kind: 'li
 
 /**
  * Acknowledge at least this often (in characters) while output streams; otherwise after a short wait.
- * Well below the daemon's low watermark (400,000), so the pty resumes while this console still has
+ * Well below the daemon's low watermark (2,000,000), so the pty resumes while this console still has
  * output queued; in a flood every write is larger, so a flood costs one acknowledgement per write.
  */
 const ACK_BATCH_CHARS = 128 * 1024;
@@ -30,7 +30,7 @@ const COALESCE_MS = 50;
  * In a flood (the last write was at least FLOOD_CHARS) writes are gathered for longer, so xterm draws
  * about ten frames a second while the flood arrives at up to 5 MB/s; a stream of small redraws (a
  * spinner, a TUI) keeps COALESCE_MS. Never more than MAX_GATHER_CHARS waits: what waits is
- * unacknowledged, and the daemon pauses the agent at 1,000,000 characters unacknowledged.
+ * unacknowledged, and the daemon pauses the agent at 4,000,000 characters unacknowledged.
  */
 const FLOOD_CHARS = 64 * 1024;
 const FLOOD_COALESCE_MS = 100;
