@@ -66,13 +66,13 @@ async function setHidden(page: Page, hidden: boolean): Promise<void> {
 test('a console hidden during a flood stops taking output, the agent runs on, and the console catches up when shown', async ({ page, host }) => {
   await openDashboard(page, host);
   // The flood starts 2 s after Enter, by when the hidden console has let go.
-  const words = ['/bin/sh', '-c', 'read go; sleep 2; exec "$0" "$@"', process.execPath, fixture('agents/flood.mjs'), '30000', '100', 'stay'];
+  const words = ['/bin/sh', '-c', 'read go; sleep 2; exec "$0" "$@"', process.execPath, fixture('agents/flood.mjs'), '50000', '100', 'stay'];
   await spawnFromDialog(page, { name: 'Hidden', commandLine: words.map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ') });
   await gotoHash(page, '#/agents/Hidden/console');
   await page.getByTestId('terminal').click();
   await page.keyboard.press('Enter');
   await setHidden(page, true);
-  // 3 MB, three times what the daemon lets a console leave unacknowledged: it finishes only because the
+  // 5 MB, more than the daemon lets a console leave unacknowledged: it finishes only because the
   // hidden console no longer holds it back.
   await expect.poll(() => daemonScreen(page, 'Hidden'), { timeout: 60_000 }).toContain('FLOOD DONE');
   // …while the hidden console took none of it (no flood line drawn, nothing parsed).
