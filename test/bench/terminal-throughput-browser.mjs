@@ -185,8 +185,9 @@ async function createFloodAgent(host) {
     await page.getByRole('button', { name: 'New agent' }).first().click();
     const dialog = page.getByRole('dialog', { name: 'New agent' });
     await dialog.getByLabel('Name').fill('Flood');
-    // The shell waits for Enter, so the clock starts with the flood and not with the spawn.
-    const commandLine = ['/bin/sh', '-c', 'read go; exec "$0" "$@"', process.execPath, floodScript, String(lines), String(width), 'stay'].map(quote).join(' ');
+    // The flood waits for Enter once Node is up (it prints "ready"), so the clock starts with the flood,
+    // not with the spawn or Node's start-up (which xterm alone, fed from memory, does not pay either).
+    const commandLine = [process.execPath, floodScript, String(lines), String(width), 'stay', 'wait'].map(quote).join(' ');
     await dialog.getByLabel('Command').fill(commandLine);
     await dialog.getByLabel('Name').press('Enter');
     await dialog.waitFor({ state: 'hidden' });
@@ -223,6 +224,8 @@ async function throughApp(browser, host) {
   await page.waitFor(() => document.querySelector('nav[aria-label="Main"]'));
   await page.evaluate(() => (location.hash = '#/agents/Flood/console'));
   await page.waitFor(() => document.querySelector('.xterm-rows'));
+  // The flood is up and waiting for Enter.
+  await page.waitFor(() => document.querySelector('.xterm-rows')?.textContent?.includes('ready'));
   await new Promise((resolve) => setTimeout(resolve, 500)); // attached and fitted
   const { box, font } = await page.evaluate(() => {
     const { width, height } = document.querySelector('[data-testid="terminal"]').getBoundingClientRect();
