@@ -4,6 +4,7 @@
  * TerminalMirror in terminal-mirror.ts for the rule).
  */
 import type { Terminal as HeadlessTerminal } from '@xterm/headless';
+import { upperBound } from '../base/sorted.js';
 
 /** Longest SGR sequence the scanner follows across chunks. */
 export const MAX_SGR_CHARS = 64;
@@ -126,17 +127,6 @@ function nextControl(text: string, from: number): number {
   return CONTROL.test(text) ? CONTROL.lastIndex - 1 : text.length;
 }
 
-/** Index of the first element > value in an ascending array. */
-export function upperBound(array: readonly number[], value: number): number {
-  let low = 0;
-  let high = array.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if ((array[mid] as number) <= value) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
 
 /** The parts of xterm's state a fast-forward depends on that its API does not show. */
 interface XtermInternals {

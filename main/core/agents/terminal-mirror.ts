@@ -1,7 +1,8 @@
 import xtermHeadless from '@xterm/headless';
 import type { Terminal as HeadlessTerminal } from '@xterm/headless';
 import serializeAddon from '@xterm/addon-serialize';
-import { HeldOutputScan, MAX_SGR_CHARS, upperBound, xtermAllowsSkip } from './held-output-scan.js';
+import { upperBound } from '../base/sorted.js';
+import { HeldOutputScan, MAX_SGR_CHARS, xtermAllowsSkip } from './held-output-scan.js';
 import { ListenerSet } from './listener-set.js';
 import { LIVE_SCROLLBACK, PIECE_CHARS, SnapshotSerializer } from './snapshot-serializer.js';
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../base/atomic-file.js';
+import { upperBound } from '../base/sorted.js';
 import { withFileLockSync } from '../base/file-lock.js';
 import type { Logger } from '../logging/logger.js';
 
@@ -538,13 +539,3 @@ function involves(record: MessageRecord, agent: string): boolean {
   return record.from.toLowerCase() === agent || record.recipients.some((r) => r.toLowerCase() === agent) || record.to.toLowerCase() === agent;
 }
 
-function upperBound(sorted: ReadonlyArray<string>, value: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as string) <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

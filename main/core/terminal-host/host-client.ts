@@ -12,7 +12,8 @@ import { validateSize, type ExitInfo } from '../agents/pty-session.js';
 import type { AgentStatus, StatusVerdict } from '../agents/status-detector.js';
 import type { OutputChunk } from '../agents/terminal-mirror.js';
 import { readHostFile } from './host-file.js';
-import { HostConnection, HostUnavailableError, processAlive } from './host-connection.js';
+import { processAlive } from '../base/process.js';
+import { HostConnection, HostUnavailableError } from './host-connection.js';
 import { PROTOCOL, type AttachReply, type HostMessage, type OutputFrame, type ProtocolVersion } from './protocol.js';
 
 export { HostConnection, HostUnavailableError } from './host-connection.js';

@@ -14,14 +14,6 @@ export const ACK_HOLD_MS = 100;
 /** Acknowledged characters of one attachment that go to the host at once (half the page's 64 KB step). */
 export const ACK_FORWARD_CHARS = 32 * 1024;
 
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 const toAgentError = (error: WireError): AgentError => new AgentError(error.code as AgentErrorCode, error.message, error.details ?? {});
 

@@ -1,3 +1,4 @@
+import { processAlive } from '../base/process.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -23,6 +24,8 @@ export const TOKEN_ENV = 'AGENT_RELAY_TOKEN';
 
 export const daemonFilePath = (dataDir: string): string => path.join(dataDir, DAEMON_FILE);
 
+export { processAlive };
+
 export function writeDaemonFile(dataDir: string, info: DaemonInfo): void {
   writeFileAtomic(daemonFilePath(dataDir), JSON.stringify(info, undefined, 2));
 }
@@ -42,12 +45,3 @@ export function readDaemonFile(dataDir: string): DaemonInfo | undefined {
   }
 }
 
-/** Whether a process with this pid is alive (it may not be ours to signal). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

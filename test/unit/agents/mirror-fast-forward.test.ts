@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { TerminalMirror, type TerminalSnapshot } from '../../../main/core/agents/terminal-mirror.js';
 import { freshTerminal, serialize, writeAsync } from '../../integration/agents/agent-test-support.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
-/** A small seeded PRNG (mulberry32), so a failing case can be replayed by its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 type Rand = () => number;
 const pick = <T>(rand: Rand, items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;

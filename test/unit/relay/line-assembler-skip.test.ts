@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RelayParser, type ParsedRelayMessage } from '../../../main/core/relay/relay-parser.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 /*
  * The relay parser counts quiet plain lines instead of scanning them (LineAssembler.skipLines). These
@@ -8,17 +9,7 @@ import { RelayParser, type ParsedRelayMessage } from '../../../main/core/relay/r
  * cursor rows: the skip is an optimisation, never a change of meaning.
  */
 
-/** A small seeded generator (mulberry32), so a failure names its seed and replays. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 // Pieces of terminal output: plain text, line ends, relay lines and blocks, fences, echoes, colours,
 // cursor movement, erasing, screen switches, strings, wide and combining characters, C1 codes.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ASSEMBLE_CHARS, ASSEMBLE_CHUNKS, ScrollbackIndex, SearchQueryError } from '../../../main/core/terminal-host/scrollback-index.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 describe('ScrollbackIndex', () => {
   it('keeps plain lines: escapes stripped, \\r\\n and the pty\'s \\r\\r\\n end lines, even split across chunks', () => {
@@ -53,13 +54,7 @@ describe('ScrollbackIndex', () => {
     expect(() => index.search({ text: '' })).toThrow(/Type something/);
   });
 
-  /** A small deterministic generator (mulberry32), so a failure repeats with its seed. */
-  const random = (seed: number) => () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom;
   // Everything that changes how lines are cut: line ends as a pty writes them, overwrites, backspaces,
   // tabs, colours, cursor moves that end a line (only when it holds something), titles and DCS strings
   // with line feeds inside, two-character escapes, a lone ESC, other control characters, wide text.
