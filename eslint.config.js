@@ -107,7 +107,7 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          patterns: [{ group: ['**/preload/contract', '**/preload/contract.js'], allowTypeImports: true, message: 'The renderer imports the contract with `import type` only.' }],
+          patterns: [{ group: ['**/preload/contract', '**/preload/contract.js', '**/preload/contract-*'], allowTypeImports: true, message: 'The renderer imports the contract with `import type` only.' }],
         },
       ],
     },
