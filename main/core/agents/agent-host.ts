@@ -115,7 +115,7 @@ export class AgentHost {
     private readonly options: AgentHostOptions,
   ) {
     this.session = session;
-    // The mirror may hold as much output unparsed as its watermark lets the pty run ahead (h14m).
+    // The mirror may hold as much output unparsed as its watermark lets the pty run ahead.
     const holdChars = (options.mirrorFlow ?? DEFAULT_MIRROR_FLOW).highWatermark;
     const mirrorOptions = { cols: spec.cols, rows: spec.rows, scrollback: spec.scrollback, holdChars };
     const worker = options.mirrorWorker === false ? undefined : (options.mirrorWorker ?? defaultMirrorWorker());
