@@ -10,7 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForBench } from './bench-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const self = fileURLToPath(import.meta.url);
@@ -36,30 +36,18 @@ if (process.argv[2] === '--child') {
   const bundle = async (label, srcRoot) => {
     const dir = path.join(root, '.tmp/bench-host-spinners', label);
     fs.mkdirSync(dir, { recursive: true });
-    await build({
+    await bundleForBench({
       stdin: {
         contents: "export { TerminalHostServer } from './main/core/terminal-host/host-server.ts';\nexport { createLogger } from './main/core/logging/logger.ts';",
         resolveDir: srcRoot,
         loader: 'ts',
       },
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
       outfile: path.join(dir, 'host.mjs'),
-      logLevel: 'warning',
       nodePaths: [path.join(root, 'node_modules')],
     });
-    await build({
+    await bundleForBench({
       entryPoints: [path.join(srcRoot, 'main/core/agents/terminal-mirror-worker.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
       outfile: path.join(dir, 'terminal-mirror-worker.js'),
-      logLevel: 'warning',
       nodePaths: [path.join(root, 'node_modules')],
     });
     return path.join(dir, 'host.mjs');

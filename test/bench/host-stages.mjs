@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForBench } from './bench-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ref = process.argv[2] ?? 'main';
@@ -19,15 +19,9 @@ async function bundle(label, files) {
   const dir = path.join(root, '.tmp/bench-host', label);
   fs.mkdirSync(dir, { recursive: true });
   const outfile = path.join(dir, 'index.mjs');
-  await build({
+  await bundleForBench({
     stdin: { contents: files.map((f) => `export * from '${f}';`).join('\n'), resolveDir: root, loader: 'ts', sourcefile: `${label}.ts` },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
     outfile,
-    logLevel: 'warning',
   });
   return import(pathToFileURL(outfile).href);
 }

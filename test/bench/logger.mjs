@@ -6,24 +6,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForBench } from './bench-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const lines = Number(process.argv[2] ?? 20_000);
 const outfile = path.join(root, '.tmp/bench/logger.mjs');
-await build({
+await bundleForBench({
   stdin: {
     contents: "export * from './main/core/logging/logger.js'; export * from './main/core/logging/redact.js';",
     resolveDir: root,
     loader: 'ts',
   },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
   outfile,
-  logLevel: 'warning',
 });
 const { createLogger, redact, LOG_FILE } = await import(pathToFileURL(outfile).href);
 

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForBench } from './bench-bundle.mjs';
 
 const child = process.argv[2] === '--memory-child';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -15,15 +15,9 @@ const width = Number((child ? undefined : process.argv[3]) ?? 100);
 const base = process.env.BASE ?? 'main';
 
 async function bundle(dir, outfile) {
-  await build({
+  await bundleForBench({
     entryPoints: [path.join(dir, 'main/core/agents/terminal-mirror.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
     outfile,
-    logLevel: 'warning',
   });
   return import(pathToFileURL(outfile).href);
 }
@@ -129,15 +123,9 @@ async function spinnerCase() {
 // Memory: 20 mirrors each holding a 10,000-line scrollback in one mirror worker (as in the terminal
 // host), in a child process per variant, RSS after the mirrors have parsed everything and settled.
 async function bundleWorker(dir, outfile) {
-  await build({
+  await bundleForBench({
     entryPoints: [path.join(dir, 'main/core/agents/terminal-mirror-worker.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
     outfile,
-    logLevel: 'warning',
   });
   return outfile;
 }

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForBench } from './bench-bundle.mjs';
 
 const COUNTS = (process.argv[2] ?? '300,1000').split(',').map(Number);
 const BASELINE_CAP_S = Number(process.env.BASELINE_CAP_S ?? 20);
@@ -20,14 +20,9 @@ const root = process.cwd();
 const outFile = path.join(root, '.tmp', 'bench', 'agent-network.mjs');
 const fixtures = path.join(root, 'test', 'fixtures', 'relay');
 
-await build({
+await bundleForBench({
   entryPoints: [path.join(root, 'main/core/network/agent-network.ts')],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
   outfile: outFile,
-  packages: 'external',
   logLevel: 'error',
 });
 const { AgentNetwork } = await import(pathToFileURL(outFile).href);

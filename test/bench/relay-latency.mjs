@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForBench } from './bench-bundle.mjs';
 import pty from 'node-pty';
 
 const AGENTS = Number(process.argv[2] ?? 20);
@@ -21,14 +21,9 @@ const MESSAGES = Number(process.argv[3] ?? 2000);
 const root = process.cwd();
 const outFile = path.join(root, '.tmp', 'bench', 'relay.mjs');
 
-await build({
+await bundleForBench({
   entryPoints: [path.join(root, 'main/core/relay/index.ts')],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
   outfile: outFile,
-  packages: 'external',
   logLevel: 'error',
 });
 const { RelayHub, TargetDirectory } = await import(pathToFileURL(outFile).href);

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForBench } from './bench-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const AGENTS = 10;
@@ -18,7 +18,7 @@ const RUNS = 25;
 
 async function load() {
   const outdir = path.join(root, '.tmp/bench');
-  await build({
+  await bundleForBench({
     stdin: {
       contents: [
         "export { ScrollbackIndex } from './main/core/terminal-host/scrollback-index.js';",
@@ -30,23 +30,11 @@ async function load() {
       loader: 'ts',
       sourcefile: 'search-bench-entry.ts',
     },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
     outfile: path.join(outdir, 'search.mjs'),
-    logLevel: 'warning',
   });
-  await build({
+  await bundleForBench({
     entryPoints: [path.join(root, 'main/core/agents/terminal-mirror-worker.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
     outfile: path.join(outdir, 'terminal-mirror-worker.js'),
-    logLevel: 'warning',
   });
   return import(pathToFileURL(path.join(outdir, 'search.mjs')).href);
 }

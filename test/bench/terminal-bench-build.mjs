@@ -3,14 +3,14 @@
 // external and load from node_modules. MIRROR=thread runs the agents' mirrors on the event loop.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForBench } from './bench-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const fixturesDir = path.join(root, 'test/fixtures/agents');
 
 export async function loadAgents() {
   const outfile = path.join(root, '.tmp/bench/agents.mjs');
-  await build({
+  await bundleForBench({
     stdin: {
       contents: [
         "export * from './main/core/agents/agent-host.js';",
@@ -27,24 +27,12 @@ export async function loadAgents() {
       loader: 'ts',
       sourcefile: 'bench-entry.ts',
     },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
     outfile,
-    logLevel: 'warning',
   });
   // The mirror worker, where AgentHost looks for it by default: beside the bundle.
-  await build({
+  await bundleForBench({
     entryPoints: [path.join(root, 'main/core/agents/terminal-mirror-worker.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
     outfile: path.join(path.dirname(outfile), 'terminal-mirror-worker.js'),
-    logLevel: 'warning',
   });
   return import(pathToFileURL(outfile).href);
 }

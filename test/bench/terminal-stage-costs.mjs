@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForBench } from './bench-bundle.mjs';
 import { fmt, loadAgents, mb } from './terminal-bench-build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -25,7 +25,7 @@ const spinnerChunks = Number(process.argv[4] ?? 20_000);
 async function loadDaemon(checkout, tag) {
   const outfile = path.join(root, `.tmp/bench/daemon-stages-${tag}.mjs`);
   const exists = (file) => fs.existsSync(path.join(checkout, file));
-  await build({
+  await bundleForBench({
     stdin: {
       contents: [
         "export { RelayParser } from './main/core/relay/relay-parser.js';",
@@ -40,13 +40,7 @@ async function loadDaemon(checkout, tag) {
       loader: 'ts',
       sourcefile: `daemon-stages-${tag}.ts`,
     },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
     outfile,
-    logLevel: 'warning',
   });
   return import(pathToFileURL(outfile).href);
 }
