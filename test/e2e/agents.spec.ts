@@ -1,5 +1,5 @@
 import { expect, openDashboard, test } from './fixtures.js';
-import { DOM_RENDERER_LAUNCH, expectTerminalToShow, gotoHash, nodeCommandLine, spawnFromDialog, terminalText } from './agent-ui.js';
+import { DOM_RENDERER_LAUNCH, exitFromConsole, expectTerminalToShow, fillNewAgentDialog, gotoHash, nodeCommandLine, openNewAgentDialog, spawnFromDialog, terminalText } from './agent-ui.js';
 
 test.use({ launchOptions: DOM_RENDERER_LAUNCH });
 
@@ -42,11 +42,8 @@ test('a console opened late shows the whole screen of a full-screen program', as
 
 test('a command that does not exist is refused inline in the dialog, and nothing typed is lost', async ({ page, host }) => {
   await openDashboard(page, host);
-  await gotoHash(page, '#/agents');
-  await page.getByRole('button', { name: 'New agent' }).click();
-  const dialog = page.getByRole('dialog', { name: 'New agent' });
-  await dialog.getByLabel('Name').fill('Ghost');
-  await dialog.getByLabel('Command').fill('no-such-agent-cli --flag "two words"');
+  const dialog = await openNewAgentDialog(page);
+  await fillNewAgentDialog(dialog, { name: 'Ghost', commandLine: 'no-such-agent-cli --flag "two words"' });
   await expect(dialog.getByTestId('parsed-command')).toContainText('no-such-agent-cli');
   await expect(dialog.getByTestId('parsed-command').locator('code')).toHaveText(['no-such-agent-cli', '--flag', 'two words']);
   await dialog.getByLabel(/First task/).fill('Say hello');
@@ -88,11 +85,7 @@ test('kill asks first, then the agent shows as exited with its signal and can be
 test('an agent that exits on its own raises an in-app alert that opens its console', async ({ page, host }) => {
   await openDashboard(page, host);
   await spawnFromDialog(page, { name: 'Quitter', commandLine: nodeCommandLine('agents/prompt-echo.mjs'), env: 'FIXTURE_EXIT_CODE=3' });
-  await gotoHash(page, '#/agents/Quitter/console');
-  await expectTerminalToShow(page, 'agent Quitter ready');
-  await page.getByTestId('terminal').click();
-  await page.keyboard.type('exit');
-  await page.keyboard.press('Enter');
+  await exitFromConsole(page, 'Quitter');
   const toast = page.getByTestId('toast');
   await expect(toast).toContainText('Quitter exited (code 3)');
   await expect(page.getByTestId('exit-banner')).toContainText('code 3');
