@@ -29,7 +29,7 @@ test('a 7 MB flood reaches the console to its last line: the console acknowledge
   await expectTerminalToShow(page, /FLOOD DONE\s*\n\s*after/);
 });
 
-test('the status dot beside a working agent’s terminal does not pulse (the Agents list still does)', async ({ page, host }) => {
+test('the status dot beside a working agent’s terminal does not pulse (the Agents list pulses a few times)', async ({ page, host }) => {
   await openDashboard(page, host);
   await spawnFromDialog(page, { name: 'Busy', commandLine: `/usr/bin/perl '${fixture('agents/spinner.pl')}' 0 10` });
   const dotAnimations = () =>
@@ -37,7 +37,7 @@ test('the status dot beside a working agent’s terminal does not pulse (the Age
       const dot = document.querySelector('[data-testid="agent-status"][data-status="working"] .status-pill-dot');
       return dot ? dot.getAnimations().length : -1;
     });
-  // On the Agents page the working agent's dot pulses…
+  // On the Agents page the working agent's dot pulses (a few times, agents.spec.ts)…
   await expect.poll(dotAnimations, { timeout: 15_000 }).toBe(1);
   await gotoHash(page, '#/agents/Busy/console');
   await expect(page.locator('.console-header [data-testid="agent-status"]')).toHaveAttribute('data-status', 'working');
