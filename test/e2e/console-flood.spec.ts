@@ -8,8 +8,18 @@ test('a 7 MB flood reaches the console to its last line: the console acknowledge
   await openDashboard(page, host);
   // More than the daemon's window of unacknowledged output (6,000,000 characters): without
   // acknowledgements the agent would be paused for good before its last line.
-  await spawnFromDialog(page, { name: 'Flood', commandLine: nodeCommandLine('agents/flood.mjs', '70000', '100', 'stay') });
+  await spawnFromDialog(page, { name: 'Flood', commandLine: nodeCommandLine('agents/flood.mjs', '70000', '100', 'stay', 'wait') });
   await gotoHash(page, '#/agents/Flood/console');
+  await expectTerminalToShow(page, 'ready');
+  await page.getByTestId('terminal').click();
+  await page.keyboard.press('Enter');
+  // The page falls behind (its main thread busy for a moment, as a slow machine's would be): the
+  // output that arrived meanwhile is more than the scrollback keeps, so the console skips the part
+  // that would scroll out unseen instead of parsing it.
+  await page.evaluate(() => {
+    const end = Date.now() + 1_500;
+    while (Date.now() < end);
+  });
   await expectTerminalToShow(page, 'FLOOD DONE', 60_000);
   await expectTerminalToShow(page, /L070000 x+\s*\n\s*FLOOD DONE/);
   // The console skipped output that would have scrolled out unseen (a fast-forward), and its search
@@ -45,24 +55,29 @@ test('the status dot beside a working agent’s terminal does not pulse (the Age
   expect(await dotAnimations()).toBe(0);
 });
 
-/** The agent's screen as the daemon holds it (terminal.screen, over a WebSocket of the test's own). */
-function daemonScreen(page: Page, name: string): Promise<string> {
+/** One call to the daemon over a WebSocket of the test's own (as the page's bridge makes them). */
+function daemonCall<T>(page: Page, method: string, args: unknown[]): Promise<T> {
   return page.evaluate(
-    (agent) =>
-      new Promise<string>((resolve, reject) => {
+    ({ method, args }) =>
+      new Promise<T>((resolve, reject) => {
         const ws = new WebSocket(new URL('/ws', location.href).href.replace(/^http/, 'ws'));
-        ws.onopen = () => ws.send(JSON.stringify({ type: 'call', id: 1, method: 'terminal.screen', args: [agent] }));
+        ws.onopen = () => ws.send(JSON.stringify({ type: 'call', id: 1, method, args }));
         ws.onmessage = (message) => {
           if (typeof message.data !== 'string') return;
-          const frame = JSON.parse(message.data) as { id?: number; ok?: boolean; value?: string[]; error?: { message: string } };
+          const frame = JSON.parse(message.data) as { id?: number; ok?: boolean; value?: T; error?: { message: string } };
           if (frame.id !== 1) return;
           ws.close();
-          if (frame.ok) resolve((frame.value ?? []).join('\n'));
+          if (frame.ok) resolve(frame.value as T);
           else reject(new Error(frame.error?.message));
         };
       }),
-    name,
+    { method, args },
   );
+}
+
+/** The agent's screen as the daemon holds it (terminal.screen). */
+async function daemonScreen(page: Page, name: string): Promise<string> {
+  return (await daemonCall<string[]>(page, 'terminal.screen', [name])).join('\n');
 }
 
 /** Tells the page it is hidden or shown, as switching tabs or minimising the window does (the browser here never hides it). */
@@ -90,4 +105,32 @@ test('a console hidden during a flood stops taking output, the agent runs on, an
   expect(await terminalText(page)).not.toMatch(/L0\d{5} x/);
   await setHidden(page, false);
   await expectTerminalToShow(page, /L070000 x+\s*\n\s*FLOOD DONE/, 30_000);
+});
+
+test('a console scrolled up in its history keeps its place across a hidden spell, though output came meanwhile', async ({ page, host }) => {
+  await openDashboard(page, host);
+  const script = 'for i in $(seq 1 300); do echo "row $i"; done; read go; for i in $(seq 301 400); do echo "row $i"; done; exec sleep 600';
+  await spawnFromDialog(page, { name: 'Reader', commandLine: `/bin/sh -c '${script}'` });
+  await gotoHash(page, '#/agents/Reader/console');
+  await expectTerminalToShow(page, 'row 300');
+  // The user scrolls up into the history.
+  await page.getByTestId('terminal').hover();
+  await page.mouse.wheel(0, -3000);
+  const topRow = () => page.evaluate(() => document.querySelector('[data-testid="terminal"] .xterm-rows')?.firstElementChild?.textContent?.trim() ?? '');
+  await expect.poll(topRow).toMatch(/^row \d+$/);
+  await page.waitForTimeout(300); // the wheel's smooth scroll settles
+  const reading = await topRow();
+  expect(reading).not.toBe('row 1');
+  // Hidden long enough to let go of the terminal; the agent prints 100 more rows meanwhile.
+  await setHidden(page, true);
+  await page.waitForTimeout(1_500);
+  await daemonCall(page, 'terminal.input', ['Reader', '\r']);
+  await expect.poll(() => daemonScreen(page, 'Reader')).toContain('row 400');
+  await setHidden(page, false);
+  // Attached afresh from a snapshot, and scrolled back to what the user was reading.
+  await expect.poll(topRow, { timeout: 10_000 }).toBe(reading);
+  // The new rows are there below it: typing scrolls to the end, as it does in any terminal.
+  await page.getByTestId('terminal').click();
+  await page.keyboard.press('Enter');
+  await expectTerminalToShow(page, 'row 400');
 });

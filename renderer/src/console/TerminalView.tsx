@@ -15,6 +15,7 @@ import { copyText, readClipboardText } from './clipboard';
 import { SearchBar } from './SearchBar';
 import { revealLine } from './reveal-line';
 import { xtermSkipView } from './output-fast-forward';
+import { restoreScrollAnchor, takeScrollAnchor, type ScrollAnchor } from './scroll-anchor';
 import { TerminalSession, type SessionState } from './terminal-session';
 import { TERMINAL_THEMES } from './terminal-theme';
 
@@ -112,12 +113,16 @@ export function TerminalView({
     // A hidden page draws nothing; after a moment it also stops taking output, so the agent does not
     // wait on it (a hidden tab's timers run once a second at best), and catches up when shown.
     let hiddenTimer: ReturnType<typeof setTimeout> | undefined;
+    // Where the user was reading when the console let go, to scroll back to once it is attached again.
+    let anchor: ScrollAnchor | undefined;
     const onVisibility = () => {
       if (document.hidden) {
         dropWebgl();
         hiddenTimer ??= setTimeout(() => {
           hiddenTimer = undefined;
-          if (document.hidden) session.suspend();
+          if (!document.hidden) return;
+          anchor = takeScrollAnchor(term);
+          session.suspend();
         }, HIDDEN_SUSPEND_MS);
         return;
       }
@@ -174,6 +179,14 @@ export function TerminalView({
         callbacks.current.onState(state);
         // Once the snapshot is drawn at the agent's size, take this window's size.
         if (state.kind === 'live') fitNow();
+        if (state.kind === 'live' && anchor) {
+          const reading = anchor;
+          anchor = undefined;
+          // After the snapshot is parsed (an empty write's callback comes after it).
+          term.write('', () => {
+            if (!restoreScrollAnchor(term, reading)) callbacks.current.onNotice('What you were reading scrolled out of the scrollback while this window was hidden.');
+          });
+        }
         setAttached(state.kind === 'live');
       },
     );
