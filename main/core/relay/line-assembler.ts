@@ -73,6 +73,8 @@ const AT_LINE_START: ResumePoint = Object.freeze({});
 
 /** The most cells a line under way may have to be described in a ResumePoint (a longer one waits for its line feed). */
 export const MAX_RESUME_CELLS = 2048;
+/** The longest description (well under the terminal host's 64 KiB for a relayAck's line). */
+const MAX_RESUME_CHARS = 32 * 1024;
 
 /**
  * Version 1 of the state in ResumePoint.line (JSON): the line under way and the cursor, rows counted
@@ -211,7 +213,8 @@ export class LineAssembler {
       const main = this.altScreen;
       state.alt = [main.row - main.screenTop, main.maxRow - main.screenTop];
     }
-    return { line: JSON.stringify(state) };
+    const line = JSON.stringify(state);
+    return line.length <= MAX_RESUME_CHARS ? { line } : undefined;
   }
 
   /**
