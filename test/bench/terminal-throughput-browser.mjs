@@ -247,6 +247,10 @@ async function throughApp(browser, host) {
   const socketAfter = await page.evaluate(() => ({ ...window.benchSocket }));
   const socket = Object.fromEntries(Object.keys(socketAfter).map((key) => [key, socketAfter[key] - socketBefore[key]]));
   const frames = await page.evaluate(() => window.benchFrames);
+  const fastForwards = await page.evaluate(() => {
+    const { dataset } = document.querySelector('[data-testid="terminal"]');
+    return { skips: Number(dataset.fastForwards ?? 0), bytes: Number(dataset.fastForwardedBytes ?? 0) };
+  });
   const grid = await termGrid(page);
   const profile = await profiler?.stop(process.env.PAGE_PROFILE);
   const cpu = Object.fromEntries(Object.keys(cpuAfter).filter((role) => typeof cpuAfter[role] === 'number').map((role) => [role, cpuAfter[role] - cpuBefore[role]]));
@@ -257,7 +261,7 @@ async function throughApp(browser, host) {
   const hostPid = terminalHostPid(host.dataDir);
   const hostRss = hostPid ? peakRssMb(hostPid) : undefined;
   await page.close();
-  return { seconds, rss, hostRss, box, font, lag, cpu, frames, grid, profile, socket };
+  return { seconds, rss, hostRss, box, font, lag, cpu, frames, fastForwards, grid, profile, socket };
 }
 
 /** A CDP CPU profile of the page's main thread, if PAGE_PROFILE asks for one; `stop(file)` writes and returns it. */
@@ -411,6 +415,7 @@ try {
   console.log(`  renderer by thread (ms/MB):       ${threads.map(([thread, a, b]) => `${thread} ${fmt(a, 0)} vs ${fmt(b, 0)}`).join(', ')}`);
   const { socket } = app;
   console.log(`  page's WebSocket in the flood:    ${socket.framesIn} output frames in (${fmt(socket.bytesIn / Math.max(1, socket.framesIn) / 1024)} KB each), ${socket.textIn} JSON messages in, ${socket.sent} sent (acks and calls)`);
+  console.log(`  console fast-forwards:            ${app.fastForwards.skips}, ${fmt(mb(app.fastForwards.bytes))} MB skipped (${fmt((100 * mb(app.fastForwards.bytes)) / size, 0)}% of the flood: it would have scrolled out of the scrollback unseen)`);
   console.log(`  frames drawn:                     app ${app.frames} (${fmt(app.frames / size)} per MB) vs alone ${alone.frames} (${fmt(alone.frames / size)} per MB)`);
   if (app.profile?.trace) {
     for (const [side, result] of [['app', app], ['alone', alone]]) {

@@ -23,20 +23,46 @@ export async function gotoHash(page: Page, hash: string): Promise<void> {
   }, hash);
 }
 
-/** Spawns an agent through the "New agent" dialog on the Agents page and waits for its row. */
-export async function spawnFromDialog(page: Page, spec: { name: string; commandLine: string; task?: string; env?: string }): Promise<Locator> {
+export interface NewAgentSpec {
+  readonly name: string;
+  readonly commandLine: string;
+  readonly task?: string;
+  readonly env?: string;
+}
+
+/** Opens the "New agent" dialog from the Agents page; returns the dialog. */
+export async function openNewAgentDialog(page: Page): Promise<Locator> {
   await gotoHash(page, '#/agents');
   await page.getByRole('button', { name: 'New agent' }).first().click();
-  const dialog = page.getByRole('dialog', { name: 'New agent' });
+  return page.getByRole('dialog', { name: 'New agent' });
+}
+
+/** Types a name and command line, and the first task and environment if given, into the open "New agent" dialog. */
+export async function fillNewAgentDialog(dialog: Locator, spec: NewAgentSpec): Promise<void> {
   await dialog.getByLabel('Name').fill(spec.name);
   await dialog.getByLabel('Command').fill(spec.commandLine);
   if (spec.task) await dialog.getByLabel(/First task/).fill(spec.task);
   if (spec.env) await dialog.getByLabel(/Environment/).fill(spec.env);
+}
+
+/** Spawns an agent through the "New agent" dialog on the Agents page and waits for its row. */
+export async function spawnFromDialog(page: Page, spec: NewAgentSpec): Promise<Locator> {
+  const dialog = await openNewAgentDialog(page);
+  await fillNewAgentDialog(dialog, spec);
   await dialog.getByLabel('Name').press('Enter');
   await expect(dialog).toBeHidden();
   const row = page.getByTestId('agent-row').filter({ has: page.getByRole('rowheader', { name: spec.name, exact: true }) });
   await expect(row).toBeVisible();
   return row;
+}
+
+/** Opens the console of an agent running agents/prompt-echo.mjs, waits for its greeting and types `exit` into it. */
+export async function exitFromConsole(page: Page, name: string): Promise<void> {
+  await gotoHash(page, `#/agents/${name}/console`);
+  await expectTerminalToShow(page, `agent ${name} ready`);
+  await page.getByTestId('terminal').click();
+  await page.keyboard.type('exit');
+  await page.keyboard.press('Enter');
 }
 
 /** The text the console shows, row by row, as xterm drew it (DOM renderer rows or its accessibility tree). */

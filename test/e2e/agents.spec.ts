@@ -1,5 +1,7 @@
-import { expect, openDashboard, test } from './fixtures.js';
-import { DOM_RENDERER_LAUNCH, expectTerminalToShow, gotoHash, nodeCommandLine, spawnFromDialog, terminalText } from './agent-ui.js';
+import type { Browser, Locator, Page } from '@playwright/test';
+import { expect, openDashboard, saveScreenshot, test } from './fixtures.js';
+import { expectNoSeriousAxeFindings } from './layout-checks.js';
+import { DOM_RENDERER_LAUNCH, exitFromConsole, expectTerminalToShow, fillNewAgentDialog, fixture, gotoHash, nodeCommandLine, openNewAgentDialog, spawnFromDialog, terminalText } from './agent-ui.js';
 
 test.use({ launchOptions: DOM_RENDERER_LAUNCH });
 
@@ -42,11 +44,8 @@ test('a console opened late shows the whole screen of a full-screen program', as
 
 test('a command that does not exist is refused inline in the dialog, and nothing typed is lost', async ({ page, host }) => {
   await openDashboard(page, host);
-  await gotoHash(page, '#/agents');
-  await page.getByRole('button', { name: 'New agent' }).click();
-  const dialog = page.getByRole('dialog', { name: 'New agent' });
-  await dialog.getByLabel('Name').fill('Ghost');
-  await dialog.getByLabel('Command').fill('no-such-agent-cli --flag "two words"');
+  const dialog = await openNewAgentDialog(page);
+  await fillNewAgentDialog(dialog, { name: 'Ghost', commandLine: 'no-such-agent-cli --flag "two words"' });
   await expect(dialog.getByTestId('parsed-command')).toContainText('no-such-agent-cli');
   await expect(dialog.getByTestId('parsed-command').locator('code')).toHaveText(['no-such-agent-cli', '--flag', 'two words']);
   await dialog.getByLabel(/First task/).fill('Say hello');
@@ -88,11 +87,7 @@ test('kill asks first, then the agent shows as exited with its signal and can be
 test('an agent that exits on its own raises an in-app alert that opens its console', async ({ page, host }) => {
   await openDashboard(page, host);
   await spawnFromDialog(page, { name: 'Quitter', commandLine: nodeCommandLine('agents/prompt-echo.mjs'), env: 'FIXTURE_EXIT_CODE=3' });
-  await gotoHash(page, '#/agents/Quitter/console');
-  await expectTerminalToShow(page, 'agent Quitter ready');
-  await page.getByTestId('terminal').click();
-  await page.keyboard.type('exit');
-  await page.keyboard.press('Enter');
+  await exitFromConsole(page, 'Quitter');
   const toast = page.getByTestId('toast');
   await expect(toast).toContainText('Quitter exited (code 3)');
   await expect(page.getByTestId('exit-banner')).toContainText('code 3');
@@ -117,4 +112,73 @@ test('an agent that starts waiting for input is shown so, with the prompt as too
   await page.getByRole('link', { name: 'Back to agents' }).first().click();
   await needsYou.getByRole('link', { name: /Asker/ }).click();
   await expect(page).toHaveURL(/#\/agents\/Asker\/console$/);
+});
+
+/** Frames the page's compositor drew in `ms` of wall time, read from a Chromium trace (drawing nothing is 0). */
+async function framesDrawn(browser: Browser, page: Page, ms: number): Promise<number> {
+  await browser.startTracing(page, { categories: ['disabled-by-default-devtools.timeline.frame'] });
+  await page.waitForTimeout(ms);
+  const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: Array<{ name: string }> };
+  return trace.traceEvents.filter((event) => event.name === 'DrawFrame').length;
+}
+
+/** The animations the page runs, with how often each repeats (Infinity for an endless one). */
+function runningAnimations(page: Page) {
+  return page.evaluate(() =>
+    document
+      .getAnimations()
+      .filter((animation) => animation.playState === 'running')
+      .map((animation) => ({ name: animation instanceof CSSAnimation ? animation.animationName : animation.id, iterations: animation.effect?.getComputedTiming().iterations })),
+  );
+}
+
+test('a working agent’s dot pulses a few times, then holds still in a ring: the Agents page stops drawing', async ({ page, host, browser }) => {
+  await openDashboard(page, host);
+  const idle = await spawnFromDialog(page, { name: 'Calm', commandLine: nodeCommandLine('agents/prompt-echo.mjs') });
+  // A spinner redrawn ten times a second, as the agent CLIs show while they think: working for good.
+  const busy = await spawnFromDialog(page, { name: 'Busy', commandLine: `/usr/bin/perl '${fixture('agents/spinner.pl')}' 0 10` });
+  await expect(busy.getByTestId('agent-status')).toHaveAttribute('data-status', 'working');
+  await expect(idle.getByTestId('agent-status')).toHaveAttribute('data-status', 'idle');
+  const dot = (row: Locator) => row.locator('.status-pill-dot');
+
+  // The pulse when it starts working is finite…
+  for (const animation of await runningAnimations(page)) expect(animation.iterations).not.toBe(Infinity);
+  // …and ends, while the agent works on: nothing on the page moves any more.
+  await expect.poll(() => runningAnimations(page), { timeout: 15_000 }).toEqual([]);
+  await expect(busy.getByTestId('agent-status')).toHaveAttribute('data-status', 'working');
+  // Still plainly working: its own colour and a ring around the dot, which an idle agent's dot has not.
+  const look = (row: Locator) => dot(row).evaluate((el) => ({ ring: getComputedStyle(el).outlineStyle, colour: getComputedStyle(el).backgroundColor }));
+  const working = await look(busy);
+  const calm = await look(idle);
+  expect(working.ring).toBe('solid');
+  expect(calm.ring).toBe('none');
+  expect(working.colour).not.toBe(calm.colour);
+  // What is drawn now: the uptime ticking once a second, no frame every vsync (an endless pulse drew ≈ 60 a second).
+  expect(await framesDrawn(browser, page, 2_000)).toBeLessThanOrEqual(10);
+  for (const theme of ['dark', 'light'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    // The colours change with a short transition: look once it is over.
+    await expect.poll(() => runningAnimations(page)).toEqual([]);
+    await saveScreenshot(page, `agents-working-${theme}`);
+    await expectNoSeriousAxeFindings(page, `Agents with a working agent (${theme})`);
+  }
+
+  // The list shown again pulses again, a few times.
+  await gotoHash(page, '#/messages');
+  await gotoHash(page, '#/agents');
+  await expect.poll(() => dot(busy).evaluate((el) => el.getAnimations().map((a) => a.effect?.getComputedTiming().iterations))).toEqual([3]);
+
+  // With reduced motion: no pulse at all, the ring alone; and no endless spinner either (it turns once).
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await gotoHash(page, '#/messages');
+  await gotoHash(page, '#/agents');
+  await expect(busy.getByTestId('agent-status')).toHaveAttribute('data-status', 'working');
+  expect(await dot(busy).evaluate((el) => el.getAnimations().length)).toBe(0);
+  expect((await look(busy)).ring).toBe('solid');
+  await page.evaluate(() => {
+    const spinner = document.createElement('span');
+    spinner.className = 'spinner';
+    document.querySelector('main')!.append(spinner);
+  });
+  await expect.poll(() => runningAnimations(page)).toEqual([]);
 });

@@ -4,21 +4,32 @@ import { DOM_RENDERER_LAUNCH, expectTerminalToShow, fixture, gotoHash, nodeComma
 
 test.use({ launchOptions: DOM_RENDERER_LAUNCH });
 
-test('a 5 MB flood reaches the console to its last line: the console acknowledges as it draws, so the agent is never left paused', async ({ page, host }) => {
+test('a 7 MB flood reaches the console to its last line: the console acknowledges as it draws, so the agent is never left paused', async ({ page, host }) => {
   await openDashboard(page, host);
-  // More than the daemon's window of unacknowledged output (4,000,000 characters): without
+  // More than the daemon's window of unacknowledged output (6,000,000 characters): without
   // acknowledgements the agent would be paused for good before its last line.
-  await spawnFromDialog(page, { name: 'Flood', commandLine: nodeCommandLine('agents/flood.mjs', '50000', '100', 'stay') });
+  await spawnFromDialog(page, { name: 'Flood', commandLine: nodeCommandLine('agents/flood.mjs', '70000', '100', 'stay') });
   await gotoHash(page, '#/agents/Flood/console');
   await expectTerminalToShow(page, 'FLOOD DONE', 60_000);
-  await expectTerminalToShow(page, /L050000 x+\s*\n\s*FLOOD DONE/);
+  await expectTerminalToShow(page, /L070000 x+\s*\n\s*FLOOD DONE/);
+  // The console skipped output that would have scrolled out unseen (a fast-forward), and its search
+  // still finds the lines its 10,000-line scrollback keeps, once each, and not those scrolled out.
+  expect(Number(await page.getByTestId('terminal').getAttribute('data-fast-forwards'))).toBeGreaterThan(0);
+  await page.getByTestId('terminal').click();
+  await page.keyboard.press('ControlOrMeta+f');
+  const find = page.getByRole('search', { name: 'Find in console' });
+  await find.getByRole('textbox').fill('L061000 ');
+  await expect(find.getByTestId('search-count')).toHaveText(/1 of 1$/);
+  await find.getByRole('textbox').fill('L059000 ');
+  await expect(find.getByTestId('search-count')).toHaveText(/no results/i);
+  await find.getByRole('textbox').press('Escape');
   // And it is still live: what is typed now is echoed after the flood.
   await page.getByTestId('terminal').click();
   await page.keyboard.type('after');
   await expectTerminalToShow(page, /FLOOD DONE\s*\n\s*after/);
 });
 
-test('the status dot beside a working agent’s terminal does not pulse (the Agents list still does)', async ({ page, host }) => {
+test('the status dot beside a working agent’s terminal does not pulse (the Agents list pulses a few times)', async ({ page, host }) => {
   await openDashboard(page, host);
   await spawnFromDialog(page, { name: 'Busy', commandLine: `/usr/bin/perl '${fixture('agents/spinner.pl')}' 0 10` });
   const dotAnimations = () =>
@@ -26,7 +37,7 @@ test('the status dot beside a working agent’s terminal does not pulse (the Age
       const dot = document.querySelector('[data-testid="agent-status"][data-status="working"] .status-pill-dot');
       return dot ? dot.getAnimations().length : -1;
     });
-  // On the Agents page the working agent's dot pulses…
+  // On the Agents page the working agent's dot pulses (a few times, agents.spec.ts)…
   await expect.poll(dotAnimations, { timeout: 15_000 }).toBe(1);
   await gotoHash(page, '#/agents/Busy/console');
   await expect(page.locator('.console-header [data-testid="agent-status"]')).toHaveAttribute('data-status', 'working');
@@ -66,17 +77,17 @@ async function setHidden(page: Page, hidden: boolean): Promise<void> {
 test('a console hidden during a flood stops taking output, the agent runs on, and the console catches up when shown', async ({ page, host }) => {
   await openDashboard(page, host);
   // The flood starts 2 s after Enter, by when the hidden console has let go.
-  const words = ['/bin/sh', '-c', 'read go; sleep 2; exec "$0" "$@"', process.execPath, fixture('agents/flood.mjs'), '50000', '100', 'stay'];
+  const words = ['/bin/sh', '-c', 'read go; sleep 2; exec "$0" "$@"', process.execPath, fixture('agents/flood.mjs'), '70000', '100', 'stay'];
   await spawnFromDialog(page, { name: 'Hidden', commandLine: words.map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ') });
   await gotoHash(page, '#/agents/Hidden/console');
   await page.getByTestId('terminal').click();
   await page.keyboard.press('Enter');
   await setHidden(page, true);
-  // 5 MB, more than the daemon lets a console leave unacknowledged: it finishes only because the
+  // 7 MB, more than the daemon lets a console leave unacknowledged: it finishes only because the
   // hidden console no longer holds it back.
   await expect.poll(() => daemonScreen(page, 'Hidden'), { timeout: 60_000 }).toContain('FLOOD DONE');
   // …while the hidden console took none of it (no flood line drawn, nothing parsed).
   expect(await terminalText(page)).not.toMatch(/L0\d{5} x/);
   await setHidden(page, false);
-  await expectTerminalToShow(page, /L050000 x+\s*\n\s*FLOOD DONE/, 30_000);
+  await expectTerminalToShow(page, /L070000 x+\s*\n\s*FLOOD DONE/, 30_000);
 });

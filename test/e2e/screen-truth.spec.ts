@@ -1,4 +1,4 @@
-import { DOM_RENDERER_LAUNCH, expectTerminalToShow, fixture, gotoHash, nodeCommandLine, terminalText } from './agent-ui.js';
+import { DOM_RENDERER_LAUNCH, exitFromConsole, expectTerminalToShow, fillNewAgentDialog, fixture, gotoHash, nodeCommandLine, openNewAgentDialog, terminalText } from './agent-ui.js';
 import { expect, openDashboard, test } from './fixtures.js';
 import { spawnWithCli } from './layout-checks.js';
 
@@ -86,8 +86,7 @@ test('dialogs open on their first field and give focus back to what opened them'
 
   // ... and after starting an agent too.
   await newAgent.click();
-  await dialog.getByLabel('Name').fill('Third');
-  await dialog.getByLabel('Command').fill(nodeCommandLine('agents/prompt-echo.mjs'));
+  await fillNewAgentDialog(dialog, { name: 'Third', commandLine: nodeCommandLine('agents/prompt-echo.mjs') });
   await dialog.getByRole('button', { name: 'Start agent' }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId('agent-row')).toHaveCount(3);
@@ -121,11 +120,7 @@ test('dialogs open on their first field and give focus back to what opened them'
   await expect(page.getByRole('button', { name: 'Restart Second' })).toBeFocused();
 
   // Restart from a console's exit banner: focus goes to the terminal, to type into the new run.
-  await gotoHash(page, '#/agents/Second/console');
-  await expectTerminalToShow(page, 'agent Second ready');
-  await page.getByTestId('terminal').click();
-  await page.keyboard.type('exit');
-  await page.keyboard.press('Enter');
+  await exitFromConsole(page, 'Second');
   const banner = page.getByTestId('exit-banner');
   await banner.getByRole('button', { name: 'Restart' }).click();
   await expect(banner).toBeHidden();
@@ -134,11 +129,8 @@ test('dialogs open on their first field and give focus back to what opened them'
 
 test('the "Command was not found" error goes when the command is fixed', async ({ page, host }) => {
   await openDashboard(page, host);
-  await gotoHash(page, '#/agents');
-  await page.getByRole('button', { name: 'New agent' }).click();
-  const dialog = page.getByRole('dialog', { name: 'New agent' });
-  await dialog.getByLabel('Name').fill('Fixer');
-  await dialog.getByLabel('Command').fill('no-such-agent-cli');
+  const dialog = await openNewAgentDialog(page);
+  await fillNewAgentDialog(dialog, { name: 'Fixer', commandLine: 'no-such-agent-cli' });
   await dialog.getByRole('button', { name: 'Start agent' }).click();
   await expect(dialog.getByTestId('spawn-error')).toHaveAttribute('data-code', 'command_not_found');
 
@@ -152,11 +144,7 @@ test('the "Command was not found" error goes when the command is fixed', async (
 test('no "Open console" in an alert about the console on screen', async ({ page, host }) => {
   await spawnWithCli(host, 'Quitter', [...echo]);
   await openDashboard(page, host);
-  await gotoHash(page, '#/agents/Quitter/console');
-  await expectTerminalToShow(page, 'agent Quitter ready');
-  await page.getByTestId('terminal').click();
-  await page.keyboard.type('exit');
-  await page.keyboard.press('Enter');
+  await exitFromConsole(page, 'Quitter');
   const toast = page.getByTestId('toast');
   await expect(toast).toContainText('Quitter exited');
   await expect(toast.getByRole('link', { name: 'Open console' })).toHaveCount(0);

@@ -4,9 +4,9 @@ export interface FlowTarget {
 }
 
 export interface FlowControlOptions {
-  /** Unacknowledged characters at which the pty is paused (default 4,000,000; VS Code: 100,000). */
+  /** Unacknowledged characters at which the pty is paused (default 6,000,000; VS Code: 100,000). */
   readonly highWatermark?: number;
-  /** Unacknowledged characters below which it is resumed (default 2,000,000; VS Code: 5,000). */
+  /** Unacknowledged characters below which it is resumed (default 3,000,000; VS Code: 5,000). */
   readonly lowWatermark?: number;
 }
 
@@ -16,12 +16,14 @@ export interface FlowControlOptions {
  * parses it. VS Code's 100,000 / 5,000 drains the console before the pty resumes: a stop-and-wait that
  * ran the browser console at 0.15 of xterm's own speed; 1,000,000 / 400,000 still left the pipeline
  * idle, waiting for acknowledgements, once the daemon and host got cheap (ratio 0.33–0.39 against
- * xterm alone, with the machine half idle; 0.52–0.77 with these marks, test/bench/terminal-performance.md).
- * The high mark bounds what a console holds (a few MB of strings) and the output a Ctrl+C still has to
- * scroll past (about 0.2 s at xterm's speed).
+ * xterm alone, with the machine half idle; 0.52–0.77 with 4,000,000 / 2,000,000, test/bench/terminal-performance.md).
+ * Now the console gathers up to 4,000,000 characters of a flood while xterm parses, to skip what would
+ * scroll out unseen (renderer/src/console/output-fast-forward.ts): the high mark leaves room for that
+ * gather plus the write being parsed, so gathering never pauses the agent. It bounds what a console
+ * holds (a few MB) and the output a Ctrl+C still has to scroll past (most of it skipped).
  */
-export const DEFAULT_HIGH_WATERMARK = 4_000_000;
-export const DEFAULT_LOW_WATERMARK = 2_000_000;
+export const DEFAULT_HIGH_WATERMARK = 6_000_000;
+export const DEFAULT_LOW_WATERMARK = 3_000_000;
 
 /**
  * Per-consumer acknowledgement accounting. The slowest consumer governs: the target is paused when

@@ -14,6 +14,7 @@ import { withMonospaceFallback } from '../settings/font-stack';
 import { copyText, readClipboardText } from './clipboard';
 import { SearchBar } from './SearchBar';
 import { revealLine } from './reveal-line';
+import { xtermSkipView } from './output-fast-forward';
 import { TerminalSession, type SessionState } from './terminal-session';
 import { TERMINAL_THEMES } from './terminal-theme';
 
@@ -162,6 +163,12 @@ export function TerminalView({
         reset: () => term.reset(),
         resize: (cols, rows) => term.resize(cols, rows),
         write: (data, parsed) => term.write(data, parsed),
+        skipView: () => xtermSkipView(term),
+        // For tests and benchmarks: how often output that would have scrolled out unseen was skipped.
+        fastForwarded: ({ skips, bytes }) => {
+          element.dataset.fastForwards = String(skips);
+          element.dataset.fastForwardedBytes = String(bytes);
+        },
       },
       (state) => {
         callbacks.current.onState(state);

@@ -1,5 +1,6 @@
 import type { TerminalSnapshot } from '../../../preload/contract';
 import type { Bridge, TerminalChunk } from '../bridge';
+import { fastForward } from './output-fast-forward';
 
 /** What the session drives: an xterm, or anything that parses terminal data and says when it has. */
 export interface TerminalSink {
@@ -7,13 +8,21 @@ export interface TerminalSink {
   resize(cols: number, rows: number): void;
   /** `parsed` runs once the data has been parsed (xterm's write callback); bytes are UTF-8. */
   write(data: string | Uint8Array, parsed: () => void): void;
+  /**
+   * The scrollback and rows a fast-forward reads (output-fast-forward.ts), if the terminal's state
+   * allows one now (normal buffer, no scroll region, parser at rest); undefined if not. Asked only
+   * when everything written has been parsed. A sink without it never skips.
+   */
+  skipView?(): { scrollback: number; rows: number } | undefined;
+  /** Told after each fast-forward: the session's totals so far. */
+  fastForwarded?(totals: { bytes: number; skips: number }): void;
 }
 
 export type SessionState = { readonly kind: 'attaching' } | { readonly kind: 'live' } | { readonly kind: 'failed'; readonly code: string; readonly message: string };
 
 /**
  * Acknowledge at least this often (in characters) while output streams; otherwise after a short wait.
- * Well below the daemon's low watermark (2,000,000), so the pty resumes while this console still has
+ * Well below the daemon's low watermark (3,000,000), so the pty resumes while this console still has
  * output queued; in a flood every write is larger, so a flood costs one acknowledgement per write.
  */
 const ACK_BATCH_CHARS = 128 * 1024;
@@ -27,13 +36,20 @@ const ACK_DELAY_MS = 120;
  */
 const COALESCE_MS = 50;
 /**
- * In a flood (the last write was at least FLOOD_CHARS) writes are gathered for longer, so xterm draws
- * about ten frames a second while the flood arrives at up to 5 MB/s; a stream of small redraws (a
- * spinner, a TUI) keeps COALESCE_MS. Never more than MAX_GATHER_CHARS waits: what waits is
- * unacknowledged, and the daemon pauses the agent at 4,000,000 characters unacknowledged.
+ * A stream of small redraws (a spinner, a TUI) is gathered for COALESCE_MS, never more than
+ * MAX_GATHER_CHARS. In a flood (the last write was at least FLOOD_CHARS) output is gathered for up to
+ * FLOOD_COALESCE_MS or FLOOD_GATHER_CHARS, and written as soon as the flood pauses for FLOOD_QUIET_MS
+ * (so the prompt after a long output shows at once). Gathering a flood lets the console skip what
+ * would scroll out of the whole scrollback unseen (output-fast-forward.ts): with a 10,000-line
+ * scrollback only a gather of more than 10,000 lines has anything to skip. xterm still draws what it
+ * parses of each gather in frames, a few gathers a second. While xterm is still parsing, output waits
+ * until it is done, whatever the timers say. What waits is unacknowledged: FLOOD_GATHER_CHARS plus
+ * a write being parsed stays under the 6,000,000 characters at which the daemon pauses the agent.
  */
 const FLOOD_CHARS = 64 * 1024;
-const FLOOD_COALESCE_MS = 100;
+const FLOOD_COALESCE_MS = 200;
+const FLOOD_QUIET_MS = 25;
+const FLOOD_GATHER_CHARS = 4_000_000;
 const MAX_GATHER_CHARS = 512 * 1024;
 
 /**
@@ -54,8 +70,15 @@ export class TerminalSession {
   private pending: Array<string | Uint8Array> = [];
   private pendingChars = 0;
   private pendingTimer: ReturnType<typeof setTimeout> | undefined;
+  private quietTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A flush came due while xterm was parsing: flush when it is done. */
+  private flushWhenIdle = false;
   private lastWriteAt = -Infinity;
   private lastWriteChars = 0;
+  /** Writes the sink has not parsed yet (of any attachment): output waits meanwhile, and may be skipped. */
+  private inFlight = 0;
+  private skippedBytes = 0;
+  private skips = 0;
 
   constructor(
     private readonly bridge: Bridge,
@@ -88,7 +111,7 @@ export class TerminalSession {
     if (generation !== this.generation || this.disposed) return;
     this.sink.reset();
     this.sink.resize(snapshot.cols, snapshot.rows);
-    this.sink.write(snapshot.data, () => undefined);
+    this.track(snapshot.data, () => undefined);
     this.lastSeq = snapshot.seq;
     const held = this.held ?? [];
     this.held = undefined;
@@ -110,6 +133,16 @@ export class TerminalSession {
     this.ackTimer = undefined;
     this.unacked = 0;
     this.bridge.call('terminal.detach', this.name).catch(() => undefined);
+  }
+
+  /** Output bytes skipped by fast-forwards (they would have scrolled out unseen), and how many skips. */
+  get fastForwarded(): { bytes: number; skips: number } {
+    return { bytes: this.skippedBytes, skips: this.skips };
+  }
+
+  /** Nothing waits: everything received is written and parsed. */
+  get settled(): boolean {
+    return this.inFlight === 0 && this.pending.length === 0;
   }
 
   /** Whether output is suspended (until the next attach). */
@@ -135,31 +168,65 @@ export class TerminalSession {
     if (chunk.seq <= this.lastSeq) return;
     this.lastSeq = chunk.seq;
     const sinceWrite = Date.now() - this.lastWriteAt;
-    const gather = this.lastWriteChars >= FLOOD_CHARS ? FLOOD_COALESCE_MS : COALESCE_MS;
+    const flood = this.lastWriteChars >= FLOOD_CHARS;
+    const gather = flood ? FLOOD_COALESCE_MS : COALESCE_MS;
     const chars = chunk.chars ?? chunk.data.length;
-    if (this.pending.length === 0 && sinceWrite >= gather) {
+    if (this.pending.length === 0 && this.inFlight === 0 && sinceWrite >= gather) {
       this.write(chunk.data, chars);
       return;
     }
     this.pending.push(chunk.data);
     this.pendingChars += chars;
-    if (this.pendingChars >= MAX_GATHER_CHARS) this.flushPending();
-    else this.pendingTimer ??= setTimeout(() => this.flushPending(), Math.max(0, gather - sinceWrite));
+    if (this.pendingChars >= (flood ? FLOOD_GATHER_CHARS : MAX_GATHER_CHARS)) {
+      this.flushPending();
+      return;
+    }
+    this.pendingTimer ??= setTimeout(() => this.flushPending(), Math.max(0, gather - sinceWrite));
+    if (flood) {
+      if (this.quietTimer !== undefined) clearTimeout(this.quietTimer);
+      this.quietTimer = setTimeout(() => this.flushPending(), FLOOD_QUIET_MS);
+    }
   }
 
   private flushPending(): void {
-    if (this.pendingTimer !== undefined) clearTimeout(this.pendingTimer);
-    this.pendingTimer = undefined;
+    this.clearTimers();
+    // Still parsing: the write's callback flushes.
+    if (this.inFlight > 0) {
+      this.flushWhenIdle = true;
+      return;
+    }
+    this.flushWhenIdle = false;
     const pieces = this.pending;
-    const chars = this.pendingChars;
+    let chars = this.pendingChars;
     this.pending = [];
     this.pendingChars = 0;
-    if (pieces.length > 0 && !this.disposed) this.write(join(pieces), chars);
+    if (pieces.length === 0 || this.disposed) return;
+    let data = join(pieces);
+    const view = typeof data === 'string' ? undefined : this.sink.skipView?.();
+    const skip = view && typeof data !== 'string' ? fastForward(data, view.scrollback, view.rows) : undefined;
+    if (skip) {
+      this.skippedBytes += skip.skippedBytes;
+      this.skips += 1;
+      this.sink.fastForwarded?.(this.fastForwarded);
+      this.track(skip.replay, () => undefined);
+      // Skipped is done with: acknowledged now, so the agent is not held up by what is never parsed.
+      this.parsed(skip.skippedChars);
+      chars -= skip.skippedChars;
+      data = skip.rest;
+    }
+    this.write(data, chars);
+  }
+
+  private clearTimers(): void {
+    if (this.pendingTimer !== undefined) clearTimeout(this.pendingTimer);
+    if (this.quietTimer !== undefined) clearTimeout(this.quietTimer);
+    this.pendingTimer = undefined;
+    this.quietTimer = undefined;
   }
 
   private dropPending(): void {
-    if (this.pendingTimer !== undefined) clearTimeout(this.pendingTimer);
-    this.pendingTimer = undefined;
+    this.clearTimers();
+    this.flushWhenIdle = false;
     this.pending = [];
     this.pendingChars = 0;
   }
@@ -168,8 +235,18 @@ export class TerminalSession {
     this.lastWriteAt = Date.now();
     this.lastWriteChars = chars;
     const generation = this.generation;
-    this.sink.write(data, () => {
+    this.track(data, () => {
       if (generation === this.generation && !this.disposed) this.parsed(chars);
+    });
+  }
+
+  /** Writes to the sink, counting the write in flight until parsed; then flushes what gathered meanwhile. */
+  private track(data: string | Uint8Array, parsed: () => void): void {
+    this.inFlight += 1;
+    this.sink.write(data, () => {
+      this.inFlight -= 1;
+      parsed();
+      if (this.inFlight === 0 && this.flushWhenIdle && !this.disposed && !this.suspended) this.flushPending();
     });
   }
 

@@ -13,7 +13,7 @@ import { runCliProcess, type CliRun } from '../../support/cli-process.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 
 const FLOOD = path.resolve('test/fixtures/agents/utf8-flood.mjs');
-const LINES = 110_000;
+const LINES = 160_000;
 const line = (n: number) => `U${String(n).padStart(6, '0')} é漢字🙂 ${'ü'.repeat(20)}${'x'.repeat(40)}`;
 
 describe('terminal output through the daemon to a console', () => {

@@ -77,7 +77,7 @@ describe('a console session', () => {
     const acked = calls.filter(([m]) => m === 'terminal.ack').reduce((sum, [, args]) => sum + (args[1] as number), 0);
     expect(acked).toBe(100);
   });
-  it('in a flood, writes about ten times a second, never lets more than 512 KB wait, and keeps every byte in order', async () => {
+  it('in a flood, writes about five times a second, never lets more than 4,000,000 characters wait, writes at once when the flood pauses, and keeps every byte in order', async () => {
     const { bridge, push } = fakeBridge();
     const { sink, writes } = recordingSink();
     const session = new TerminalSession(bridge, 'Alice', sink, () => undefined);
@@ -95,17 +95,45 @@ describe('a console session', () => {
       send(String(ms % 10).repeat(20_000)); // 2 MB/s in 20 KB chunks
       vi.advanceTimersByTime(10);
     }
-    vi.advanceTimersByTime(200);
+    expect(writes.length).toBeGreaterThanOrEqual(4);
+    expect(writes.length).toBeLessThanOrEqual(7); // ~5 a second, not one per 50 ms (21)
+    // The flood pauses: what waits is written 25 ms after its last chunk, not at the next 200 ms mark.
+    vi.advanceTimersByTime(50);
+    send('last line\r\n');
+    const before = writes.length;
+    vi.advanceTimersByTime(30);
+    expect(writes.length).toBe(before + 1);
     expect(writes.join('')).toBe(sent.join(''));
-    expect(writes.length).toBeGreaterThanOrEqual(8);
-    expect(writes.length).toBeLessThanOrEqual(13); // ~10 a second, not one per 50 ms (21)
-    // A burst arriving all at once is handed over in pieces of at most 512 KB (+ the chunk that crossed it).
+    // A burst arriving all at once is handed over in pieces of at most 4,000,000 (+ the chunk that crossed it).
     writes.splice(0);
     sent.splice(0);
-    for (let i = 0; i < 80; i++) send('b'.repeat(20_000));
-    vi.advanceTimersByTime(200);
+    for (let i = 0; i < 500; i++) send('b'.repeat(20_000));
+    vi.advanceTimersByTime(300);
     expect(writes.join('')).toBe(sent.join(''));
-    for (const write of writes) expect(write.length).toBeLessThanOrEqual(512 * 1024 + 20_000);
+    expect(writes.length).toBeGreaterThanOrEqual(3);
+    for (const write of writes) expect(write.length).toBeLessThanOrEqual(4_000_000 + 20_000);
+  });
+
+  it('while the terminal is still parsing, output waits for it, then goes in one write', async () => {
+    const { bridge, push } = fakeBridge();
+    const writes: string[] = [];
+    const callbacks: Array<() => void> = [];
+    // A sink that parses only when the test says so, as xterm parses in its own time.
+    const sink: TerminalSink = { reset: () => undefined, resize: () => undefined, write: (data, parsed) => (writes.push(String(data)), callbacks.push(parsed)) };
+    const session = new TerminalSession(bridge, 'Alice', sink, () => undefined);
+    await session.attach();
+    callbacks.splice(0).forEach((parsed) => parsed()); // the snapshot is parsed
+    vi.advanceTimersByTime(1000);
+    push(3, 'first');
+    expect(writes.at(-1)).toBe('first');
+    for (let seq = 4; seq < 54; seq++) push(seq, 'x'.repeat(10_000));
+    vi.advanceTimersByTime(1000); // timers came due meanwhile: nothing is written while parsing
+    expect(writes.at(-1)).toBe('first');
+    expect(session.settled).toBe(false);
+    callbacks.splice(0).forEach((parsed) => parsed());
+    expect(writes.at(-1)).toBe('x'.repeat(500_000));
+    callbacks.splice(0).forEach((parsed) => parsed());
+    expect(session.settled).toBe(true);
   });
 
   it('acknowledges a flood in a few calls per MB, and all of it', async () => {
