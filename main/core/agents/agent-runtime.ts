@@ -83,8 +83,13 @@ export interface AgentRuntime {
   updateMeta?(name: string, patch: AgentMeta): Promise<Result<void>>;
   /** Output of an agent found running that the relay has not read (a daemon died or was not there); once. */
   takeRelayBacklog?(name: string): OutputChunk[] | undefined;
-  /** The relay has read `name`'s output up to seq to the end: the runtime need not keep it for the relay. */
-  relayAck?(name: string, seq: number): void;
+  /** Where that backlog starts when it is mid-line: the line under way, as the last relay described it; once. */
+  takeRelayLine?(name: string): string | undefined;
+  /**
+   * The relay has read `name`'s output up to seq to the end: the runtime need not keep it for the relay.
+   * `line`: seq ended mid-line, and this is the line under way (RelayHub.resumePoint), kept for the next relay.
+   */
+  relayAck?(name: string, seq: number, line?: string): void;
   /** The stream `name`'s output seq numbers count within (they restart with a new terminal host). */
   relayStream?(name: string): string | undefined;
   /** Searches every agent's scrollback, where the scrollback lives. */

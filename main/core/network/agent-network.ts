@@ -105,8 +105,11 @@ export class AgentNetwork {
   private readonly stopRequested = new Set<string>();
   /** Each agent's identity (kept over restarts) and whether it takes relay messages at a shell prompt. */
   private readonly identities = new Map<string, { id: string; acceptRelay: boolean }>();
-  /** Per agent: the last chunk its relay has read to the end, told to the terminal host in a moment. */
-  private readonly relayAcks = new Map<string, number>();
+  /**
+   * Per agent: the last chunk its relay has read to the end, told to the terminal host in a moment; with
+   * the line under way when that chunk ended mid-line.
+   */
+  private readonly relayAcks = new Map<string, { seq: number; line: string | undefined }>();
   private relayAckTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: AgentNetworkOptions) {
@@ -153,6 +156,9 @@ export class AgentNetwork {
     // the last one died): read now, once every agent is a recipient again. A line the last daemon
     // already routed is in the log with where it was read, and is not routed again.
     for (const name of this.manager.names()) {
+      // The last daemon let go of output mid-line: what follows is the rest of that line, not a line of its own.
+      const line = this.manager.takeRelayLine?.(name);
+      if (line !== undefined) this.relay.resumeLine(name, line);
       const backlog = this.manager.takeRelayBacklog?.(name);
       if (!backlog?.length) continue;
       options.logger.info('relay: reading output printed while no daemon read it', { name, chunks: backlog.length, from: backlog[0]!.seq, to: backlog[backlog.length - 1]!.seq });
@@ -164,7 +170,12 @@ export class AgentNetwork {
         this.failover.feed(name, chunk.data);
       }),
       this.manager.onEvent((event) => {
-        if (event.type === 'restarted') this.relay.resetAgent(event.agent.name);
+        if (event.type === 'restarted') {
+          this.relay.resetAgent(event.agent.name);
+          // Not sent yet: that line was the old process's, the new one starts on a fresh screen.
+          const ack = this.relayAcks.get(event.agent.name);
+          if (ack) ack.line = undefined;
+        }
         if (event.type === 'removed') {
           // Messages still queued for it fail now, visibly; a later agent of that name is another agent.
           this.directory.remove(event.name);
@@ -196,14 +207,22 @@ export class AgentNetwork {
     const stream = this.manager.relayStream?.(name);
     this.relay.ingest(name, chunk.data, stream ? { stream: `${this.identity(name).id}/${stream}`, seq: chunk.seq } : undefined);
     // Read to the end (nothing held, and the line under way cannot become a relay line's start): the
-    // runtime need not keep this output for a next daemon.
-    if (!this.manager.relayAck || !(chunk.data.endsWith('\n') ? this.relay.atRest(name) : this.relay.settled(name))) return;
-    this.relayAcks.set(name, chunk.seq);
+    // runtime need not keep this output for a next daemon, which, mid-line, starts from the line under way.
+    if (!this.manager.relayAck) return;
+    const point = this.relay.resumePoint(name);
+    if (!point) return;
+    const ack = this.relayAcks.get(name);
+    if (ack) {
+      ack.seq = chunk.seq;
+      ack.line = point.line;
+    } else {
+      this.relayAcks.set(name, { seq: chunk.seq, line: point.line });
+    }
     if (this.relayAckTimer) return;
     this.relayAckTimer = setTimeout(() => {
       this.relayAckTimer = undefined;
       // By now the log has what this output routed (written at once, flushed on the next tick).
-      for (const [agent, seq] of this.relayAcks) this.manager.relayAck?.(agent, seq);
+      for (const [agent, { seq, line }] of this.relayAcks) this.manager.relayAck?.(agent, seq, line);
       this.relayAcks.clear();
     }, RELAY_ACK_DELAY_MS);
     this.relayAckTimer.unref();

@@ -2,7 +2,7 @@ import type { Logger } from '../logging/logger.js';
 import { MessageLog, sourceAtOrBefore, type HistoryFilter, type HistoryPage, type MessageSource, type RelayMessage } from './message-log.js';
 import type { ParsedRelayMessage } from './relay-parser.js';
 import { PasteModeTracker } from './paste-mode.js';
-import { RelayParser, type RelayParserOptions } from './relay-parser.js';
+import { RelayParser, type RelayParserOptions, type ResumePoint } from './relay-parser.js';
 import { systemClock, type Clock, type TargetDirectory } from './relay-target.js';
 import { RelayRouter, type RelayEvent, type RouterOptions, type SendResult } from './router.js';
 
@@ -37,6 +37,8 @@ export interface ChunkSource {
   readonly stream: string;
   readonly seq: number;
 }
+
+const AT_LINE_START: ResumePoint = Object.freeze({});
 
 export class RelayHub {
   readonly log: MessageLog;
@@ -126,12 +128,27 @@ export class RelayHub {
   }
 
   /**
-   * Output up to here may be let go even mid-line: at rest, and the line under way holds nothing a relay
-   * line could start with. (A spinner's line never ends; waiting for its line feed kept all its output.)
+   * Where a next daemon's relay could take up `agent`'s output after what was fed so far, or undefined
+   * while it could not (a line held for a wrap, a block or fence open, or a line under way that could
+   * still become a relay line). Mid-line, `line` describes the line under way for that relay's
+   * resumeLine: output acknowledged up to here may be let go even mid-line (a spinner's line never ends).
    */
-  settled(agent: string): boolean {
+  resumePoint(agent: string): ResumePoint | undefined {
     const entry = this.parsers.get(agent.toLowerCase());
-    return !entry || (this.atRest(agent) && entry.parser.lineInert);
+    if (!entry) return AT_LINE_START;
+    return this.atRest(agent) ? entry.parser.resumePoint() : undefined;
+  }
+
+  /**
+   * Starts reading `agent`'s output in the middle of the line another daemon's relay described
+   * (ResumePoint.line), so the rest of that line is read as its rest, not as a line of its own. Call
+   * before its output is fed; false (and a warning) when the description cannot be used.
+   */
+  resumeLine(agent: string, line: string): boolean {
+    const entry = this.entry(agent);
+    const resumed = entry.parser.resumeLine(line);
+    if (!resumed) this.logger?.warn('relay: could not take up the line the last daemon was reading; reading on from a line start', { agent: entry.name });
+    return resumed;
   }
 
   private routeParsed(entry: ParserEntry, parsed: ReadonlyArray<ParsedRelayMessage>): void {

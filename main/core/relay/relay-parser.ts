@@ -1,7 +1,8 @@
-import { LineAssembler } from './line-assembler.js';
+import { LineAssembler, type ResumePoint } from './line-assembler.js';
 import { RelayGrammar, type ParsedRelayMessage, type RelayGrammarOptions } from './relay-grammar.js';
 
 export type { ParsedRelayMessage, RelayMessageKind } from './relay-grammar.js';
+export type { ResumePoint } from './line-assembler.js';
 
 /**
  * The streaming relay-line parser for one agent's terminal output: a LineAssembler (escape sequences,
@@ -47,6 +48,16 @@ export class RelayParser {
   /** The unfinished line holds nothing a relay line or fence could start with (see LineAssembler.lineInert). */
   get lineInert(): boolean {
     return this.lines.lineInert;
+  }
+
+  /** Where a next parser could take up after what was fed so far (LineAssembler.resumePoint); the grammar is the caller's to check (holding, open). */
+  resumePoint(): ResumePoint | undefined {
+    return this.lines.resumePoint();
+  }
+
+  /** Starts from a line another parser described (LineAssembler.resumeLine), before anything is fed. */
+  resumeLine(line: string): boolean {
+    return this.lines.resumeLine(line);
   }
 
   /** True inside a block (`->relay:Name <<<` seen, `>>>` not yet) or a code fence. */

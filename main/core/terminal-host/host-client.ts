@@ -211,6 +211,8 @@ export class TerminalHostClient implements AgentRuntime {
    * arrived since, until the relay takes it (takeRelayBacklog).
    */
   private readonly relayBacklogs = new Map<string, OutputChunk[]>();
+  /** Per agent found running: the line under way where that backlog starts (the host's relayLine), if mid-line. */
+  private readonly relayLines = new Map<string, string>();
   private readonly events = new ListenerSet<AgentEvent>();
   private readonly outputs = new ListenerSet<{ name: string; chunk: OutputChunk }>();
   private readonly log: Logger;
@@ -266,6 +268,7 @@ export class TerminalHostClient implements AgentRuntime {
       this.agents.set(hosted.info.name, new RemoteAgent(hosted.info, () => this.liveConnection()));
       this.metas.set(hosted.info.name, hosted.meta);
       if (hosted.relayBacklog) this.relayBacklogs.set(hosted.info.name, hosted.relayBacklog.map((chunk) => ({ seq: chunk.seq, data: chunk.data })));
+      if (hosted.relayBacklog && typeof hosted.relayLine === 'string') this.relayLines.set(hosted.info.name, hosted.relayLine);
     }
     if (connection.welcome.agents.length) {
       this.log.info('reattached to the terminal host', { pid: connection.welcome.pid, version: connection.welcome.version, agents: connection.welcome.agents.length });
@@ -315,11 +318,14 @@ export class TerminalHostClient implements AgentRuntime {
           this.agents.get(event.name)?.exited(event.exit);
         } else if (event.type === 'restarted') {
           this.agents.get(event.agent.name)?.update(event.agent);
+          // Its backlog (if not taken yet) now runs into a fresh screen: read from a line start.
+          this.relayLines.delete(event.agent.name);
         } else if (event.type === 'removed') {
           this.agents.get(event.name)?.dispose();
           this.agents.delete(event.name);
           this.metas.delete(event.name);
           this.relayBacklogs.delete(event.name);
+          this.relayLines.delete(event.name);
         }
         this.events.emit(event);
         return;
@@ -430,9 +436,23 @@ export class TerminalHostClient implements AgentRuntime {
     return backlog;
   }
 
-  /** Tells the host the relay has read `name`'s output up to seq to the end: it need not keep it. */
-  relayAck(name: string, seq: number): void {
-    this.liveConnection()?.send({ t: 'relayAck', name, seq });
+  /**
+   * Where the output takeRelayBacklog gives starts, when that is in the middle of a line: the line as
+   * the last daemon's relay described it (RelayHub.resumeLine takes it). Once, with the backlog.
+   */
+  takeRelayLine(name: string): string | undefined {
+    const line = this.relayLines.get(name);
+    this.relayLines.delete(name);
+    return line;
+  }
+
+  /**
+   * Tells the host the relay has read `name`'s output up to seq to the end: it need not keep it. With
+   * `line`, seq ended mid-line and that is the line under way, for the next daemon (a host before
+   * protocol 1.3 ignores it).
+   */
+  relayAck(name: string, seq: number, line?: string): void {
+    this.liveConnection()?.send({ t: 'relayAck', name, seq, ...(line !== undefined ? { line } : {}) });
   }
 
   /**
@@ -512,6 +532,7 @@ export class TerminalHostClient implements AgentRuntime {
     for (const agent of this.agents.values()) agent.dispose();
     this.agents.clear();
     this.relayBacklogs.clear();
+    this.relayLines.clear();
     this.events.clear();
     this.outputs.clear();
   }

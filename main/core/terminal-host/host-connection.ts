@@ -135,7 +135,7 @@ export class HostConnection {
     });
   }
 
-  send(message: { t: 'ack'; aid: string; chars: number } | { t: 'input'; name: string; data: string; human: boolean } | { t: 'relayAck'; name: string; seq: number }): void {
+  send(message: { t: 'ack'; aid: string; chars: number } | { t: 'input'; name: string; data: string; human: boolean } | { t: 'relayAck'; name: string; seq: number; line?: string }): void {
     if (!this.closed) this.socket.write(`${JSON.stringify(message)}\n`);
   }
 

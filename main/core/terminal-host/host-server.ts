@@ -7,7 +7,7 @@ import type { Attachment } from '../agents/agent-host.js';
 import { AgentManager, type AgentManagerOptions } from '../agents/agent-manager.js';
 import type { AgentMeta, ScrollbackQuery } from '../agents/agent-runtime.js';
 import type { AgentSpecInput } from '../agents/agent-spec.js';
-import { LineReader, MAX_RELAY_BACKLOG_CHARS, PROTOCOL, encodeOutputFrame, readsOutputFrames, type AttachReply, type ClientMessage, type HostMessage, type HostedAgent, type WireError } from './protocol.js';
+import { LineReader, MAX_RELAY_BACKLOG_CHARS, MAX_RELAY_LINE_CHARS, PROTOCOL, encodeOutputFrame, readsOutputFrames, type AttachReply, type ClientMessage, type HostMessage, type HostedAgent, type WireError } from './protocol.js';
 import { ScrollbackIndex } from './scrollback-index.js';
 import { hostFilePath, removeHostFile, writeHostFile } from './host-file.js';
 
@@ -35,6 +35,15 @@ const wireError = (error: unknown): WireError =>
     ? { code: error.code, message: error.message, details: error.details }
     : { code: (error as { code?: string }).code ?? 'host_error', message: (error as Error).message ?? String(error) };
 
+interface RelayBacklog {
+  chunks: Array<{ seq: number; data: string }>;
+  chars: number;
+  warned: boolean;
+  line?: { seq: number; text: string } | undefined;
+  /** The first seq of the process running now (after a restart): a line from before it is not the one under way. */
+  freshFrom: number;
+}
+
 interface Client {
   readonly socket: net.Socket;
   authed: boolean;
@@ -54,8 +63,11 @@ export class TerminalHostServer {
   readonly manager: AgentManager;
   readonly index = new ScrollbackIndex((name) => this.scrollbackOf(name));
   private readonly meta = new Map<string, AgentMeta>();
-  /** Per agent: output the daemon's relay has not acknowledged yet, for the next daemon to read. */
-  private readonly relayBacklogs = new Map<string, { chunks: Array<{ seq: number; data: string }>; chars: number; warned: boolean }>();
+  /**
+   * Per agent: output the daemon's relay has not acknowledged yet, for the next daemon to read; and
+   * where the last acknowledgement fell mid-line, the line under way then (the ack's `line`, at `seq`).
+   */
+  private readonly relayBacklogs = new Map<string, RelayBacklog>();
   private readonly clients = new Set<Client>();
   private readonly token = crypto.randomBytes(24).toString('hex');
   private readonly startedAt = new Date().toISOString();
@@ -77,6 +89,14 @@ export class TerminalHostServer {
     this.manager.onEvent((event) => {
       // Quiet now: what it printed is assembled into lines (compact) instead of waiting as output.
       if (event.type === 'status' && event.status !== 'working' && event.status !== 'starting') this.index.settle(event.name);
+      // A fresh screen: what follows starts a line, whatever line an ack (even a late one) fell in before.
+      if (event.type === 'restarted') {
+        const backlog = this.relayBacklogs.get(event.agent.name);
+        if (backlog) {
+          backlog.line = undefined;
+          backlog.freshFrom = (this.manager.get(event.agent.name)?.flowStats.lastSeq ?? 0) + 1;
+        }
+      }
       if (event.type === 'removed') {
         this.meta.delete(event.name);
         this.relayBacklogs.delete(event.name);
@@ -140,7 +160,7 @@ export class TerminalHostServer {
   private keepForRelay(name: string, seq: number, data: string): void {
     let backlog = this.relayBacklogs.get(name);
     if (!backlog) {
-      backlog = { chunks: [], chars: 0, warned: false };
+      backlog = { chunks: [], chars: 0, warned: false, freshFrom: 0 };
       this.relayBacklogs.set(name, backlog);
     }
     backlog.chunks.push({ seq, data });
@@ -154,13 +174,24 @@ export class TerminalHostServer {
     }
   }
 
-  private relayAck(name: string, seq: number): void {
+  private relayAck(name: string, seq: number, line: string | undefined): void {
     const backlog = this.relayBacklogs.get(name);
     if (!backlog) return;
     let drop = 0;
     while (drop < backlog.chunks.length && backlog.chunks[drop]!.seq <= seq) backlog.chars -= backlog.chunks[drop++]!.data.length;
     if (drop > 0) backlog.chunks.splice(0, drop);
     backlog.warned = false;
+    // Each ack says where its relay stopped: at a line start (no line) or in the middle of `line`.
+    backlog.line = line === undefined ? undefined : { seq, text: line };
+  }
+
+  /** The line the last ack fell in, if what is kept for the relay follows that ack directly (nothing dropped, no restart since). */
+  private relayLine(name: string, backlog: RelayBacklog | undefined): string | undefined {
+    const line = backlog?.line;
+    if (!backlog || !line || line.seq < backlog.freshFrom) return undefined;
+    const next = backlog.chunks[0]?.seq ?? this.manager.get(name)?.flowStats.lastSeq;
+    const follows = backlog.chunks.length > 0 ? next === line.seq + 1 : next === line.seq;
+    return follows ? line.text : undefined;
   }
 
   private scrollbackOf(name: string): number {
@@ -277,7 +308,13 @@ export class TerminalHostServer {
         client.attachments.get(message.aid)?.ack(Number(message.chars) || 0);
         return;
       case 'relayAck':
-        if (typeof message.name === 'string' && Number.isFinite(message.seq)) this.relayAck(message.name, message.seq);
+        if (typeof message.name !== 'string' || !Number.isFinite(message.seq)) return;
+        // A line that is not what a relay sends is refused with its ack: the output stays kept, nothing is let go.
+        if (message.line !== undefined && (typeof message.line !== 'string' || message.line.length > MAX_RELAY_LINE_CHARS)) {
+          this.log.warn('ignoring a relay acknowledgement with a malformed line', { name: message.name });
+          return;
+        }
+        this.relayAck(message.name, message.seq, message.line);
         return;
       case 'input': {
         const host = this.manager.get(message.name);
@@ -295,7 +332,10 @@ export class TerminalHostServer {
   private hosted(): HostedAgent[] {
     return this.manager.names().flatMap((name) => {
       const host = this.manager.get(name);
-      return host ? [{ info: host.info, meta: this.meta.get(name) ?? {}, seq: host.flowStats.lastSeq, relayBacklog: [...(this.relayBacklogs.get(name)?.chunks ?? [])] }] : [];
+      if (!host) return [];
+      const backlog = this.relayBacklogs.get(name);
+      const relayLine = this.relayLine(name, backlog);
+      return [{ info: host.info, meta: this.meta.get(name) ?? {}, seq: host.flowStats.lastSeq, relayBacklog: [...(backlog?.chunks ?? [])], ...(relayLine !== undefined ? { relayLine } : {}) }];
     });
   }
 

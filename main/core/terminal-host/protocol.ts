@@ -19,9 +19,15 @@ import { withOutputBytes } from '../bridge/output-bytes.js';
 /**
  * Minor 1: terminal output as binary frames (to a daemon whose hello says 1.1 or later) and `meta`
  * (change an agent's meta after spawn). Minor 2: the relay backlog (`relayAck`, and each hosted
- * agent's output the relay has not read to the end, in the welcome).
+ * agent's output the relay has not read to the end, in the welcome). Minor 3: a `relayAck` that falls
+ * mid-line carries the line under way (`line`, opaque to the host), and the welcome gives it back with
+ * the backlog that follows it (`relayLine`), so the next daemon reads that backlog as the rest of the
+ * line. A host before 1.3 ignores `line` and sends no `relayLine`: the next daemon starts at a line start.
  */
-export const PROTOCOL = { major: 1, minor: 2 } as const;
+export const PROTOCOL = { major: 1, minor: 3 } as const;
+
+/** The longest `line` a relayAck may carry; an ack with a longer one (or one that is not a string) is ignored. */
+export const MAX_RELAY_LINE_CHARS = 64 * 1024;
 
 /** The most output per agent the host keeps for a relay that has not acknowledged it (oldest dropped). */
 export const MAX_RELAY_BACKLOG_CHARS = 4 * 1024 * 1024;
@@ -65,14 +71,22 @@ export interface HostedAgent {
    * of a daemon that died, or was not there, has not read to the end. Absent from older hosts.
    */
   readonly relayBacklog?: ReadonlyArray<{ readonly seq: number; readonly data: string }>;
+  /**
+   * The line under way where the last relayAck fell mid-line (its `line`), when relayBacklog (and the
+   * output after it) follows that ack directly: the relay reads on from the middle of this line. From 1.3.
+   */
+  readonly relayLine?: string;
 }
 
 export type ClientMessage =
   | { readonly t: 'hello'; readonly token: string; readonly protocol: ProtocolVersion; readonly version: string }
   | { readonly t: 'req'; readonly id: number; readonly op: string; readonly args: unknown[] }
   | { readonly t: 'ack'; readonly aid: string; readonly chars: number }
-  /** The daemon's relay has read `name`'s output up to seq to the end (and logged what it found). */
-  | { readonly t: 'relayAck'; readonly name: string; readonly seq: number }
+  /**
+   * The daemon's relay has read `name`'s output up to seq to the end (and logged what it found); from
+   * 1.3, `line` when seq ends mid-line: the line under way, as the relay describes it (opaque here).
+   */
+  | { readonly t: 'relayAck'; readonly name: string; readonly seq: number; readonly line?: string }
   | { readonly t: 'input'; readonly name: string; readonly data: string; readonly human: boolean };
 
 export type HostMessage =

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectClient, type NodeClient } from '../../../main/core/transport/client.js';
 import { readHostFile } from '../../../main/core/terminal-host/host-file.js';
+import { HostConnection } from '../../../main/core/terminal-host/host-connection.js';
+import type { HostedAgent } from '../../../main/core/terminal-host/protocol.js';
 import { runCliProcess, type CliRun } from '../../support/cli-process.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 
@@ -170,4 +172,35 @@ describe('the relay when the daemon dies and its agents live on', () => {
     expect(readLog(bobLog)).toHaveLength(3);
     expect((await fromAnn()).map(([body]) => body)).toEqual(['message 3', 'message 2', 'message 1']);
   }, 120_000);
+
+  it('a daemon killed right after letting go of a prose line mid-line: the next one does not take the rest of that line for a relay line; a line that starts with one is delivered once', async () => {
+    tmp = makeTempDir();
+    const bobLog = path.join(tmp.dir, 'bob.log');
+    current = await startUp(tmp.dir);
+    await current.client.call('agents.spawn', { name: 'Bob', command: process.execPath, args: [fixture('relay/bob.mjs')], cwd: tmp.dir, env: { BOB_LOG: bobLog } });
+    await current.client.call('agents.spawn', { name: 'Ann', command: process.execPath, args: [fixture('terminal-host/print-on-input.mjs')], cwd: tmp.dir });
+    // The test's own connection to the terminal host: it types to Ann (also with no daemon) and sees what the host keeps for the relay.
+    const probe = await HostConnection.open(readHostFile(tmp.dir)!, 'probe');
+    try {
+      const ann = async () => (await probe.request<HostedAgent[]>('list')).find((a) => a.info.name === 'Ann')!;
+      const print = (text: string) => probe.send({ t: 'input', name: 'Ann', data: `${JSON.stringify(text)}\r`, human: false });
+      // Ann's `ready` line was read (raw mode: typing no longer echoes).
+      await expect.poll(async () => { const a = await ann(); return a.seq > 0 && a.relayBacklog?.length === 0; }, { timeout: 15_000 }).toBe(true);
+      const seq = (await ann()).seq;
+      print('hello world');
+      // The daemon read it and let it go mid-line, the line under way kept with the ack.
+      await expect.poll(async () => { const a = await ann(); return [a.seq > seq, a.relayBacklog?.length, typeof a.relayLine]; }, { timeout: 15_000 }).toEqual([true, 0, 'string']);
+      await kill9(current);
+
+      print('->relay:Bob not a message\r\n->relay:Bob a message\r\n');
+      await expect.poll(async () => (await ann()).relayBacklog?.map((c) => c.data).join('') ?? '', { timeout: 10_000 }).toContain('a message');
+      current = await startUp(tmp.dir);
+      await expect.poll(() => readLog(bobLog), { timeout: 20_000 }).toEqual([expect.stringMatching(/^Relay message from Ann \[\w+\]: a message$/)]);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(readLog(bobLog)).toHaveLength(1);
+      expect((await current.client.call('relay.history', { agent: 'Ann' })).items.filter((m) => m.from === 'Ann').map((m) => m.body)).toEqual(['a message']);
+    } finally {
+      probe.close();
+    }
+  }, 90_000);
 });
