@@ -12,7 +12,7 @@ export interface FlowControlOptions {
 
 /*
  * A console is remote (WebSocket or IPC, then xterm's parser and a frame), so an acknowledgement takes
- * tens of milliseconds to come back, and the page gathers a flood's output for up to 100 ms before it
+ * tens of milliseconds to come back, and the page gathers a flood's output for up to 200 ms before it
  * parses it. VS Code's 100,000 / 5,000 drains the console before the pty resumes: a stop-and-wait that
  * ran the browser console at 0.15 of xterm's own speed; 1,000,000 / 400,000 still left the pipeline
  * idle, waiting for acknowledgements, once the daemon and host got cheap (ratio 0.33–0.39 against

@@ -17,7 +17,11 @@ interface Pending {
 }
 
 export interface OutputFramesOptions {
-  /** Frames are joined up to this size; past it a frame goes out at once (default 1 MiB). */
+  /**
+   * Frames are joined up to this size; past it a frame goes out at once (default 256 KiB). Small
+   * enough that encoding and writing one frame is a short task for the event loop when a console
+   * falls behind and output gathers (1 MiB frames showed in the daemon's lag under a flood).
+   */
   readonly maxFrameBytes?: number;
   /**
    * Runs the writes of several agents' frames that go out together, e.g. with the socket corked so
@@ -42,7 +46,7 @@ export class OutputFrames {
     private readonly write: (frame: Buffer, done: () => void) => void,
     options: OutputFramesOptions = {},
   ) {
-    this.maxFrameBytes = options.maxFrameBytes ?? 1024 * 1024;
+    this.maxFrameBytes = options.maxFrameBytes ?? 256 * 1024;
     this.together = options.together;
   }
 

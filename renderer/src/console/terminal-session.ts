@@ -44,7 +44,8 @@ const COALESCE_MS = 50;
  * scrollback only a gather of more than 10,000 lines has anything to skip. xterm still draws what it
  * parses of each gather in frames, a few gathers a second. While xterm is still parsing, output waits
  * until it is done, whatever the timers say. What waits is unacknowledged: FLOOD_GATHER_CHARS plus
- * a write being parsed stays under the 6,000,000 characters at which the daemon pauses the agent.
+ * a write being parsed (the part of a gather not skipped) fits in the 6,000,000 characters at which the
+ * daemon pauses the agent.
  */
 const FLOOD_CHARS = 64 * 1024;
 const FLOOD_COALESCE_MS = 200;
@@ -198,6 +199,7 @@ export class TerminalSession {
     this.flushWhenIdle = false;
     const pieces = this.pending;
     let chars = this.pendingChars;
+    const gathered = chars;
     this.pending = [];
     this.pendingChars = 0;
     if (pieces.length === 0 || this.disposed) return;
@@ -215,6 +217,8 @@ export class TerminalSession {
       data = skip.rest;
     }
     this.write(data, chars);
+    // The gather's size (not what is left of it after a skip) says whether a flood is under way.
+    this.lastWriteChars = gathered;
   }
 
   private clearTimers(): void {
