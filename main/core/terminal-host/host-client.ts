@@ -198,8 +198,11 @@ export interface TerminalHostClientOptions {
  * The agent runtime whose ptys live in the terminal host process. Reattaches to a running host
  * (agents keep their pids, consoles their scrollback); starts one, detached, with the first agent.
  */
-/** V8 flags the terminal host always runs with. */
-const HOST_NODE_FLAGS = '--max-semi-space-size=2';
+/**
+ * V8 flags the terminal host always runs with: a small young generation, and `gc` for the mirror
+ * worker to give back the heap a burst left once the agents are quiet (terminal-mirror-worker.ts).
+ */
+const HOST_NODE_FLAGS = '--max-semi-space-size=2 --expose-gc';
 
 export class TerminalHostClient implements AgentRuntime {
   private connection: HostConnection | undefined;
