@@ -37,12 +37,11 @@ describe('teams', () => {
   it('starts every member with its role and teammates in its first message', async () => {
     const agents = (await call('teams.start', { team: 'code-review', cwd: tmp.dir, command: process.execPath, args: [echo] })) as Array<{ name: string }>;
     expect(agents.map((a) => a.name)).toEqual(['Architect', 'Reviewer', 'Auditor']);
-    await expect
-      .poll(async () => ((await call('terminal.screen', 'Auditor')) as string[]).join(''), { timeout: 15_000 })
-      .toContain('You are Auditor, one of 3 agents working as the "Code review" team');
-    const screen = ((await call('terminal.screen', 'Auditor')) as string[]).join('');
-    expect(screen).toContain('Your role: Audit the change for security problems');
-    expect(screen).toContain('->relay:Name');
+    // The whole message, not only its first sentence: the agent may still be echoing the rest.
+    const screen = () => call('terminal.screen', 'Auditor').then((rows) => (rows as string[]).join(''));
+    await expect.poll(screen, { timeout: 15_000 }).toContain('->relay:Name');
+    expect(await screen()).toContain('You are Auditor, one of 3 agents working as the "Code review" team');
+    expect(await screen()).toContain('Your role: Audit the change for security problems');
     await expect(call('teams.start', { team: 'code-review', cwd: tmp.dir, command: process.execPath })).rejects.toMatchObject({ code: 'agent_exists' });
   });
 
