@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { TerminalOutput } from '../../../preload/contract';
-import type { Bridge } from '../../../renderer/src/bridge';
 import { fastForward, xtermSkipView } from '../../../renderer/src/console/output-fast-forward';
 import { TerminalSession } from '../../../renderer/src/console/terminal-session';
 import serializeAddon from '@xterm/addon-serialize';
 import xtermHeadless from '@xterm/headless';
 import { seededRandom } from '../../support/seeded-random.js';
 import { expectSame, generate } from '../../support/terminal-floods.js';
+import { fakeBridge } from './fake-bridge';
 
 type Headless = InstanceType<typeof xtermHeadless.Terminal>;
 const encoder = new TextEncoder();
@@ -24,28 +23,6 @@ function serialize(term: Headless): string {
   return data;
 }
 
-/** A bridge whose daemon side is the test: attach answers an empty screen, output is pushed by hand. */
-function fakeBridge(cols: number, rows: number) {
-  const listeners = new Set<(chunk: TerminalOutput) => void>();
-  let acked = 0;
-  const bridge = {
-    transport: 'websocket',
-    call: (method: string, ...args: unknown[]) => {
-      if (method === 'terminal.attach') return Promise.resolve({ seq: 0, cols, rows, data: '' });
-      if (method === 'terminal.ack') acked += args[1] as number;
-      return Promise.resolve(null);
-    },
-    on: (_event: string, listener: (chunk: TerminalOutput) => void) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    connection: () => 'open',
-    onConnection: () => () => undefined,
-  } as unknown as Bridge;
-  const push = (seq: number, data: Uint8Array, chars: number) => listeners.forEach((l) => l({ name: 'Alice', seq, data, chars } as unknown as TerminalOutput));
-  return { bridge, push, acked: () => acked };
-}
-
 /** Length as a string of UTF-8 bytes cut anywhere (what the daemon counts, summed over the chunks). */
 function chars(bytes: Uint8Array): number {
   let n = 0;
@@ -55,7 +32,7 @@ function chars(bytes: Uint8Array): number {
 
 /** A console session writing into a headless xterm (the same core as the page's), and its skips. */
 async function consoleOn(term: Headless, cols: number, rows: number) {
-  const { bridge, push, acked } = fakeBridge(cols, rows);
+  const { bridge, push, acked } = fakeBridge({ seq: 0, cols, rows, data: '' });
   const session = new TerminalSession(
     bridge,
     'Alice',

@@ -1,28 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { TerminalOutput } from '../../../preload/contract';
-import type { Bridge } from '../../../renderer/src/bridge';
 import { TerminalSession, type TerminalSink } from '../../../renderer/src/console/terminal-session';
-
-/** A bridge whose daemon side is the test: attach answers a snapshot, events are pushed by hand. */
-function fakeBridge() {
-  const listeners = new Set<(chunk: TerminalOutput) => void>();
-  const calls: Array<[string, unknown[]]> = [];
-  const bridge = {
-    transport: 'websocket',
-    call: (method: string, ...args: unknown[]) => {
-      calls.push([method, args]);
-      if (method === 'terminal.attach') return Promise.resolve({ seq: 2, cols: 80, rows: 24, data: 'screen' });
-      return Promise.resolve(null);
-    },
-    on: (_event: string, listener: (chunk: TerminalOutput) => void) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    connection: () => 'open',
-    onConnection: () => () => undefined,
-  } as unknown as Bridge;
-  return { bridge, calls, push: (seq: number, data: string) => listeners.forEach((l) => l({ name: 'Alice', seq, data })) };
-}
+import { fakeBridge } from './fake-bridge';
 
 /** A sink that records writes and "parses" at once. */
 function recordingSink() {
