@@ -31,3 +31,14 @@ export function isZeroWidth(code: number): boolean {
     code === 0x200d
   );
 }
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/** Columns a line of text takes on the terminal. */
+export function displayWidth(text: string): number {
+  // Most terminal text is plain ASCII, one cell a character: skip the per-character walk.
+  if (PRINTABLE_ASCII.test(text)) return text.length;
+  let width = 0;
+  for (const ch of text) width += isZeroWidth(ch.codePointAt(0) ?? 0) ? 0 : charWidth(ch.codePointAt(0) ?? 0);
+  return width;
+}

@@ -1,4 +1,5 @@
-import { displayWidth, type LineSink } from './line-assembler.js';
+import { displayWidth } from './char-width.js';
+import type { LineSink } from './line-assembler.js';
 
 /**
  * The relay grammar: reads the lines a LineAssembler rebuilt and finds the relay messages in them:

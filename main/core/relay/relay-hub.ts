@@ -2,6 +2,7 @@ import type { Logger } from '../logging/logger.js';
 import { MessageLog, sourceAtOrBefore, type HistoryFilter, type HistoryPage, type MessageSource, type RelayMessage } from './message-log.js';
 import type { ParsedRelayMessage } from './relay-parser.js';
 import { PasteModeTracker } from './paste-mode.js';
+import { AT_LINE_START } from './line-state.js';
 import { RelayParser, type RelayParserOptions, type ResumePoint } from './relay-parser.js';
 import { systemClock, type Clock, type TargetDirectory } from './relay-target.js';
 import { RelayRouter, type RelayEvent, type RouterOptions, type SendResult } from './router.js';
@@ -38,7 +39,6 @@ export interface ChunkSource {
   readonly seq: number;
 }
 
-const AT_LINE_START: ResumePoint = Object.freeze({});
 
 export class RelayHub {
   readonly log: MessageLog;
