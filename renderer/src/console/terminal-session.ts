@@ -37,21 +37,23 @@ const ACK_DELAY_MS = 120;
 const COALESCE_MS = 50;
 /**
  * A stream of small redraws (a spinner, a TUI) is gathered for COALESCE_MS, never more than
- * MAX_GATHER_CHARS. In a flood (the last write was at least FLOOD_CHARS) output is gathered for up to
- * FLOOD_COALESCE_MS or FLOOD_GATHER_CHARS, and written as soon as the flood pauses for FLOOD_QUIET_MS
- * (so the prompt after a long output shows at once). Gathering a flood lets the console skip what
- * would scroll out of the whole scrollback unseen (output-fast-forward.ts): with a 10,000-line
- * scrollback only a gather of more than 10,000 lines has anything to skip. xterm still draws what it
- * parses of each gather in frames, a few gathers a second. While xterm is still parsing, output waits
- * until it is done, whatever the timers say. What waits is unacknowledged: FLOOD_GATHER_CHARS plus
- * a write being parsed (the part of a gather not skipped) fits in the 6,000,000 characters at which the
- * daemon pauses the agent.
+ * MAX_GATHER_CHARS. In a flood (the last write was at least FLOOD_CHARS) output is gathered for
+ * FLOOD_COALESCE_MS, so xterm draws about ten frames a second. A flood the console can fast-forward
+ * (the last gather could be skipped from: normal buffer, no scroll region; see output-fast-forward.ts)
+ * is gathered longer, for up to SKIP_COALESCE_MS or SKIP_GATHER_CHARS, and written as soon as it
+ * pauses for SKIP_QUIET_MS (so the prompt after a long output shows at once): with a 10,000-line
+ * scrollback only a gather of more than 10,000 lines has anything to skip. A full-screen program's
+ * flood keeps ten frames a second. While xterm is still parsing, output waits until it is done,
+ * whatever the timers say. What waits is unacknowledged: SKIP_GATHER_CHARS plus a write being parsed
+ * (the part of a gather not skipped) fits in the 6,000,000 characters at which the daemon pauses the
+ * agent.
  */
 const FLOOD_CHARS = 64 * 1024;
-const FLOOD_COALESCE_MS = 200;
-const FLOOD_QUIET_MS = 25;
-const FLOOD_GATHER_CHARS = 4_000_000;
+const FLOOD_COALESCE_MS = 100;
 const MAX_GATHER_CHARS = 512 * 1024;
+const SKIP_COALESCE_MS = 200;
+const SKIP_QUIET_MS = 25;
+const SKIP_GATHER_CHARS = 4_000_000;
 
 /**
  * One console's attachment to an agent's terminal: the snapshot first, then the live chunks after its
@@ -76,6 +78,8 @@ export class TerminalSession {
   private flushWhenIdle = false;
   private lastWriteAt = -Infinity;
   private lastWriteChars = 0;
+  /** The last gather was written where a fast-forward may skip (the sink's skipView said so). */
+  private skippable = false;
   /** Writes the sink has not parsed yet (of any attachment): output waits meanwhile, and may be skipped. */
   private inFlight = 0;
   private skippedBytes = 0;
@@ -170,7 +174,8 @@ export class TerminalSession {
     this.lastSeq = chunk.seq;
     const sinceWrite = Date.now() - this.lastWriteAt;
     const flood = this.lastWriteChars >= FLOOD_CHARS;
-    const gather = flood ? FLOOD_COALESCE_MS : COALESCE_MS;
+    const skipping = flood && this.skippable;
+    const gather = skipping ? SKIP_COALESCE_MS : flood ? FLOOD_COALESCE_MS : COALESCE_MS;
     const chars = chunk.chars ?? chunk.data.length;
     if (this.pending.length === 0 && this.inFlight === 0 && sinceWrite >= gather) {
       this.write(chunk.data, chars);
@@ -178,14 +183,14 @@ export class TerminalSession {
     }
     this.pending.push(chunk.data);
     this.pendingChars += chars;
-    if (this.pendingChars >= (flood ? FLOOD_GATHER_CHARS : MAX_GATHER_CHARS)) {
+    if (this.pendingChars >= (skipping ? SKIP_GATHER_CHARS : MAX_GATHER_CHARS)) {
       this.flushPending();
       return;
     }
     this.pendingTimer ??= setTimeout(() => this.flushPending(), Math.max(0, gather - sinceWrite));
-    if (flood) {
+    if (skipping) {
       if (this.quietTimer !== undefined) clearTimeout(this.quietTimer);
-      this.quietTimer = setTimeout(() => this.flushPending(), FLOOD_QUIET_MS);
+      this.quietTimer = setTimeout(() => this.flushPending(), SKIP_QUIET_MS);
     }
   }
 
@@ -205,6 +210,7 @@ export class TerminalSession {
     if (pieces.length === 0 || this.disposed) return;
     let data = join(pieces);
     const view = typeof data === 'string' ? undefined : this.sink.skipView?.();
+    this.skippable = view !== undefined;
     const skip = view && typeof data !== 'string' ? fastForward(data, view.scrollback, view.rows) : undefined;
     if (skip) {
       this.skippedBytes += skip.skippedBytes;

@@ -55,7 +55,7 @@ describe('a console session', () => {
     const acked = calls.filter(([m]) => m === 'terminal.ack').reduce((sum, [, args]) => sum + (args[1] as number), 0);
     expect(acked).toBe(100);
   });
-  it('in a flood, writes about five times a second, never lets more than 4,000,000 characters wait, writes at once when the flood pauses, and keeps every byte in order', async () => {
+  it('in a flood, writes about ten times a second, never lets more than 512 KB wait, and keeps every byte in order', async () => {
     const { bridge, push } = fakeBridge();
     const { sink, writes } = recordingSink();
     const session = new TerminalSession(bridge, 'Alice', sink, () => undefined);
@@ -73,21 +73,61 @@ describe('a console session', () => {
       send(String(ms % 10).repeat(20_000)); // 2 MB/s in 20 KB chunks
       vi.advanceTimersByTime(10);
     }
+    vi.advanceTimersByTime(200);
+    expect(writes.join('')).toBe(sent.join(''));
+    expect(writes.length).toBeGreaterThanOrEqual(8);
+    expect(writes.length).toBeLessThanOrEqual(13); // ~10 a second, not one per 50 ms (21)
+    // A burst arriving all at once is handed over in pieces of at most 512 KB (+ the chunk that crossed it).
+    writes.splice(0);
+    sent.splice(0);
+    for (let i = 0; i < 80; i++) send('b'.repeat(20_000));
+    vi.advanceTimersByTime(200);
+    expect(writes.join('')).toBe(sent.join(''));
+    for (const write of writes) expect(write.length).toBeLessThanOrEqual(512 * 1024 + 20_000);
+  });
+
+  it('in a flood it can skip from, gathers about five times a second up to 4,000,000 characters, writes at once when the flood pauses, and keeps every byte in order', async () => {
+    const { bridge, push } = fakeBridge();
+    const writes: Uint8Array[] = [];
+    // Parses at once, and its terminal is one a fast-forward could skip from (normal buffer, no scroll region).
+    const sink: TerminalSink = {
+      reset: () => writes.splice(0),
+      resize: () => undefined,
+      write: (data, parsed) => (typeof data !== 'string' && writes.push(data), parsed()),
+      skipView: () => ({ scrollback: 1_000, rows: 24 }),
+    };
+    const session = new TerminalSession(bridge, 'Alice', sink, () => undefined);
+    await session.attach();
+    vi.advanceTimersByTime(1000);
+    writes.splice(0);
+    const sent: Uint8Array[] = [];
+    let seq = 3;
+    const send = (text: string) => {
+      const bytes = new TextEncoder().encode(text);
+      sent.push(bytes);
+      push(seq++, bytes, text.length);
+    };
+    const text = (parts: Uint8Array[]) => parts.map((part) => new TextDecoder().decode(part)).join('');
+    send('a'.repeat(100_000)); // a flood starts: written at once
+    for (let ms = 0; ms < 1000; ms += 10) {
+      send(String(ms % 10).repeat(20_000)); // 2 MB/s in 20 KB chunks
+      vi.advanceTimersByTime(10);
+    }
     expect(writes.length).toBeGreaterThanOrEqual(4);
-    expect(writes.length).toBeLessThanOrEqual(7); // ~5 a second, not one per 50 ms (21)
+    expect(writes.length).toBeLessThanOrEqual(8); // ~5 a second once it gathers for 200 ms, not one per 50 ms (21)
     // The flood pauses: what waits is written 25 ms after its last chunk, not at the next 200 ms mark.
     vi.advanceTimersByTime(50);
     send('last line\r\n');
     const before = writes.length;
     vi.advanceTimersByTime(30);
     expect(writes.length).toBe(before + 1);
-    expect(writes.join('')).toBe(sent.join(''));
+    expect(text(writes)).toBe(text(sent));
     // A burst arriving all at once is handed over in pieces of at most 4,000,000 (+ the chunk that crossed it).
     writes.splice(0);
     sent.splice(0);
     for (let i = 0; i < 500; i++) send('b'.repeat(20_000));
     vi.advanceTimersByTime(300);
-    expect(writes.join('')).toBe(sent.join(''));
+    expect(text(writes)).toBe(text(sent));
     expect(writes.length).toBeGreaterThanOrEqual(3);
     for (const write of writes) expect(write.length).toBeLessThanOrEqual(4_000_000 + 20_000);
   });
