@@ -44,6 +44,8 @@ export class AgentRestore {
   private readonly recipes = new Map<string, RecordedAgent>();
   /** Agents recorded as running that no terminal host has any more (the computer restarted): offered again. */
   private offer: RecordedAgent[] = [];
+  /** What agents.json holds as this daemon last wrote it, so an unchanged record is not written again. */
+  private written: string | undefined;
 
   constructor(private readonly host: RestoreHost) {}
 
@@ -87,8 +89,14 @@ export class AgentRestore {
       const id = this.host.idOf(info.name);
       return recipe ? [{ ...recipe, ...(id ? { id } : {}), running: info.status !== 'exited' }] : [];
     });
+    const agents = [...live, ...this.offer.filter((a) => !this.host.has(a.name))];
+    // Saved on every agent event, but only starts, exits and removals change it: a status change
+    // (working, idle) must not cost a synchronous write and fsync on the event loop, in a flood too.
+    const content = JSON.stringify(agents);
+    if (content === this.written) return;
     try {
-      writeAgentRecord(this.host.dataDir, [...live, ...this.offer.filter((a) => !this.host.has(a.name))]);
+      writeAgentRecord(this.host.dataDir, agents);
+      this.written = content;
     } catch (error) {
       this.host.logger.warn('could not write agents.json', { error: (error as Error).message });
     }
